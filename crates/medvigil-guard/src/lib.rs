@@ -1,0 +1,1 @@
+//! medvigil-guard: see ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+//! medvigil-match: see ARCHITECTURE.md.

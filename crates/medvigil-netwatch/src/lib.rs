@@ -1,0 +1,1 @@
+//! medvigil-netwatch: see ARCHITECTURE.md.

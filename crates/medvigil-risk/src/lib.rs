@@ -1,0 +1,1 @@
+//! medvigil-risk: see ARCHITECTURE.md.

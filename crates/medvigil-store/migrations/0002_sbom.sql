@@ -1,0 +1,2 @@
+-- Reserved for a later issue; intentionally empty until then.
+SELECT 1;

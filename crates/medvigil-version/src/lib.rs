@@ -1,0 +1,1 @@
+//! medvigil-version: see ARCHITECTURE.md.
