@@ -4,3 +4,8 @@
 //! about matching; it turns bytes into `medvigil-model` types, or into precise errors
 //! that name the position and the problem.
 #![deny(missing_docs)]
+
+pub mod inventory;
+pub mod kb;
+pub mod sbom;
+pub mod vex;

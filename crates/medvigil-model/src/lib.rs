@@ -8,6 +8,7 @@
 //!   enumerations a clinical engineer fills in ([`ClinicalFunction`], [`NetworkZone`]).
 //! * [`sbom`]: software bills of materials and their components.
 //! * [`vuln`]: vulnerabilities, advisories, exploitation evidence and recalls.
+//! * [`clinical`]: clinical profiles (patient-harm potential, exposure, controls).
 //! * [`finding`]: the link between an asset and a vulnerability, with its evidence.
 //!
 //! ```
@@ -19,6 +20,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod clinical;
 pub mod device;
 pub mod finding;
 pub mod sbom;

@@ -1,7 +1,7 @@
 //! Persistence for medvigil behind one backend-neutral API.
 //!
 //! Callers talk to the [`Store`] trait (a bundle of one trait per domain:
-//! [`InventoryStore`], [`SbomStore`], [`KbStore`], [`FindingStore`]) and never see SQL.
+//! [`InventoryStore`], [`SbomStore`], [`KbStore`], [`FindingStore`], [`RiskStore`]) and never see SQL.
 //! [`open_sqlite`] gives the embedded SQLite backend, the default; a PostgreSQL backend
 //! implements the same traits, so no caller changes when it lands.
 //!
@@ -32,6 +32,7 @@ pub use error::StoreError;
 pub use findings::FindingStore;
 pub use inventory::{DeviceFilter, DeviceImport, ImportSummary, InventoryStore};
 pub use kb::KbStore;
+pub use risk::RiskStore;
 pub use sbom::SbomStore;
 pub use sqlite::{DB_FILE_NAME, SqliteStore, open_sqlite, open_sqlite_in_memory};
 
@@ -39,7 +40,7 @@ pub use sqlite::{DB_FILE_NAME, SqliteStore, open_sqlite, open_sqlite_in_memory};
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Everything a medvigil backend provides. Use `Box<dyn Store>` to stay backend-neutral.
-pub trait Store: InventoryStore + SbomStore + KbStore + FindingStore + Send {
+pub trait Store: InventoryStore + SbomStore + KbStore + FindingStore + RiskStore + Send {
     /// The backend's name and location, for logs and `--help` output ("sqlite:/path").
     fn describe(&self) -> String;
     /// The schema version this store is at after migrations.

@@ -34,7 +34,11 @@ pub fn corpus(sub: &str) -> Option<PathBuf> {
         Some(root) => {
             let root = PathBuf::from(root);
             // Relative roots are taken from the workspace root, where CI runs.
-            let root = if root.is_relative() { workspace_root().join(root) } else { root };
+            let root = if root.is_relative() {
+                workspace_root().join(root)
+            } else {
+                root
+            };
             let path = root.join(sub);
             assert!(
                 path.exists(),
@@ -58,7 +62,10 @@ pub fn corpus(sub: &str) -> Option<PathBuf> {
 
 /// The workspace root (the folder holding the top `Cargo.toml`).
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root exists")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root exists")
 }
 
 /// Every file under `dir` (recursively) whose name satisfies `keep`, sorted.
@@ -66,7 +73,9 @@ pub fn files_under(dir: &std::path::Path, keep: impl Fn(&str) -> bool + Copy) ->
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in rd.flatten() {
             let p = e.path();
             if p.is_dir() {

@@ -1,13 +1,17 @@
 //! The embedded SQLite backend (the default).
 
+mod findings;
 mod inventory;
+mod kb;
 mod migrations;
+mod risk;
+mod sbom;
 
 use std::path::Path;
 
 use rusqlite::Connection;
 
-use crate::{FindingStore, KbStore, Result, SbomStore, Store, StoreError};
+use crate::{Result, Store, StoreError};
 
 /// The database file's name inside the data directory.
 pub const DB_FILE_NAME: &str = "medvigil.sqlite3";
@@ -61,7 +65,3 @@ impl Store for SqliteStore {
         migrations::current_version(&self.conn)
     }
 }
-
-impl SbomStore for SqliteStore {}
-impl KbStore for SqliteStore {}
-impl FindingStore for SqliteStore {}

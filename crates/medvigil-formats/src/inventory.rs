@@ -1,0 +1,1 @@
+//! Device inventories: CMMS CSV exports and FHIR R4 `Device` resources.
