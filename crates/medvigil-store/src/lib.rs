@@ -25,6 +25,7 @@ mod error;
 mod findings;
 mod inventory;
 mod kb;
+mod risk;
 mod sbom;
 mod sqlite;
 
