@@ -41,6 +41,14 @@ pub struct DeviceFilter {
 pub trait InventoryStore {
     /// Upserts devices by `(site, asset_id)` in one transaction and reports the changes.
     fn import_devices(&mut self, import: &DeviceImport) -> Result<ImportSummary>;
+    /// Merges devices learned from traffic into `site`, in one transaction.
+    ///
+    /// Each device is matched to a stored one by MAC address, then by IP address, within
+    /// the site. A match only gains what it lacks (empty fields, new addresses, new
+    /// attribute keys): nothing the inventory import supplied is overwritten. Unmatched
+    /// devices are added as they are (callers set `origin = Discovered` and an asset id
+    /// such as `mac-001b44113ab7`). `removed` is always 0.
+    fn merge_discovered(&mut self, site: &str, devices: &[Device]) -> Result<ImportSummary>;
     /// Devices matching the filter, ordered by site then asset id.
     fn list_devices(&self, filter: &DeviceFilter) -> Result<Vec<Device>>;
     /// Sites with their device counts, ordered by name.

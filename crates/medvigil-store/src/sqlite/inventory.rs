@@ -51,6 +51,70 @@ fn device_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Device>> {
     })())
 }
 
+const INSERT: &str = "INSERT INTO device (site, asset_id, manufacturer, model, version, serial, \
+    department, ips, macs, device_class, clinical_function, network_zone, attributes, origin) \
+    VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)";
+
+const ON_CONFLICT_UPDATE: &str = "ON CONFLICT (site, asset_id) DO UPDATE SET \
+    manufacturer = excluded.manufacturer, model = excluded.model, version = excluded.version, \
+    serial = excluded.serial, department = excluded.department, ips = excluded.ips, \
+    macs = excluded.macs, device_class = excluded.device_class, \
+    clinical_function = excluded.clinical_function, network_zone = excluded.network_zone, \
+    attributes = excluded.attributes, origin = excluded.origin";
+
+/// The 14 parameters of [`INSERT`], in column order.
+fn device_params(d: &Device) -> impl rusqlite::Params + '_ {
+    (
+        &d.site,
+        &d.asset_id,
+        &d.manufacturer,
+        &d.model,
+        &d.version,
+        &d.serial,
+        &d.department,
+        json(&d.ips),
+        json(&d.macs),
+        &d.device_class,
+        d.clinical_function.map(|c| c.as_str()),
+        d.network_zone.map(|z| z.as_str()),
+        json(&d.attributes),
+        d.origin.as_str(),
+    )
+}
+
+/// Gives `stored` what `seen` knows and `stored` lacks; never overwrites a value.
+fn fill_gaps(stored: &mut Device, seen: &Device) {
+    fn fill(slot: &mut Option<String>, from: &Option<String>) {
+        if slot.is_none() {
+            slot.clone_from(from);
+        }
+    }
+    fill(&mut stored.manufacturer, &seen.manufacturer);
+    fill(&mut stored.model, &seen.model);
+    fill(&mut stored.version, &seen.version);
+    fill(&mut stored.serial, &seen.serial);
+    fill(&mut stored.department, &seen.department);
+    fill(&mut stored.device_class, &seen.device_class);
+    stored.clinical_function = stored.clinical_function.or(seen.clinical_function);
+    stored.network_zone = stored.network_zone.or(seen.network_zone);
+    for ip in &seen.ips {
+        if !stored.ips.contains(ip) {
+            stored.ips.push(*ip);
+        }
+    }
+    for mac in &seen.macs {
+        if !stored.macs.contains(mac) {
+            stored.macs.push(*mac);
+        }
+    }
+    for (k, v) in &seen.attributes {
+        stored
+            .attributes
+            .entry(k.clone())
+            .or_insert_with(|| v.clone());
+    }
+}
+
 fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("plain data always serializes")
 }
@@ -80,17 +144,7 @@ impl InventoryStore for SqliteStore {
                     existing.insert((d.site.clone(), d.asset_id.clone()), d);
                 }
             }
-            let mut upsert = tx.prepare(&format!(
-                "INSERT INTO device ({COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)
-                 ON CONFLICT (site, asset_id) DO UPDATE SET
-                   manufacturer = excluded.manufacturer, model = excluded.model,
-                   version = excluded.version, serial = excluded.serial,
-                   department = excluded.department, ips = excluded.ips, macs = excluded.macs,
-                   device_class = excluded.device_class,
-                   clinical_function = excluded.clinical_function,
-                   network_zone = excluded.network_zone, attributes = excluded.attributes,
-                   origin = excluded.origin"
-            ))?;
+            let mut upsert = tx.prepare(&format!("{INSERT} {ON_CONFLICT_UPDATE}"))?;
             for d in &import.devices {
                 match existing.remove(&(d.site.clone(), d.asset_id.clone())) {
                     Some(old) if old == *d => {
@@ -100,22 +154,7 @@ impl InventoryStore for SqliteStore {
                     Some(_) => summary.updated += 1,
                     None => summary.added += 1,
                 }
-                upsert.execute(params![
-                    d.site,
-                    d.asset_id,
-                    d.manufacturer,
-                    d.model,
-                    d.version,
-                    d.serial,
-                    d.department,
-                    json(&d.ips),
-                    json(&d.macs),
-                    d.device_class,
-                    d.clinical_function.map(|c| c.as_str()),
-                    d.network_zone.map(|z| z.as_str()),
-                    json(&d.attributes),
-                    d.origin.as_str(),
-                ])?;
+                upsert.execute(device_params(d))?;
             }
             if import.prune {
                 let mut delete = tx.prepare(
@@ -126,6 +165,63 @@ impl InventoryStore for SqliteStore {
                         summary.removed += delete.execute(params![site, asset_id])? as u64;
                     }
                 }
+            }
+        }
+        tx.commit()?;
+        Ok(summary)
+    }
+
+    fn merge_discovered(&mut self, site: &str, devices: &[Device]) -> Result<ImportSummary> {
+        let tx = self.conn.transaction()?;
+        let mut summary = ImportSummary::default();
+        {
+            let mut current: Vec<Device> = {
+                let mut select =
+                    tx.prepare(&format!("SELECT {COLUMNS} FROM device WHERE site = ?1"))?;
+                let rows = select.query_map([site], device_from_row)?;
+                let mut v = Vec::new();
+                for d in rows {
+                    v.push(d??);
+                }
+                v
+            };
+            let mut upsert = tx.prepare(&format!("{INSERT} {ON_CONFLICT_UPDATE}"))?;
+            for seen in devices {
+                let by_mac = current
+                    .iter()
+                    .position(|d| d.macs.iter().any(|m| seen.macs.contains(m)));
+                let found = by_mac.or_else(|| {
+                    current
+                        .iter()
+                        .position(|d| d.ips.iter().any(|ip| seen.ips.contains(ip)))
+                });
+                let merged = match found {
+                    Some(i) => {
+                        let mut merged = current[i].clone();
+                        fill_gaps(&mut merged, seen);
+                        if merged == current[i] {
+                            summary.unchanged += 1;
+                            continue;
+                        }
+                        summary.updated += 1;
+                        current[i] = merged.clone();
+                        merged
+                    }
+                    None => {
+                        let mut new = seen.clone();
+                        new.site = site.to_string();
+                        if current.iter().any(|d| d.asset_id == new.asset_id) {
+                            return Err(StoreError::Conflict(format!(
+                                "discovered device {:?} collides with an existing asset id in site {site:?}",
+                                new.asset_id
+                            )));
+                        }
+                        summary.added += 1;
+                        current.push(new.clone());
+                        new
+                    }
+                };
+                upsert.execute(device_params(&merged))?;
             }
         }
         tx.commit()?;
@@ -330,6 +426,43 @@ mod tests {
         let models = store.device_models().unwrap();
         assert_eq!(models.len(), 1);
         assert_eq!(models[0].versions, ["1", "2"]);
+    }
+
+    #[test]
+    fn merge_discovered_fills_gaps_without_overwriting_the_inventory() {
+        let mut store = open_sqlite_in_memory().unwrap();
+        import(&mut store, vec![pump("n", "P1", "1")], false);
+        // Same MAC, other IP and a different manufacturer spelling: gains the IP only.
+        let mut seen = Device::new("n", "mac-001b44113ab7");
+        seen.origin = DeviceOrigin::Discovered;
+        seen.macs.push("00:1b:44:11:3a:b7".parse().unwrap());
+        seen.ips.push("10.0.0.99".parse().unwrap());
+        seen.manufacturer = Some("Becton Dickinson (OUI)".into());
+        seen.attributes.insert("hl7_role".into(), "receiver".into());
+        // A device only known from traffic, matched by nothing: added.
+        let mut other = Device::new("n", "mac-0a0000000001");
+        other.origin = DeviceOrigin::Discovered;
+        other.macs.push("0a:00:00:00:00:01".parse().unwrap());
+        let r = store.merge_discovered("n", &[seen.clone(), other]).unwrap();
+        assert_eq!((r.added, r.updated, r.unchanged), (1, 1, 0));
+        let p1 = &store
+            .list_devices(&DeviceFilter {
+                site: None,
+                asset_id: Some("P1".into()),
+            })
+            .unwrap()[0];
+        assert_eq!(p1.manufacturer.as_deref(), Some("BD"));
+        assert_eq!(p1.origin, DeviceOrigin::Inventory);
+        assert_eq!(p1.ips.len(), 2);
+        assert_eq!(
+            p1.attributes.get("hl7_role").map(String::as_str),
+            Some("receiver")
+        );
+        // Matching by IP when the MAC is unknown, and idempotence.
+        let mut by_ip = Device::new("n", "ip-10.0.0.7");
+        by_ip.ips.push("10.0.0.7".parse().unwrap());
+        let r = store.merge_discovered("n", &[seen, by_ip]).unwrap();
+        assert_eq!((r.added, r.updated, r.unchanged), (0, 0, 2));
     }
 
     #[test]
