@@ -7,5 +7,6 @@
 
 pub mod inventory;
 pub mod kb;
+pub mod position;
 pub mod sbom;
 pub mod vex;
