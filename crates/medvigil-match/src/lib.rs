@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 
 pub mod cpe;
+pub mod names;
 pub mod purl;
 
 pub use cpe::{Cpe, CpeError, CpeValue};
