@@ -68,3 +68,8 @@ fn spec_cases(ext: &str) {
 fn cyclonedx_spec_json() {
     spec_cases(".json");
 }
+
+#[test]
+fn cyclonedx_spec_xml() {
+    spec_cases(".xml");
+}
