@@ -8,6 +8,7 @@ mod cmd;
 mod context;
 mod exit;
 mod progress;
+mod table;
 
 use std::process::ExitCode;
 
