@@ -2,6 +2,8 @@
 #![deny(missing_docs)]
 
 pub mod cpe;
+pub mod firmware;
+pub mod names;
 pub mod purl;
 
 pub use cpe::{Cpe, CpeError, CpeValue};

@@ -6,3 +6,4 @@ pub mod packet;
 pub mod time;
 pub mod defrag;
 pub mod stream;
+pub mod dissect;

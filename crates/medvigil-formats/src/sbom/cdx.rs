@@ -1,0 +1,988 @@
+//! The CycloneDX document as written (the "raw" layer shared by the JSON and XML
+//! readers), its validation against the schema's rules, and its conversion to the model.
+//!
+//! The JSON reader deserializes straight into these structs (`deny_unknown_fields`
+//! mirrors the schema's `additionalProperties: false`); the XML reader fills them from
+//! elements. [`validate`] then applies the value rules (enumerations, patterns, required
+//! fields that depend on the spec version, unique `bom-ref`s) once for both encodings, so
+//! JSON and XML accept and reject the same things.
+
+// Many fields exist only so the schema's shape (names, types) is enforced; they are
+// never read.
+#![allow(dead_code)]
+
+use std::collections::HashSet;
+
+use medvigil_model::sbom::{
+    Component as MComponent, ComponentKind, Dependency as MDep, Hash as MHash, Sbom, SbomFormat,
+};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use super::SbomError;
+use super::common::*;
+
+/// A subtree medvigil does not model (vulnerabilities, formulation, ...). It is read
+/// through, rejecting duplicate keys, and dropped.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Ignored;
+
+impl<'de> Deserialize<'de> for Ignored {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(IgnoredVisitor)
+    }
+}
+
+struct IgnoredVisitor;
+
+impl<'de> Visitor<'de> for IgnoredVisitor {
+    type Value = Ignored;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Ignored, E> {
+        Ok(Ignored)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Ignored, E> {
+        Ok(Ignored)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Ignored, E> {
+        Ok(Ignored)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Ignored, E> {
+        Ok(Ignored)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Ignored, E> {
+        Ok(Ignored)
+    }
+    fn visit_unit<E>(self) -> Result<Ignored, E> {
+        Ok(Ignored)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Ignored, A::Error> {
+        while seq.next_element::<Ignored>()?.is_some() {}
+        Ok(Ignored)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Ignored, A::Error> {
+        let mut seen = HashSet::new();
+        while let Some(k) = map.next_key::<String>()? {
+            if !seen.insert(k.clone()) {
+                return Err(de::Error::custom(format!("duplicate key {k:?}")));
+            }
+            map.next_value::<Ignored>()?;
+        }
+        Ok(Ignored)
+    }
+}
+
+/// A JSON value kept whole (e.g. `metadata.tools`, whose shape changed in 1.5), read with
+/// the same duplicate-key rejection as [`Ignored`].
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(crate) struct AnyValue(pub serde_json::Value);
+
+impl<'de> Deserialize<'de> for AnyValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(AnyVisitor).map(AnyValue)
+    }
+}
+
+struct AnyVisitor;
+
+impl<'de> Visitor<'de> for AnyVisitor {
+    type Value = serde_json::Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut v = Vec::new();
+        while let Some(AnyValue(e)) = seq.next_element::<AnyValue>()? {
+            v.push(e);
+        }
+        Ok(v.into())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut m = serde_json::Map::new();
+        while let Some(k) = map.next_key::<String>()? {
+            let AnyValue(v) = map.next_value::<AnyValue>()?;
+            if m.insert(k.clone(), v).is_some() {
+                return Err(de::Error::custom(format!("duplicate key {k:?}")));
+            }
+        }
+        Ok(m.into())
+    }
+}
+
+/// The BOM root.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct Bom {
+    #[serde(rename = "$schema")]
+    pub schema: Option<String>,
+    pub bom_format: String,
+    pub spec_version: String,
+    pub serial_number: Option<String>,
+    pub version: Option<i64>,
+    pub metadata: Option<Metadata>,
+    pub components: Option<Vec<Component>>,
+    pub services: Option<Vec<Service>>,
+    pub external_references: Option<Vec<ExternalReference>>,
+    pub dependencies: Option<Vec<Dependency>>,
+    pub compositions: Option<Ignored>,
+    pub properties: Option<Vec<Property>>,
+    pub vulnerabilities: Option<Ignored>,
+    pub annotations: Option<Ignored>,
+    pub formulation: Option<Ignored>,
+    pub declarations: Option<Ignored>,
+    pub definitions: Option<Ignored>,
+    pub citations: Option<Ignored>,
+    pub signature: Option<Ignored>,
+}
+
+/// `metadata`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Metadata {
+    pub timestamp: Option<String>,
+    pub lifecycles: Option<Ignored>,
+    pub tools: Option<AnyValue>,
+    pub authors: Option<Vec<Contact>>,
+    pub component: Option<Box<Component>>,
+    pub manufacture: Option<Entity>,
+    pub manufacturer: Option<Entity>,
+    pub supplier: Option<Entity>,
+    pub licenses: Option<Vec<LicenseChoice>>,
+    pub properties: Option<Vec<Property>>,
+    #[serde(rename = "distributionConstraints")]
+    pub distribution_constraints: Option<Ignored>,
+}
+
+/// An organizational entity (supplier, manufacturer, provider).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Entity {
+    pub name: Option<String>,
+    pub url: Option<Vec<String>>,
+    pub contact: Option<Vec<Contact>>,
+    #[serde(rename = "bom-ref")]
+    pub bom_ref: Option<String>,
+    pub address: Option<Ignored>,
+}
+
+/// An organizational contact (person).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Contact {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    #[serde(rename = "bom-ref")]
+    pub bom_ref: Option<String>,
+}
+
+/// A component.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Component {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(rename = "mime-type")]
+    pub mime_type: Option<String>,
+    #[serde(rename = "bom-ref")]
+    pub bom_ref: Option<String>,
+    pub supplier: Option<Entity>,
+    pub manufacturer: Option<Entity>,
+    pub author: Option<String>,
+    pub authors: Option<Vec<Contact>>,
+    pub publisher: Option<String>,
+    pub group: Option<String>,
+    pub name: String,
+    pub version: Option<String>,
+    #[serde(rename = "versionRange")]
+    pub version_range: Option<String>,
+    #[serde(rename = "isExternal")]
+    pub is_external: Option<bool>,
+    pub description: Option<String>,
+    pub scope: Option<String>,
+    pub hashes: Option<Vec<Hash>>,
+    pub licenses: Option<Vec<LicenseChoice>>,
+    pub copyright: Option<String>,
+    pub cpe: Option<String>,
+    pub purl: Option<String>,
+    #[serde(rename = "omniborId")]
+    pub omnibor_id: Option<Vec<String>>,
+    pub swhid: Option<Vec<String>>,
+    pub swid: Option<Swid>,
+    pub modified: Option<bool>,
+    pub pedigree: Option<Pedigree>,
+    #[serde(rename = "externalReferences")]
+    pub external_references: Option<Vec<ExternalReference>>,
+    pub properties: Option<Vec<Property>>,
+    pub components: Option<Vec<Component>>,
+    pub evidence: Option<Ignored>,
+    #[serde(rename = "releaseNotes")]
+    pub release_notes: Option<Ignored>,
+    #[serde(rename = "modelCard")]
+    pub model_card: Option<Ignored>,
+    pub data: Option<Ignored>,
+    #[serde(rename = "cryptoProperties")]
+    pub crypto_properties: Option<Ignored>,
+    #[serde(rename = "patentAssertions")]
+    pub patent_assertions: Option<Ignored>,
+    pub signature: Option<Ignored>,
+    pub tags: Option<Vec<String>>,
+}
+
+/// A SWID tag reference.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Swid {
+    #[serde(rename = "tagId")]
+    pub tag_id: Option<String>,
+    pub name: Option<String>,
+    pub version: Option<String>,
+    #[serde(rename = "tagVersion")]
+    pub tag_version: Option<i64>,
+    pub patch: Option<bool>,
+    pub text: Option<Attachment>,
+    pub url: Option<String>,
+}
+
+/// A hash.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Hash {
+    pub alg: String,
+    pub content: String,
+}
+
+/// One entry of a `licenses` array: a license or an SPDX expression.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LicenseChoice {
+    pub license: Option<License>,
+    pub expression: Option<String>,
+    pub acknowledgement: Option<String>,
+    #[serde(rename = "bom-ref")]
+    pub bom_ref: Option<String>,
+    #[serde(rename = "expressionDetails")]
+    pub expression_details: Option<Ignored>,
+    pub licensing: Option<Ignored>,
+    pub properties: Option<Vec<Property>>,
+}
+
+/// A license by SPDX id or by name.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct License {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub acknowledgement: Option<String>,
+    #[serde(rename = "bom-ref")]
+    pub bom_ref: Option<String>,
+    pub text: Option<Attachment>,
+    pub url: Option<String>,
+    pub licensing: Option<Ignored>,
+    pub properties: Option<Vec<Property>>,
+}
+
+/// Inline content (license text, diff).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Attachment {
+    #[serde(rename = "contentType")]
+    pub content_type: Option<String>,
+    pub encoding: Option<String>,
+    pub content: String,
+}
+
+/// An external reference.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExternalReference {
+    pub url: String,
+    pub comment: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub hashes: Option<Vec<Hash>>,
+    pub properties: Option<Vec<Property>>,
+}
+
+/// A name-value property.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Property {
+    pub name: Option<String>,
+    pub value: Option<String>,
+}
+
+/// A dependency graph node.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Dependency {
+    #[serde(rename = "ref")]
+    pub reference: Option<String>,
+    #[serde(rename = "dependsOn")]
+    pub depends_on: Option<Vec<String>>,
+    pub provides: Option<Vec<String>>,
+}
+
+/// Component pedigree.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Pedigree {
+    pub ancestors: Option<Vec<Component>>,
+    pub descendants: Option<Vec<Component>>,
+    pub variants: Option<Vec<Component>>,
+    pub commits: Option<Ignored>,
+    pub patches: Option<Vec<Patch>>,
+    pub notes: Option<String>,
+}
+
+/// A patch in a pedigree.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Patch {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub diff: Option<Ignored>,
+    pub resolves: Option<Vec<Issue>>,
+}
+
+/// An issue a patch resolves.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Issue {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub source: Option<Ignored>,
+    pub references: Option<Vec<String>>,
+}
+
+/// A service.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Service {
+    #[serde(rename = "bom-ref")]
+    pub bom_ref: Option<String>,
+    pub provider: Option<Entity>,
+    pub group: Option<String>,
+    pub name: String,
+    pub version: Option<String>,
+    pub description: Option<String>,
+    pub endpoints: Option<Vec<String>>,
+    pub authenticated: Option<bool>,
+    #[serde(rename = "x-trust-boundary")]
+    pub trust_boundary: Option<bool>,
+    #[serde(rename = "trustZone")]
+    pub trust_zone: Option<String>,
+    pub data: Option<Vec<ServiceData>>,
+    pub licenses: Option<Vec<LicenseChoice>>,
+    #[serde(rename = "externalReferences")]
+    pub external_references: Option<Vec<ExternalReference>>,
+    pub services: Option<Vec<Service>>,
+    #[serde(rename = "releaseNotes")]
+    pub release_notes: Option<Ignored>,
+    pub properties: Option<Vec<Property>>,
+    pub tags: Option<Vec<String>>,
+    #[serde(rename = "patentAssertions")]
+    pub patent_assertions: Option<Ignored>,
+    pub signature: Option<Ignored>,
+}
+
+/// A data flow of a service.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ServiceData {
+    pub flow: String,
+    pub classification: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub governance: Option<Ignored>,
+    pub source: Option<Vec<String>>,
+    pub destination: Option<Vec<String>>,
+}
+
+/// The minor version of a `1.x` spec version, or an error for versions medvigil does
+/// not read.
+pub(crate) fn minor_version(spec: &str) -> Result<u32, SbomError> {
+    match spec {
+        "1.2" => Ok(2),
+        "1.3" => Ok(3),
+        "1.4" => Ok(4),
+        "1.5" => Ok(5),
+        "1.6" => Ok(6),
+        "1.7" => Ok(7),
+        "1.0" | "1.1" => Err(SbomError::at(
+            "specVersion",
+            format!(
+                "CycloneDX {spec} is not supported (medvigil reads 1.2 to 1.7); regenerate the SBOM with a current tool"
+            ),
+        )),
+        _ => Err(SbomError::at(
+            "specVersion",
+            format!("unknown CycloneDX specVersion {spec:?}: expected 1.2 to 1.7"),
+        )),
+    }
+}
+
+/// Collects the value-rule violations of a document; the first one is reported.
+struct Validator {
+    minor: u32,
+    refs: HashSet<String>,
+    /// Whether identifiers must be non-empty (`refType` minLength 1 since 1.5; medvigil
+    /// applies it to every version because an empty bom-ref cannot be referenced).
+    errors: Vec<SbomError>,
+}
+
+impl Validator {
+    fn err(&mut self, path: &str, msg: impl Into<String>) {
+        self.errors.push(SbomError::at(path, msg));
+    }
+
+    fn check_enum(&mut self, path: &str, what: &str, v: &str, allowed: &[&str]) {
+        if let Err(m) = one_of(what, v, allowed) {
+            self.err(path, m);
+        }
+    }
+
+    fn bom_ref(&mut self, path: &str, r: &Option<String>) {
+        if let Some(r) = r {
+            if r.is_empty() {
+                self.err(path, "bom-ref must not be empty");
+            } else if !self.refs.insert(r.clone()) {
+                self.err(
+                    path,
+                    format!("duplicate bom-ref {r:?}: bom-refs must be unique in a BOM"),
+                );
+            }
+        }
+    }
+
+    fn component(&mut self, p: &str, c: &Component) {
+        self.check_enum(
+            &format!("{p}.type"),
+            "component type",
+            &c.kind,
+            component_types(self.minor),
+        );
+        self.bom_ref(&format!("{p}.bom-ref"), &c.bom_ref);
+        if self.minor <= 3 && c.version.is_none() {
+            self.err(
+                p,
+                format!(
+                    "component {:?} has no version (required before CycloneDX 1.4)",
+                    c.name
+                ),
+            );
+        }
+        if let Some(s) = &c.scope {
+            self.check_enum(&format!("{p}.scope"), "scope", s, SCOPES);
+        }
+        if let Some(hs) = &c.hashes {
+            self.hashes(&format!("{p}.hashes"), hs);
+        }
+        if let Some(ls) = &c.licenses {
+            self.licenses(&format!("{p}.licenses"), ls);
+        }
+        if let Some(s) = &c.swid {
+            if s.tag_id.as_deref().is_none_or(str::is_empty) {
+                self.err(&format!("{p}.swid"), "swid requires tagId");
+            }
+            if s.name.as_deref().is_none_or(str::is_empty) {
+                self.err(&format!("{p}.swid"), "swid requires name");
+            }
+            if let Some(t) = &s.text {
+                self.attachment(&format!("{p}.swid.text"), t);
+            }
+        }
+        if let Some(e) = &c.external_references {
+            self.external_references(&format!("{p}.externalReferences"), e);
+        }
+        if let Some(ps) = &c.properties {
+            self.properties(&format!("{p}.properties"), ps);
+        }
+        if let Some(ped) = &c.pedigree {
+            for (name, list) in [
+                ("ancestors", &ped.ancestors),
+                ("descendants", &ped.descendants),
+                ("variants", &ped.variants),
+            ] {
+                for (i, a) in list.iter().flatten().enumerate() {
+                    self.component(&format!("{p}.pedigree.{name}[{i}]"), a);
+                }
+            }
+            for (i, patch) in ped.patches.iter().flatten().enumerate() {
+                let pp = format!("{p}.pedigree.patches[{i}]");
+                self.check_enum(
+                    &format!("{pp}.type"),
+                    "patch type",
+                    &patch.kind,
+                    PATCH_TYPES,
+                );
+                for (j, is) in patch.resolves.iter().flatten().enumerate() {
+                    self.check_enum(
+                        &format!("{pp}.resolves[{j}].type"),
+                        "issue type",
+                        &is.kind,
+                        ISSUE_TYPES,
+                    );
+                }
+            }
+        }
+        for (i, sub) in c.components.iter().flatten().enumerate() {
+            self.component(&format!("{p}.components[{i}]"), sub);
+        }
+    }
+
+    fn hashes(&mut self, p: &str, hs: &[Hash]) {
+        for (i, h) in hs.iter().enumerate() {
+            self.check_enum(
+                &format!("{p}[{i}].alg"),
+                "hash algorithm",
+                &h.alg,
+                HASH_ALGS,
+            );
+            if !is_hash_content(&h.content) {
+                self.err(
+                    &format!("{p}[{i}].content"),
+                    format!(
+                        "hash content {:?} is not a hex digest of 32, 40, 64, 96 or 128 digits",
+                        h.content
+                    ),
+                );
+            }
+        }
+    }
+
+    fn attachment(&mut self, p: &str, a: &Attachment) {
+        if let Some(e) = &a.encoding {
+            self.check_enum(&format!("{p}.encoding"), "encoding", e, ENCODINGS);
+        }
+    }
+
+    fn licenses(&mut self, p: &str, ls: &[LicenseChoice]) {
+        let has_expr = ls.iter().any(|l| l.expression.is_some());
+        if has_expr && ls.len() > 1 && self.minor >= 5 {
+            self.err(
+                p,
+                "a licenses array holding an SPDX expression must hold only that expression",
+            );
+        }
+        for (i, l) in ls.iter().enumerate() {
+            let lp = format!("{p}[{i}]");
+            match (&l.license, &l.expression) {
+                (Some(_), Some(_)) => {
+                    self.err(&lp, "an entry has either license or expression, not both")
+                }
+                (None, None) => self.err(&lp, "an entry needs a license or an expression"),
+                (None, Some(_)) => {}
+                (Some(lic), None) => {
+                    let lp = format!("{lp}.license");
+                    match (&lic.id, &lic.name) {
+                        (Some(_), Some(_)) => {
+                            self.err(&lp, "a license has either id or name, not both")
+                        }
+                        (None, None) => self.err(&lp, "a license needs an id or a name"),
+                        (Some(id), None) => {
+                            if !is_spdx_license_id(id) {
+                                self.err(&format!("{lp}.id"), format!("{id:?} is not an SPDX license identifier; use name for other licenses"));
+                            }
+                        }
+                        (None, Some(_)) => {}
+                    }
+                    if let Some(t) = &lic.text {
+                        self.attachment(&format!("{lp}.text"), t);
+                    }
+                    if let Some(a) = &lic.acknowledgement {
+                        self.check_enum(
+                            &format!("{lp}.acknowledgement"),
+                            "acknowledgement",
+                            a,
+                            ACKNOWLEDGEMENTS,
+                        );
+                    }
+                    if let Some(ps) = &lic.properties {
+                        self.properties(&format!("{lp}.properties"), ps);
+                    }
+                }
+            }
+            if let Some(a) = &l.acknowledgement {
+                self.check_enum(
+                    &format!("{lp}.acknowledgement"),
+                    "acknowledgement",
+                    a,
+                    ACKNOWLEDGEMENTS,
+                );
+            }
+        }
+    }
+
+    fn external_references(&mut self, p: &str, es: &[ExternalReference]) {
+        for (i, e) in es.iter().enumerate() {
+            self.check_enum(
+                &format!("{p}[{i}].type"),
+                "external reference type",
+                &e.kind,
+                external_reference_types(self.minor),
+            );
+            if let Some(hs) = &e.hashes {
+                self.hashes(&format!("{p}[{i}].hashes"), hs);
+            }
+        }
+    }
+
+    fn properties(&mut self, p: &str, ps: &[Property]) {
+        if self.minor >= 6 {
+            for (i, pr) in ps.iter().enumerate() {
+                if pr.name.is_none() {
+                    self.err(&format!("{p}[{i}]"), "property requires a name");
+                }
+            }
+        }
+    }
+
+    fn service(&mut self, p: &str, s: &Service) {
+        self.bom_ref(&format!("{p}.bom-ref"), &s.bom_ref);
+        for (i, d) in s.data.iter().flatten().enumerate() {
+            self.check_enum(
+                &format!("{p}.data[{i}].flow"),
+                "data flow",
+                &d.flow,
+                DATA_FLOWS,
+            );
+        }
+        if let Some(ls) = &s.licenses {
+            self.licenses(&format!("{p}.licenses"), ls);
+        }
+        if let Some(e) = &s.external_references {
+            self.external_references(&format!("{p}.externalReferences"), e);
+        }
+        if let Some(ps) = &s.properties {
+            self.properties(&format!("{p}.properties"), ps);
+        }
+        for (i, sub) in s.services.iter().flatten().enumerate() {
+            self.service(&format!("{p}.services[{i}]"), sub);
+        }
+    }
+}
+
+/// Applies the schema's value rules and CycloneDX's identity rules to a raw document.
+/// Returns every violation found, in document order (empty: valid).
+pub(crate) fn validate(bom: &Bom) -> Result<Vec<SbomError>, SbomError> {
+    if bom.bom_format != "CycloneDX" {
+        return Err(SbomError::at(
+            "bomFormat",
+            format!(
+                "bomFormat must be \"CycloneDX\", found {:?}",
+                bom.bom_format
+            ),
+        ));
+    }
+    let minor = minor_version(&bom.spec_version)?;
+    let mut v = Validator {
+        minor,
+        refs: HashSet::new(),
+        errors: Vec::new(),
+    };
+    if let Some(s) = &bom.serial_number {
+        if !is_urn_uuid(s) {
+            v.err(
+                "serialNumber",
+                format!("serialNumber {s:?} is not urn:uuid:<RFC 4122 UUID>"),
+            );
+        }
+    }
+    if let Some(n) = bom.version {
+        if n < 1 {
+            v.err(
+                "version",
+                format!("BOM version must be 1 or more, found {n}"),
+            );
+        }
+    }
+    if let Some(m) = &bom.metadata {
+        if let Some(t) = &m.timestamp {
+            if !is_date_time(t, true) {
+                v.err(
+                    "metadata.timestamp",
+                    format!(
+                        "timestamp {t:?} is not an RFC 3339 date-time (e.g. 2024-05-01T12:00:00Z)"
+                    ),
+                );
+            }
+        }
+        if let Some(c) = &m.component {
+            v.component("metadata.component", c);
+        }
+        if let Some(ls) = &m.licenses {
+            v.licenses("metadata.licenses", ls);
+        }
+        if let Some(ps) = &m.properties {
+            v.properties("metadata.properties", ps);
+        }
+    }
+    for (i, c) in bom.components.iter().flatten().enumerate() {
+        v.component(&format!("components[{i}]"), c);
+    }
+    for (i, s) in bom.services.iter().flatten().enumerate() {
+        v.service(&format!("services[{i}]"), s);
+    }
+    if let Some(e) = &bom.external_references {
+        v.external_references("externalReferences", e);
+    }
+    if let Some(ps) = &bom.properties {
+        v.properties("properties", ps);
+    }
+    for (i, d) in bom.dependencies.iter().flatten().enumerate() {
+        match &d.reference {
+            None => v.err(&format!("dependencies[{i}]"), "dependency requires ref"),
+            Some(r) if r.is_empty() => v.err(
+                &format!("dependencies[{i}].ref"),
+                "dependency ref must not be empty",
+            ),
+            _ => {}
+        }
+        for (j, t) in d.depends_on.iter().flatten().enumerate() {
+            if t.is_empty() {
+                v.err(
+                    &format!("dependencies[{i}].dependsOn[{j}]"),
+                    "dependsOn entries must not be empty",
+                );
+            }
+        }
+    }
+    Ok(v.errors)
+}
+
+/// Converts a validated raw document to the model.
+pub(crate) fn to_model(bom: Bom, format: SbomFormat) -> Sbom {
+    let mut out = Sbom {
+        format,
+        spec_version: bom.spec_version,
+        serial: bom.serial_number,
+        revision: bom.version.and_then(|v| u64::try_from(v).ok()),
+        name: None,
+        timestamp: None,
+        authors: Vec::new(),
+        tools: Vec::new(),
+        subject: None,
+        components: Vec::new(),
+        dependencies: Vec::new(),
+    };
+    let mut counter = 0usize;
+    if let Some(m) = bom.metadata {
+        out.timestamp = m.timestamp;
+        for a in m.authors.into_iter().flatten() {
+            if let Some(n) = contact_name(&a) {
+                out.authors.push(n);
+            }
+        }
+        for e in [&m.manufacturer, &m.manufacture, &m.supplier]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(n) = e.name.clone().filter(|n| !n.trim().is_empty()) {
+                if !out.authors.contains(&n) {
+                    out.authors.push(n);
+                }
+            }
+        }
+        if let Some(AnyValue(t)) = m.tools {
+            out.tools = tool_names(&t);
+        }
+        if let Some(c) = m.component {
+            let c = *c;
+            out.name = Some(c.name.clone());
+            let first = out.components.len();
+            flatten(c, None, &mut out.components, &mut counter);
+            out.subject = Some(out.components[first].reference.clone());
+        }
+    }
+    for c in bom.components.into_iter().flatten() {
+        flatten(c, None, &mut out.components, &mut counter);
+    }
+    for d in bom.dependencies.into_iter().flatten() {
+        if let Some(r) = d.reference {
+            out.dependencies.push(MDep {
+                from: r,
+                to: d.depends_on.unwrap_or_default(),
+            });
+        }
+    }
+    out
+}
+
+fn contact_name(c: &Contact) -> Option<String> {
+    c.name
+        .clone()
+        .or_else(|| c.email.clone())
+        .filter(|n| !n.trim().is_empty())
+}
+
+/// Tool names from either shape of `metadata.tools`: the legacy array of
+/// `{vendor, name, version}` or the 1.5+ object of `components` / `services`.
+fn tool_names(t: &serde_json::Value) -> Vec<String> {
+    let one = |v: &serde_json::Value| -> Option<String> {
+        let s = |k: &str| v.get(k).and_then(|x| x.as_str()).filter(|x| !x.is_empty());
+        let name = s("name")?;
+        let vendor = s("vendor")
+            .or_else(|| s("group"))
+            .or_else(|| v.get("publisher").and_then(|x| x.as_str()));
+        let mut out = match vendor {
+            Some(vd) => format!("{vd} {name}"),
+            None => name.to_string(),
+        };
+        if let Some(ver) = s("version") {
+            out.push(' ');
+            out.push_str(ver);
+        }
+        Some(out)
+    };
+    match t {
+        serde_json::Value::Array(a) => a.iter().filter_map(one).collect(),
+        serde_json::Value::Object(o) => ["components", "services"]
+            .iter()
+            .filter_map(|k| o.get(*k).and_then(|x| x.as_array()))
+            .flatten()
+            .filter_map(one)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Support level and end of support from a component's properties. Manufacturers write
+/// them as properties named like "Level of Support" / "End-of-Support" (FDA premarket
+/// guidance wording); names are compared ignoring case and punctuation.
+fn support_from_properties(ps: &[Property]) -> (Option<String>, Option<String>) {
+    let mut level = None;
+    let mut eos = None;
+    for p in ps {
+        let (Some(n), Some(v)) = (&p.name, &p.value) else {
+            continue;
+        };
+        let key: String = n
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let key = key
+            .rsplit_once("cdx")
+            .map_or(key.as_str(), |(_, k)| k)
+            .to_string();
+        match key.as_str() {
+            "levelofsupport" | "supportlevel" | "support" | "supportstatus" => {
+                level = Some(v.clone())
+            }
+            "endofsupport" | "eos" | "endoflife" | "eol" | "supportenddate"
+            | "endofsupportdate" | "endoflifedate" => eos = Some(v.clone()),
+            _ => {}
+        }
+    }
+    (level, eos)
+}
+
+fn flatten(c: Component, parent: Option<&str>, out: &mut Vec<MComponent>, counter: &mut usize) {
+    *counter += 1;
+    let reference = c
+        .bom_ref
+        .clone()
+        .unwrap_or_else(|| format!("component-{counter}"));
+    let (support_level, end_of_support) =
+        support_from_properties(c.properties.as_deref().unwrap_or_default());
+    let supplier = c
+        .supplier
+        .as_ref()
+        .and_then(|e| e.name.clone())
+        .or_else(|| c.manufacturer.as_ref().and_then(|e| e.name.clone()))
+        .or_else(|| c.publisher.clone())
+        .filter(|s| !s.trim().is_empty());
+    let author = c
+        .author
+        .clone()
+        .or_else(|| {
+            let names: Vec<String> = c
+                .authors
+                .iter()
+                .flatten()
+                .filter_map(contact_name)
+                .collect();
+            (!names.is_empty()).then(|| names.join(", "))
+        })
+        .filter(|s| !s.trim().is_empty());
+    let mut other_ids = Vec::new();
+    if let Some(t) = c.swid.as_ref().and_then(|s| s.tag_id.clone()) {
+        other_ids.push(format!("swid:{t}"));
+    }
+    other_ids.extend(c.omnibor_id.iter().flatten().cloned());
+    other_ids.extend(c.swhid.iter().flatten().cloned());
+    let licenses = c
+        .licenses
+        .iter()
+        .flatten()
+        .filter_map(|l| {
+            l.expression.clone().or_else(|| {
+                l.license
+                    .as_ref()
+                    .and_then(|x| x.id.clone().or_else(|| x.name.clone()))
+            })
+        })
+        .collect();
+    let m = MComponent {
+        reference: reference.clone(),
+        name: c.name,
+        version: c.version.filter(|v| !v.trim().is_empty()),
+        group: c.group.filter(|g| !g.is_empty()),
+        kind: ComponentKind::from_spelling(&c.kind),
+        supplier,
+        author,
+        purls: c.purl.into_iter().filter(|p| !p.is_empty()).collect(),
+        cpes: c.cpe.into_iter().filter(|p| !p.is_empty()).collect(),
+        other_ids,
+        hashes: c
+            .hashes
+            .into_iter()
+            .flatten()
+            .map(|h| MHash {
+                alg: h.alg,
+                value: h.content.to_ascii_lowercase(),
+            })
+            .collect(),
+        licenses,
+        support_level,
+        end_of_support,
+        parent: parent.map(str::to_string),
+    };
+    out.push(m);
+    for sub in c.components.into_iter().flatten() {
+        flatten(sub, Some(&reference), out, counter);
+    }
+}
+
+/// Parses `bom` fully: validation, then conversion. The first violation is the error.
+pub(crate) fn finish(bom: Bom, format: SbomFormat) -> Result<Sbom, SbomError> {
+    let errors = validate(&bom)?;
+    if let Some(e) = errors.into_iter().next() {
+        return Err(e);
+    }
+    Ok(to_model(bom, format))
+}

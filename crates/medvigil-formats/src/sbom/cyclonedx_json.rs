@@ -1,0 +1,169 @@
+//! CycloneDX JSON 1.2-1.7.
+//!
+//! Deserialized straight into the typed raw layer ([`super::cdx`]) through
+//! `serde_path_to_error`, so a structural error (unknown field, wrong type, missing
+//! required field, duplicate key, nesting deeper than serde_json's 128 levels) names its
+//! line, column and field path.
+
+use medvigil_model::sbom::{Sbom, SbomFormat};
+
+use super::SbomError;
+use super::cdx::{self, Bom};
+
+/// Reads a CycloneDX JSON document.
+pub(crate) fn parse(text: &str) -> Result<Sbom, SbomError> {
+    cdx::finish(parse_raw(text)?, SbomFormat::CyclonedxJson)
+}
+
+/// Deserializes the raw document, mapping serde errors to positioned [`SbomError`]s.
+pub(crate) fn parse_raw(text: &str) -> Result<Bom, SbomError> {
+    check_depth(text.as_bytes(), MAX_JSON_DEPTH)?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let bom: Bom = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        SbomError {
+            line: Some(inner.line() as u64),
+            column: Some(inner.column() as u64),
+            path: (path != ".").then_some(path),
+            message: json_message(&inner),
+        }
+    })?;
+    de.end().map_err(|e| SbomError {
+        line: Some(e.line() as u64),
+        column: Some(e.column() as u64),
+        path: None,
+        message: json_message(&e),
+    })?;
+    Ok(bom)
+}
+
+/// Deepest JSON nesting accepted (objects and arrays). Real SBOMs stay far below; the
+/// cap keeps the recursive deserializer's stack use bounded on any thread.
+pub(crate) const MAX_JSON_DEPTH: usize = 64;
+
+/// Rejects documents nested deeper than `max` before any recursive parsing, by one
+/// linear scan that skips string contents.
+pub(crate) fn check_depth(b: &[u8], max: usize) -> Result<(), SbomError> {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() {
+                    match b[i] {
+                        b'\\' => i += 2,
+                        b'"' => break,
+                        _ => i += 1,
+                    }
+                }
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > max {
+                    let (line, column) = super::line_col(b, i);
+                    return Err(SbomError::at_line(
+                        line,
+                        column,
+                        format!("nesting too deep (more than {max} levels): refusing the document"),
+                    ));
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// serde_json's message without its trailing " at line L column C" (we print those).
+pub(crate) fn json_message(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    let msg = match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    };
+    if msg.contains("recursion limit exceeded") {
+        return "nesting too deep (more than 128 levels): refusing the document".into();
+    }
+    if e.is_eof() {
+        return format!("{msg}: the document is truncated");
+    }
+    msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(doc: &str) -> SbomError {
+        parse(doc).unwrap_err()
+    }
+
+    const HEAD: &str = r#""bomFormat":"CycloneDX","specVersion":"1.6","version":1"#;
+
+    #[test]
+    fn reads_components_and_dependencies() {
+        let doc = format!(
+            r#"{{{HEAD},"metadata":{{"timestamp":"2024-01-01T00:00:00Z","component":{{"type":"device","name":"Pump","bom-ref":"pump"}}}},
+            "components":[{{"type":"firmware","name":"fw","version":"2.1","bom-ref":"fw",
+              "components":[{{"type":"library","name":"zlib","version":"1.3"}}]}}],
+            "dependencies":[{{"ref":"pump","dependsOn":["fw"]}}]}}"#
+        );
+        let s = parse(&doc).unwrap();
+        assert_eq!(s.components.len(), 3);
+        assert_eq!(s.subject.as_deref(), Some("pump"));
+        assert_eq!(s.components[2].parent.as_deref(), Some("fw"));
+        assert_eq!(s.dependencies[0].to, vec!["fw".to_string()]);
+    }
+
+    #[test]
+    fn unknown_field_names_path_and_line() {
+        let e = err(&format!(
+            "{{{HEAD},\n\"components\":[{{\"type\":\"library\",\"name\":\"a\",\"colour\":1}}]}}"
+        ));
+        assert_eq!(e.line, Some(2));
+        assert_eq!(e.path.as_deref(), Some("components[0].colour"));
+        assert!(e.message.contains("unknown field `colour`"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_keys_are_rejected_everywhere() {
+        let e = err(&format!(
+            r#"{{{HEAD},"components":[{{"type":"library","name":"a","name":"b"}}]}}"#
+        ));
+        assert!(e.message.contains("duplicate field `name`"), "{e}");
+        let e = err(&format!(
+            r#"{{{HEAD},"vulnerabilities":[{{"id":"x","id":"y"}}]}}"#
+        ));
+        assert!(e.message.contains("duplicate key \"id\""), "{e}");
+    }
+
+    #[test]
+    fn truncated_wrong_type_and_deep_nesting() {
+        let e = err(&format!(r#"{{{HEAD},"components":[{{"type":"library""#));
+        assert!(e.message.contains("truncated"), "{e}");
+        let e = err(&format!(r#"{{{HEAD},"components":{{}}}}"#));
+        assert!(e.message.contains("expected a sequence"), "{e}");
+        let mut deep = format!(r#"{{{HEAD},"components":["#);
+        for _ in 0..10_000 {
+            deep.push_str(r#"{"type":"library","name":"n","components":["#);
+        }
+        let e = err(&deep);
+        assert!(e.message.contains("nesting too deep"), "{e}");
+    }
+
+    #[test]
+    fn value_rules_name_the_field() {
+        let e = err(&format!(
+            r#"{{{HEAD},"components":[{{"type":"library","name":"a","hashes":[{{"alg":"MD5","content":"foo"}}]}}]}}"#
+        ));
+        assert_eq!(e.path.as_deref(), Some("components[0].hashes[0].content"));
+        let e = err(&format!(
+            r#"{{{HEAD},"components":[{{"type":"lib","name":"a"}}]}}"#
+        ));
+        assert_eq!(e.path.as_deref(), Some("components[0].type"));
+    }
+}

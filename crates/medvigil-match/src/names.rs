@@ -1,0 +1,621 @@
+//! Vendor and product names as people write them, reduced to comparable keys.
+//!
+//! Advisories say "Becton, Dickinson and Company (BD)", inventories say "BD" or
+//! "CareFusion"; advisories say "CARESCAPE Central Station (CSCS)", inventories
+//! "Carescape CSCS". [`VendorTable`] maps every spelling, former company and brand to
+//! vendor groups (the table shipped in `data/vendor-aliases.toml`, extended by the
+//! user's); [`ModelName`] splits a product or model name into model-number tokens
+//! (`b450`, `8015`, `mmt503`) and distinctive words, dropping the vendor's own name,
+//! legal suffixes, series words and punctuation.
+//!
+//! ```
+//! use medvigil_match::names::{VendorTable, ModelName};
+//! let t = VendorTable::builtin();
+//! assert!(t.same_vendor("Becton, Dickinson and Company (BD)", "CareFusion"));
+//! assert!(t.same_vendor("GE Medical Systems", "General Electric (GE)"));
+//! assert!(!t.same_vendor("Philips", "Baxter"));
+//! let m = ModelName::new("GE CARESCAPE Monitor B-450", "GE Healthcare", &t);
+//! assert!(m.numbers.contains("b450"));
+//! ```
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::Deserialize;
+
+/// The vendor alias table shipped with medvigil.
+pub const BUILTIN_ALIASES: &str = include_str!("../data/vendor-aliases.toml");
+
+/// A vendor group: an index into the table, or an unknown vendor's normalized key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum VendorId {
+    /// A group of the alias table.
+    Known(u32),
+    /// A vendor absent from the table, by its loose key.
+    Unknown(String),
+}
+
+/// Vendor spellings to vendor groups.
+#[derive(Debug, Clone, Default)]
+pub struct VendorTable {
+    names: Vec<String>,
+    by_key: HashMap<String, Vec<u32>>,
+}
+
+/// A malformed alias file.
+#[derive(Debug, thiserror::Error)]
+#[error("vendor alias table {source_name}: {message}")]
+pub struct AliasError {
+    /// Which table (file path or "built-in").
+    pub source_name: String,
+    /// The TOML parser's message, with line and column.
+    pub message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AliasFile {
+    #[serde(default)]
+    vendor: Vec<AliasGroup>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AliasGroup {
+    name: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+impl VendorTable {
+    /// The table shipped with medvigil.
+    pub fn builtin() -> VendorTable {
+        let mut t = VendorTable::default();
+        t.extend_from_toml(BUILTIN_ALIASES, "built-in")
+            .expect("the built-in alias table is valid (checked by a test)");
+        t
+    }
+
+    /// Adds the groups of a TOML alias file (same format as the built-in one). A group
+    /// whose name is already known is merged into it.
+    pub fn extend_from_toml(&mut self, text: &str, source_name: &str) -> Result<(), AliasError> {
+        let file: AliasFile = toml::from_str(text).map_err(|e| AliasError {
+            source_name: source_name.to_string(),
+            message: e.to_string(),
+        })?;
+        for g in file.vendor {
+            let key = vendor_key(&g.name);
+            if key.is_empty() {
+                return Err(AliasError {
+                    source_name: source_name.to_string(),
+                    message: format!("vendor name {:?} is empty once normalized", g.name),
+                });
+            }
+            let id = match self.names.iter().position(|n| vendor_key(n) == key) {
+                Some(i) => i as u32,
+                None => {
+                    self.names.push(g.name.clone());
+                    (self.names.len() - 1) as u32
+                }
+            };
+            for alias in std::iter::once(&g.name).chain(&g.aliases) {
+                for k in [vendor_key(alias), loose_vendor_key(alias)] {
+                    if k.is_empty() {
+                        continue;
+                    }
+                    let ids = self.by_key.entry(k).or_default();
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The display name of a group.
+    pub fn name(&self, id: &VendorId) -> String {
+        match id {
+            VendorId::Known(i) => self.names[*i as usize].clone(),
+            VendorId::Unknown(k) => k.clone(),
+        }
+    }
+
+    /// The vendor groups a name belongs to. Tries the whole name, then its loose form,
+    /// then a parenthesized short name ("(BD)"), then each of several vendors listed
+    /// together ("BMC Medical, 3B Medical", "Silex Technology and GE Healthcare").
+    /// An unknown vendor gets a group of its own, equal only to the same loose key.
+    pub fn groups(&self, name: &str) -> BTreeSet<VendorId> {
+        let mut out = BTreeSet::new();
+        let lookup = |s: &str, out: &mut BTreeSet<VendorId>| -> bool {
+            for k in [vendor_key(s), loose_vendor_key(s)] {
+                if let Some(ids) = self.by_key.get(&k) {
+                    out.extend(ids.iter().map(|i| VendorId::Known(*i)));
+                    return true;
+                }
+            }
+            false
+        };
+        if lookup(name, &mut out) {
+            return out;
+        }
+        let (outside, inside) = split_parens(name);
+        let mut found = lookup(&outside, &mut out);
+        for p in &inside {
+            found |= lookup(p, &mut out);
+        }
+        if found {
+            return out;
+        }
+        let parts: Vec<&str> = outside
+            .split([',', ';', '&'])
+            .flat_map(|p| p.split(" and "))
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        if parts.len() > 1 {
+            for p in &parts {
+                if !lookup(p, &mut out) {
+                    let k = loose_vendor_key(p);
+                    if !k.is_empty() && !is_legal_suffix(&k) {
+                        out.insert(VendorId::Unknown(k));
+                    }
+                }
+            }
+            if !out.is_empty() {
+                return out;
+            }
+        }
+        let k = loose_vendor_key(name);
+        if !k.is_empty() {
+            out.insert(VendorId::Unknown(k));
+        }
+        out
+    }
+
+    /// Whether two vendor names share a group.
+    pub fn same_vendor(&self, a: &str, b: &str) -> bool {
+        let ga = self.groups(a);
+        self.groups(b).iter().any(|g| ga.contains(g))
+    }
+
+    /// Every normalized word of every alias of the given groups: the words a product
+    /// name may repeat ("Philips IntelliVue", "BD Alaris") and that say nothing about
+    /// the model.
+    pub fn vendor_words(&self, groups: &BTreeSet<VendorId>) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        for (k, ids) in &self.by_key {
+            if groups
+                .iter()
+                .any(|g| matches!(g, VendorId::Known(i) if ids.contains(i)))
+                && !k.chars().any(|c| c.is_ascii_digit())
+            {
+                out.insert(k.clone());
+            }
+        }
+        for g in groups {
+            if let VendorId::Unknown(k) = g {
+                out.insert(k.clone());
+            }
+        }
+        out
+    }
+}
+
+/// Lower-case ASCII with diacritics folded ("Dräger" → "drager").
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            'ä' | 'à' | 'á' | 'â' | 'ã' | 'å' | 'Ä' | 'À' | 'Á' | 'Â' | 'Ã' | 'Å' => {
+                out.push('a')
+            }
+            'ö' | 'ò' | 'ó' | 'ô' | 'õ' | 'ø' | 'Ö' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ø' => {
+                out.push('o')
+            }
+            'ü' | 'ù' | 'ú' | 'û' | 'Ü' | 'Ù' | 'Ú' | 'Û' => out.push('u'),
+            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => out.push('e'),
+            'í' | 'ì' | 'î' | 'ï' | 'Í' | 'Ì' | 'Î' | 'Ï' => out.push('i'),
+            'ç' | 'Ç' => out.push('c'),
+            'ñ' | 'Ñ' => out.push('n'),
+            'ß' => out.push_str("ss"),
+            '’' | '‘' => out.push('\''),
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            _ => out.push(' '),
+        }
+    }
+    out
+}
+
+const LEGAL_SUFFIXES: &[&str] = &[
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "ltd",
+    "limited",
+    "llc",
+    "gmbh",
+    "ag",
+    "sa",
+    "nv",
+    "bv",
+    "plc",
+    "kk",
+    "oy",
+    "ab",
+    "se",
+    "spa",
+    "pty",
+    "srl",
+    "sas",
+    "lp",
+    "llp",
+    "ulc",
+    "as",
+    "asa",
+    "kgaa",
+    "the",
+];
+
+/// Words that say what kind of company it is, not which.
+const GENERIC_VENDOR_WORDS: &[&str] = &[
+    "medical",
+    "healthcare",
+    "health",
+    "systems",
+    "system",
+    "technologies",
+    "technology",
+    "international",
+    "group",
+    "solutions",
+    "devices",
+    "industries",
+    "holdings",
+    "electronics",
+    "instruments",
+    "laboratories",
+    "labs",
+    "yhtyma", // Finnish: group, corporation
+];
+
+fn is_legal_suffix(k: &str) -> bool {
+    LEGAL_SUFFIXES.contains(&k)
+}
+
+/// Text outside parentheses, and each parenthesized piece.
+fn split_parens(s: &str) -> (String, Vec<String>) {
+    let (mut outside, mut inside, mut cur) = (String::new(), Vec::new(), String::new());
+    let mut depth = 0usize;
+    for c in s.chars() {
+        match c {
+            '(' | '[' => {
+                depth += 1;
+                if depth == 1 {
+                    cur.clear();
+                }
+            }
+            ')' | ']' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    inside.push(std::mem::take(&mut cur));
+                    outside.push(' ');
+                }
+            }
+            c if depth > 0 => cur.push(c),
+            c => outside.push(c),
+        }
+    }
+    (outside, inside)
+}
+
+fn vendor_tokens(s: &str) -> Vec<String> {
+    let f = fold(s);
+    // "S.A." and "N.V." lose their dots before splitting so they read as one suffix;
+    // "B. Braun" keeps its initial as a word of its own.
+    let f = f
+        .replace("s.a.", "sa")
+        .replace("n.v.", "nv")
+        .replace("s.p.a.", "spa");
+    let mut toks: Vec<String> = f
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect();
+    // "... and Company", "... & Co."
+    while toks.len() > 1 && is_legal_suffix(toks.last().unwrap()) {
+        toks.pop();
+    }
+    if toks.len() > 1 && toks.last().is_some_and(|t| t == "and") {
+        toks.pop();
+    }
+    toks
+}
+
+/// The normalized key of a vendor name: folded, punctuation and legal suffixes removed,
+/// words joined ("B. Braun Melsungen AG" → "bbraunmelsungen").
+pub fn vendor_key(s: &str) -> String {
+    let (outside, _) = split_parens(s);
+    vendor_tokens(&outside).concat()
+}
+
+/// Like [`vendor_key`] but also without generic words ("Hamilton Medical AG" →
+/// "hamilton"), unless nothing else is left.
+pub fn loose_vendor_key(s: &str) -> String {
+    let (outside, _) = split_parens(s);
+    let toks = vendor_tokens(&outside);
+    let kept: Vec<&String> = toks
+        .iter()
+        .filter(|t| !GENERIC_VENDOR_WORDS.contains(&t.as_str()) && *t != "and")
+        .collect();
+    if kept.is_empty() {
+        toks.concat()
+    } else {
+        kept.into_iter().map(String::as_str).collect()
+    }
+}
+
+/// Words that name a series, a packaging or a category rather than a model.
+const SERIES_WORDS: &[&str] = &[
+    "series",
+    "family",
+    "model",
+    "models",
+    "system",
+    "systems",
+    "the",
+    "with",
+    "and",
+    "or",
+    "of",
+    "for",
+    "only",
+    "including",
+    "includes",
+    "software",
+    "unit",
+    "units",
+    "device",
+    "devices",
+    "version",
+    "versions",
+    "product",
+    "products",
+    "platform",
+    "number",
+    "no",
+    "nr",
+    "type",
+    "edition",
+    "release",
+    "based",
+    "application",
+    "module",
+    "modules",
+    "medical",
+    "all",
+    "new",
+    "used",
+    "integrated",
+    "installed",
+    "part",
+    "on",
+    "in",
+    "a",
+    "an",
+    "w",
+    "sw",
+    "fw",
+    "firmware",
+    "hardware",
+];
+
+/// A product or device model name as sets of tokens.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ModelName {
+    /// Tokens with a digit: model numbers ("b450", "8015", "mmt503", "mx40").
+    pub numbers: BTreeSet<String>,
+    /// Distinctive words ("carescape", "alaris", "intellivue").
+    pub words: BTreeSet<String>,
+    /// Short names given in parentheses ("cscs" for "Central Station (CSCS)").
+    pub acronyms: BTreeSet<String>,
+}
+
+impl ModelName {
+    /// Tokenizes `name` of a product made by `vendor`, dropping the vendor's own names
+    /// and brands (so "BD Alaris 8015" and "8015" are the same model for BD).
+    pub fn new(name: &str, vendor: &str, table: &VendorTable) -> ModelName {
+        ModelName::with_vendor_words(name, &table.vendor_words(&table.groups(vendor)))
+    }
+
+    /// Tokenizes `name`, dropping `vendor_words` (keys as made by [`vendor_key`]).
+    pub fn with_vendor_words(name: &str, vendor_words: &BTreeSet<String>) -> ModelName {
+        let mut m = ModelName::default();
+        let (outside, inside) = split_parens(name);
+        for p in &inside {
+            let t = p.trim();
+            // "(CSCS)", "(PRM)", "(XTR)": an all-capitals short name.
+            if t.len() >= 2
+                && t.len() <= 8
+                && t.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                && t.chars().any(|c| c.is_ascii_uppercase())
+            {
+                m.acronyms.insert(t.to_ascii_lowercase());
+            }
+        }
+        let text = if inside
+            .iter()
+            .all(|p| m.acronyms.contains(&p.trim().to_ascii_lowercase()))
+        {
+            outside
+        } else {
+            // Parentheses holding model numbers ("Pulsera (718095)") are part of the name.
+            name.replace(['(', ')', '[', ']'], " ")
+        };
+        let toks = model_tokens(&text);
+        // Multi-word vendor names ("Welch Allyn") appear as consecutive tokens.
+        let mut skip = vec![false; toks.len()];
+        for i in 0..toks.len() {
+            for j in (i + 1..=toks.len().min(i + 4)).rev() {
+                let joined: String = toks[i..j].concat();
+                if vendor_words.contains(&joined) {
+                    skip[i..j].iter_mut().for_each(|s| *s = true);
+                    break;
+                }
+            }
+        }
+        for (t, skip) in toks.into_iter().zip(skip) {
+            if skip || SERIES_WORDS.contains(&t.as_str()) {
+                continue;
+            }
+            if t.chars().any(|c| c.is_ascii_digit()) {
+                m.numbers.insert(t);
+            } else if t.len() > 1 || t == "x" {
+                m.words.insert(singular(t));
+            }
+        }
+        m
+    }
+
+    /// True when nothing distinctive is left.
+    pub fn is_empty(&self) -> bool {
+        self.numbers.is_empty() && self.words.is_empty() && self.acronyms.is_empty()
+    }
+}
+
+fn singular(w: String) -> String {
+    if w.len() > 4 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") {
+        w[..w.len() - 1].to_string()
+    } else {
+        w
+    }
+}
+
+/// Splits a model name into lower-case tokens. A hyphen after a letter joins
+/// ("MMT-503" → "mmt503", "X-Scribe" → "xscribe"); after a digit it separates
+/// ("MX400-550"). A dot joins only between digits ("3.0T").
+pub fn model_tokens(s: &str) -> Vec<String> {
+    let f = fold(s);
+    let chars: Vec<char> = f.chars().collect();
+    let mut toks = Vec::new();
+    let mut cur = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = if i > 0 { chars[i - 1] } else { ' ' };
+        let next = chars.get(i + 1).copied().unwrap_or(' ');
+        let joins = match c {
+            '-' | '_' => prev.is_ascii_alphabetic() && next.is_ascii_alphanumeric(),
+            '.' => prev.is_ascii_digit() && next.is_ascii_digit(),
+            '\'' => prev.is_ascii_alphabetic() && next.is_ascii_alphabetic(),
+            _ => false,
+        };
+        if c.is_ascii_alphanumeric() {
+            cur.push(c);
+        } else if joins {
+            if c == '.' {
+                cur.push('.');
+            }
+        } else if !cur.is_empty() {
+            toks.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        toks.push(cur);
+    }
+    toks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_table_parses_and_knows_the_lineage() {
+        let t = VendorTable::builtin();
+        for (a, b) in [
+            ("Becton Dickinson", "BD"),
+            ("BD", "CareFusion"),
+            (
+                "Becton, Dickinson and Company (BD)",
+                "Becton Dickinson & Co.",
+            ),
+            ("GE Healthcare", "GE Medical Systems"),
+            ("General Electric (GE)", "GE"),
+            ("Philips", "Koninklijke Philips N.V."),
+            ("Phillips", "Philips Healthcare"),
+            ("Smiths Medical", "ICU Medical"),
+            ("Hospira", "Pfizer"),
+            ("Hospira, Inc.", "ICU Medical Inc"),
+            ("Siemens Healthineers", "Siemens Healthcare GmbH"),
+            ("Draeger", "Dräger"),
+            ("Drägerwerk AG & Co. KGaA", "Draeger Medical"),
+            ("Abbott", "St. Jude Medical"),
+            ("Welch Allyn", "Hillrom"),
+            ("Hill-Rom", "Baxter"),
+            ("B. Braun Melsungen AG", "B Braun Medical Inc."),
+            ("Medtronic", "Covidien"),
+            ("ZOLL Medical Corporation", "Zoll"),
+            ("Hamilton Medical AG", "Hamilton Medical"),
+            ("Silex Technology and GE Healthcare", "GE"),
+        ] {
+            assert!(t.same_vendor(a, b), "{a} = {b}");
+        }
+        for (a, b) in [
+            ("Philips", "GE Healthcare"),
+            ("Medtronic", "Abbott"),
+            ("Pfizer", "Smiths Medical"),
+            ("BD", "Baxter"),
+            ("Acme Devices", "Acme Robotics"),
+            ("Fresenius Kabi", "Fresenius Medical Care"),
+        ] {
+            assert!(!t.same_vendor(a, b), "{a} != {b}");
+        }
+    }
+
+    #[test]
+    fn unknown_vendors_compare_by_loose_key() {
+        let t = VendorTable::builtin();
+        assert!(t.same_vendor("Innokas Yhtymä Oy", "INNOKAS"));
+        assert!(t.same_vendor("SOOIL Developments Co, Ltd.", "Sooil Developments"));
+    }
+
+    #[test]
+    fn user_table_extends_and_bad_table_is_reported() {
+        let mut t = VendorTable::builtin();
+        assert!(!t.same_vendor("Acme Infusion", "Philips"));
+        t.extend_from_toml(
+            "[[vendor]]\nname = \"Philips\"\naliases = [\"Acme Infusion\"]\n",
+            "user",
+        )
+        .unwrap();
+        assert!(t.same_vendor("Acme Infusion", "Philips"));
+        let e = t
+            .extend_from_toml("[[vendor]]\nnme = \"x\"\n", "/data/vendor-aliases.toml")
+            .unwrap_err();
+        assert!(e.to_string().contains("/data/vendor-aliases.toml"), "{e}");
+        assert!(e.to_string().contains("line"), "{e}");
+    }
+
+    #[test]
+    fn model_tokens_and_names() {
+        assert_eq!(
+            model_tokens("MMT-503 X-Scribe MX400-550 3.0T"),
+            ["mmt503", "xscribe", "mx400", "550", "3.0t"]
+        );
+        let t = VendorTable::builtin();
+        let m = ModelName::new("BD Alaris 8015 PC Unit", "Becton Dickinson", &t);
+        assert_eq!(m.numbers, BTreeSet::from(["8015".to_string()]));
+        assert_eq!(
+            m.words,
+            BTreeSet::from(["pc".to_string()]),
+            "alaris is a BD brand, dropped"
+        );
+        let c = ModelName::new("CARESCAPE Central Station (CSCS)", "GE", &t);
+        assert!(c.acronyms.contains("cscs"));
+        assert!(c.words.contains("carescape") && c.words.contains("central"));
+        let w = ModelName::new("Welch Allyn Connex Spot Monitor", "Hillrom", &t);
+        assert!(!w.words.contains("welch") && w.words.contains("connex"));
+    }
+}
