@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 
 pub mod cpe;
+pub mod csaf;
 pub mod firmware;
 pub mod names;
 pub mod purl;
