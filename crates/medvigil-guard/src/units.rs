@@ -128,6 +128,7 @@ fn mdc_code(s: &str) -> Option<Unit> {
         "265266" => "MILLI_L_PER_HR",
         "265619" => "MICRO_G_PER_KG_PER_MIN",
         "263872" => "X_G",
+        "263875" => "KILO_G",
         "263890" => "MILLI_G",
         _ => return None,
     };
