@@ -741,6 +741,33 @@ impl Policy {
                 per_duration(msg, value, unit)?
             };
             let body = patient_facts(msg)?;
+            // A weight- or BSA-based dose needs the patient's size even when both sides
+            // share the unit: the pump computes the rate from it (IHE PCD 9019, 9027).
+            let per = [unit.per_body, drug.dose_unit.per_body];
+            if per.contains(&PerBody::Kg) && body.0.is_none() {
+                return Err(reject(
+                    "weight_missing",
+                    PcdError::WeightMissing,
+                    Hl7Error::RequiredFieldMissing,
+                    Some(("OBX", 5)),
+                    format!(
+                        "{} is dosed by weight and no MDC_ATTR_PT_WEIGHT OBX is present",
+                        drug.name
+                    ),
+                ));
+            }
+            if per.contains(&PerBody::SquareMetre) && body.1.is_none() {
+                return Err(reject(
+                    "bsa_missing",
+                    PcdError::BsaMissing,
+                    Hl7Error::RequiredFieldMissing,
+                    Some(("OBX", 5)),
+                    format!(
+                        "{} is dosed by body surface area and no MDC_AREA_BODY_SURF_ACTUAL OBX is present",
+                        drug.name
+                    ),
+                ));
+            }
             let f = Facts {
                 weight_kg: body.0,
                 bsa_m2: body.1,
@@ -1147,3 +1174,20 @@ fn patient_facts(msg: &Message) -> Check<(Option<f64>, Option<f64>)> {
     }
     Ok((weight, bsa))
 }
+
+#[cfg(test)]
+impl Policy {
+    fn with_default_offset(mut self, secs: i64) -> Policy {
+        self.limits.default_utc_offset = Some(secs);
+        self
+    }
+
+    fn with_rate(mut self, per_minute: u32) -> Policy {
+        self.limits.max_messages_per_minute = per_minute;
+        self
+    }
+}
+
+#[cfg(test)]
+#[path = "policy_tests.rs"]
+mod tests;

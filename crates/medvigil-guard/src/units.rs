@@ -386,6 +386,10 @@ pub fn convert(value: f64, from: &Unit, to: &Unit, facts: &Facts) -> Result<f64,
         v *= body_factor(from.per_body, facts, from, to)?;
     }
     if from.kind != to.kind {
+        if from.kind != AmountKind::Volume && to.kind != AmountKind::Volume {
+            let (from, to) = names();
+            return Err(ConvertError::Incompatible { from, to });
+        }
         let conc = facts.concentration.ok_or_else(|| {
             let (from, to) = names();
             ConvertError::NeedsConcentration { from, to }
@@ -395,10 +399,6 @@ pub fn convert(value: f64, from: &Unit, to: &Unit, facts: &Facts) -> Result<f64,
         } else {
             from.kind
         };
-        if from.kind != AmountKind::Volume && to.kind != AmountKind::Volume {
-            let (from, to) = names();
-            return Err(ConvertError::Incompatible { from, to });
-        }
         if conc.kind != drug_kind {
             let (from, to) = names();
             return Err(ConvertError::ConcentrationKind {
