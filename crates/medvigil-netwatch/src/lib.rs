@@ -7,3 +7,9 @@ pub mod time;
 pub mod defrag;
 pub mod stream;
 pub mod dissect;
+pub mod oui;
+pub mod report;
+mod analyzer;
+
+pub use analyzer::{Analyzer, KnownDevice, Limits, Options};
+pub use report::Report;
