@@ -32,7 +32,9 @@ mod spdx3;
 mod spdx_json;
 mod spdx_tv;
 
-pub use check::{CheckReport, Completeness, Finding, Severity, check};
+pub use check::{
+    CheckReport, Completeness, ComponentCompleteness, ElementCoverage, Finding, Severity, check,
+};
 pub use detect::{Detected, detect};
 
 /// Largest document accepted after gzip decompression (bytes). Caps decompression bombs;
