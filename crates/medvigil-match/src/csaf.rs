@@ -213,7 +213,13 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
             if !missing.is_empty() {
                 return None;
             }
-            if !d.words.is_empty() && !p.words.is_empty() && inter_w.is_empty() {
+            // Same number, different names: "Pyxis MedStation 4000" is not "Pyxis
+            // Anesthesia System 4000". Each side having a word the other lacks is a
+            // conflict (the product's short names count as its words).
+            let p_words: BTreeSet<&String> = p.words.iter().chain(&p.acronyms).collect();
+            let d_extra = d.words.iter().any(|w| !p_words.contains(w));
+            let p_extra = p.words.iter().any(|w| !d.words.contains(w));
+            if d_extra && p_extra {
                 return None;
             }
             let nums: Vec<&str> = d.numbers.iter().map(String::as_str).collect();

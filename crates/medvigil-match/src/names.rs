@@ -39,6 +39,8 @@ pub enum VendorId {
 pub struct VendorTable {
     names: Vec<String>,
     by_key: HashMap<String, Vec<u32>>,
+    /// Keys that are only brands: they identify the vendor but stay in model names.
+    brand_keys: std::collections::HashSet<String>,
 }
 
 /// A malformed alias file.
@@ -64,6 +66,8 @@ struct AliasGroup {
     name: String,
     #[serde(default)]
     aliases: Vec<String>,
+    #[serde(default)]
+    brands: Vec<String>,
 }
 
 impl VendorTable {
@@ -97,15 +101,26 @@ impl VendorTable {
                     (self.names.len() - 1) as u32
                 }
             };
-            for alias in std::iter::once(&g.name).chain(&g.aliases) {
-                for k in [vendor_key(alias), loose_vendor_key(alias)] {
-                    if k.is_empty() {
-                        continue;
-                    }
-                    let ids = self.by_key.entry(k).or_default();
-                    if !ids.contains(&id) {
-                        ids.push(id);
-                    }
+            let company: Vec<String> = std::iter::once(&g.name)
+                .chain(&g.aliases)
+                .flat_map(|a| [vendor_key(a), loose_vendor_key(a)])
+                .collect();
+            for b in &g.brands {
+                let k = vendor_key(b);
+                if !company.contains(&k) {
+                    self.brand_keys.insert(k);
+                }
+            }
+            for k in company
+                .into_iter()
+                .chain(g.brands.iter().map(|b| vendor_key(b)))
+            {
+                if k.is_empty() {
+                    continue;
+                }
+                let ids = self.by_key.entry(k).or_default();
+                if !ids.contains(&id) {
+                    ids.push(id);
                 }
             }
         }
@@ -188,6 +203,7 @@ impl VendorTable {
                 .iter()
                 .any(|g| matches!(g, VendorId::Known(i) if ids.contains(i)))
                 && !k.chars().any(|c| c.is_ascii_digit())
+                && !self.brand_keys.contains(k)
             {
                 out.insert(k.clone());
             }
@@ -487,7 +503,8 @@ impl ModelName {
 }
 
 fn singular(w: String) -> String {
-    if w.len() > 4 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") {
+    // "pumps" → "pump", but not "Alaris", "Xpress", "Status", "Kappos".
+    if w.len() > 4 && w.ends_with('s') && !["ss", "us", "is", "os"].iter().any(|e| w.ends_with(e)) {
         w[..w.len() - 1].to_string()
     } else {
         w
@@ -609,9 +626,10 @@ mod tests {
         assert_eq!(m.numbers, BTreeSet::from(["8015".to_string()]));
         assert_eq!(
             m.words,
-            BTreeSet::from(["pc".to_string()]),
-            "alaris is a BD brand, dropped"
+            BTreeSet::from(["alaris".to_string(), "pc".to_string()]),
+            "BD is dropped, the Alaris brand kept"
         );
+        assert!(t.same_vendor("Alaris", "Becton Dickinson"));
         let c = ModelName::new("CARESCAPE Central Station (CSCS)", "GE", &t);
         assert!(c.acronyms.contains("cscs"));
         assert!(c.words.contains("carescape") && c.words.contains("central"));
