@@ -559,7 +559,7 @@ mod tests {
             l.insert(1, dup);
         });
         assert_eq!(e.line, 3, "{e}");
-        let e = tampered(|l| l[4].push_str(" "));
+        let e = tampered(|l| l[4].push(' '));
         assert_eq!(e.line, 5, "{e}");
     }
 

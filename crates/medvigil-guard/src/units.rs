@@ -92,7 +92,7 @@ pub fn parse_unit(s: &str) -> Option<Unit> {
     if let Some(rest) = s.strip_prefix("MDC_DIM_") {
         return parse_mdc(rest);
     }
-    let lower = s.to_ascii_lowercase().replace('µ', "u").replace('μ', "u");
+    let lower = s.to_ascii_lowercase().replace(['µ', 'μ'], "u");
     let mut parts = lower.split('/');
     let (kind, to_base, amount_text) = amount(parts.next()?.trim())?;
     let mut per_body = PerBody::None;
@@ -221,9 +221,9 @@ fn canonical_text(amount: &'static str, body: PerBody, per_hour: Option<f64>) ->
     }
     if let Some(f) = per_hour {
         s.push_str(match f {
-            f if f == 1.0 => "/h",
-            f if f == 60.0 => "/min",
-            f if f == 3600.0 => "/s",
+            1.0 => "/h",
+            60.0 => "/min",
+            3600.0 => "/s",
             _ => "/d",
         });
     }
