@@ -4,6 +4,8 @@
 //! * [`policy`]: the clinical-risk policy as data (TOML, shipped defaults, validated).
 //! * [`priority`]: P1-P4 and a 0-100 risk score per finding, each with its inputs, the
 //!   rule that fired and the assumptions made; what-if analysis of profile changes.
+//! * [`rubric`]: the medical-device CVSS rubric as a questionnaire giving an adjusted vector.
+//! * [`postmarket`]: the FDA postmarket controlled/uncontrolled call with its timelines.
 //!
 //! **Invariant:** no I/O and no storage. Callers hand in a [`priority::FindingRiskInput`]
 //! (built from the KB, the inventory and stored profiles) and get plain data back.
@@ -34,4 +36,6 @@
 
 pub mod cvss;
 pub mod policy;
+pub mod postmarket;
 pub mod priority;
+pub mod rubric;

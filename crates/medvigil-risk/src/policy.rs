@@ -297,6 +297,8 @@ pub struct PostmarketPolicy {
     pub remediate_within_days: u32,
     /// Controls that lower exploitability by one level when deployed fleet-wide.
     pub mitigating_controls: Vec<CompensatingControl>,
+    /// EPSS probability from which exploitability is high.
+    pub high_exploitability_epss: f64,
     /// (harm, exploitability) pairs at or above which risk is uncontrolled.
     pub uncontrolled: Vec<UncontrolledWhen>,
 }
@@ -525,6 +527,16 @@ impl Policy {
                 format!(
                     "postmarket: communicate_within_days ({}) must be above 0 and at most remediate_within_days ({})",
                     p.communicate_within_days, p.remediate_within_days
+                ),
+            ));
+        }
+        if !(0.0..=1.0).contains(&p.high_exploitability_epss) {
+            return Err(err(
+                "postmarket",
+                "high_exploitability_epss",
+                format!(
+                    "postmarket.high_exploitability_epss must be between 0 and 1, found {}",
+                    p.high_exploitability_epss
                 ),
             ));
         }
