@@ -257,3 +257,49 @@ pub struct Report {
     /// Errors by kind.
     pub errors: ErrorReport,
 }
+
+impl DeviceObservation {
+    /// The inventory asset id netwatch gives a discovered device: `mac-001b44113ab7`, or
+    /// `ip-10-0-0-5` (`ip-fe80--1` for IPv6) when the device's MAC is not on the segment.
+    pub fn discovered_asset_id(&self) -> String {
+        match (self.mac, self.ips.first()) {
+            (Some(m), _) => format!(
+                "mac-{}",
+                m.0.iter().map(|b| format!("{b:02x}")).collect::<String>()
+            ),
+            (None, Some(ip)) => format!("ip-{}", ip.to_string().replace([':', '.'], "-")),
+            (None, None) => "unknown".to_string(),
+        }
+    }
+
+    /// As an inventory device of `site` with `origin = discovered`; roles, identifiers and
+    /// first/last seen go to `attributes` so the inventory keeps what traffic taught us.
+    pub fn to_device(&self, site: &str) -> medvigil_model::Device {
+        let mut d = medvigil_model::Device::new(site, self.asset_id.clone().unwrap_or_else(|| self.discovered_asset_id()));
+        d.origin = medvigil_model::DeviceOrigin::Discovered;
+        d.manufacturer = self.manufacturer.clone();
+        d.ips = self.ips.clone();
+        d.macs = self.mac.into_iter().collect();
+        if self.roles.iter().any(|r| r == "infusion_pump") {
+            d.device_class = Some("Infusion Pump".to_string());
+        }
+        let a = &mut d.attributes;
+        if !self.roles.is_empty() {
+            a.insert("netwatch_roles".into(), self.roles.join(","));
+        }
+        if !self.protocols.is_empty() {
+            a.insert("netwatch_protocols".into(), self.protocols.join(","));
+        }
+        for id in &self.identifiers {
+            let key = format!("netwatch_{}", id.kind);
+            let v = a.entry(key).or_default();
+            if !v.is_empty() {
+                v.push_str("; ");
+            }
+            v.push_str(&id.value);
+        }
+        a.insert("netwatch_first_seen".into(), self.first_seen.time.to_string());
+        a.insert("netwatch_last_seen".into(), self.last_seen.to_string());
+        d
+    }
+}
