@@ -104,9 +104,17 @@ struct FlowKey {
 impl FlowKey {
     fn new(a: (IpAddr, u16), b: (IpAddr, u16), proto: u8) -> FlowKey {
         if a <= b {
-            FlowKey { lo: a, hi: b, proto }
+            FlowKey {
+                lo: a,
+                hi: b,
+                proto,
+            }
         } else {
-            FlowKey { lo: b, hi: a, proto }
+            FlowKey {
+                lo: b,
+                hi: a,
+                proto,
+            }
         }
     }
 }
@@ -297,7 +305,10 @@ impl Analyzer {
     /// Reads a capture file.
     pub fn read_file(&mut self, path: &Path) -> Result<&FileSummary, CaptureError> {
         let f = std::fs::File::open(path)?;
-        self.read_capture(&path.display().to_string(), std::io::BufReader::with_capacity(1 << 20, f))
+        self.read_capture(
+            &path.display().to_string(),
+            std::io::BufReader::with_capacity(1 << 20, f),
+        )
     }
 
     /// Reads a capture from any reader; `name` labels its evidence.
@@ -383,7 +394,15 @@ impl Analyzer {
         if let Some(frag) = ip.fragment {
             let mut ev = std::mem::take(&mut self.defrag_events);
             let whole = self.defrag.add(
-                f.ts, ip.src, ip.dst, ip.proto, frag.id, frag.offset, frag.more, ip.payload, &mut ev,
+                f.ts,
+                ip.src,
+                ip.dst,
+                ip.proto,
+                frag.id,
+                frag.offset,
+                frag.more,
+                ip.payload,
+                &mut ev,
             );
             for e in ev.drain(..) {
                 let kind = match e {
@@ -437,7 +456,14 @@ impl Analyzer {
                     return;
                 };
                 let payload = &ip.payload[8..];
-                self.udp(f, link, &ip, udp.source_port(), udp.destination_port(), payload);
+                self.udp(
+                    f,
+                    link,
+                    &ip,
+                    udp.source_port(),
+                    udp.destination_port(),
+                    payload,
+                );
             }
             _ => {}
         }
@@ -459,7 +485,11 @@ impl Analyzer {
             if self.flows.len() >= self.opts.limits.max_flows {
                 self.evict_for_space();
             }
-            let (client, server) = if responder_first { (dst, src) } else { (src, dst) };
+            let (client, server) = if responder_first {
+                (dst, src)
+            } else {
+                (src, dst)
+            };
             let mut protocol = None;
             if proto == 6 && self.ftp_expect.remove(&server).is_some() {
                 protocol = Some(Protocol::FtpData);
@@ -593,7 +623,9 @@ impl Analyzer {
 
     /// Raises per-flow findings once the protocol is known (Telnet) and records protocols.
     fn after_classify(&mut self, key: FlowKey, frame: u64) {
-        let Some(flow) = self.flows.get_mut(&key) else { return };
+        let Some(flow) = self.flows.get_mut(&key) else {
+            return;
+        };
         let Some(p) = flow.protocol else { return };
         if flow.announced {
             return;
@@ -604,6 +636,20 @@ impl Analyzer {
             if let Some(h) = self.hosts.get_mut(&ip) {
                 h.protocols.insert(p);
             }
+        }
+        let roles: Option<(&'static str, &'static str)> = match p {
+            Protocol::Telnet => Some(("telnet_client", "telnet_server")),
+            Protocol::Ftp => Some(("ftp_client", "ftp_server")),
+            Protocol::Smb => Some(("smb_client", "smb_server")),
+            Protocol::Http => Some(("http_client", "http_server")),
+            Protocol::Tls => Some(("tls_client", "tls_server")),
+            Protocol::Modbus => Some(("modbus_client", "modbus_server")),
+            Protocol::Dnp3 => Some(("dnp3_master", "dnp3_outstation")),
+            _ => None,
+        };
+        if let Some((rc, rs)) = roles {
+            self.role(c.0, rc);
+            self.role(s.0, rs);
         }
         if p == Protocol::Telnet {
             let here = self.here(frame);
@@ -831,7 +877,10 @@ impl Analyzer {
                 Event::FtpLoggedIn => {
                     let mut d = BTreeMap::new();
                     d.insert("login_succeeded".to_string(), "true".to_string());
-                    self.finding_details(("ftp_cleartext_login", client.0, server.0, Some(server.1)), d);
+                    self.finding_details(
+                        ("ftp_cleartext_login", client.0, server.0, Some(server.1)),
+                        d,
+                    );
                 }
                 Event::FtpAuthTls => {}
                 Event::FtpDataChannel { ip, port, active } => {
@@ -857,7 +906,15 @@ impl Analyzer {
         mtype: String,
         here: &Where,
     ) {
-        let key = (from, to, port, format!("{mtype}|{}|{}", msg.sending_application, msg.receiving_application));
+        let key = (
+            from,
+            to,
+            port,
+            format!(
+                "{mtype}|{}|{}",
+                msg.sending_application, msg.receiving_application
+            ),
+        );
         if !self.hl7.contains_key(&key) && self.hl7.len() >= self.opts.limits.max_records {
             self.error("record_table_full", here.frame);
             return;
@@ -885,7 +942,9 @@ impl Analyzer {
     }
 
     fn dicom(&mut self, key: FlowKey, idx: Option<usize>, dir: usize, pdu: Dicom, here: &Where) {
-        let Some(flow) = self.flows.get(&key) else { return };
+        let Some(flow) = self.flows.get(&key) else {
+            return;
+        };
         let ends = [flow.client, flow.server];
         let (req, acc) = (ends[dir], ends[1 - dir]);
         match pdu {
@@ -998,7 +1057,8 @@ impl Analyzer {
         details: BTreeMap<String, String>,
         count: u64,
     ) {
-        if !self.findings.contains_key(&key) && self.findings.len() >= self.opts.limits.max_records {
+        if !self.findings.contains_key(&key) && self.findings.len() >= self.opts.limits.max_records
+        {
             self.error("record_table_full", here.frame);
             return;
         }
@@ -1033,7 +1093,11 @@ impl Analyzer {
             .filter(|(_, f)| {
                 let idle = now.secs_since(f.last.ts);
                 let closed = f.rst || (f.fin[0] && f.fin[1]);
-                idle > if closed { l.closed_idle_secs } else { l.flow_idle_secs }
+                idle > if closed {
+                    l.closed_idle_secs
+                } else {
+                    l.flow_idle_secs
+                }
             })
             .map(|(k, _)| *k)
             .collect();
@@ -1055,7 +1119,9 @@ impl Analyzer {
     }
 
     fn end_flow(&mut self, key: FlowKey) {
-        let Some(mut flow) = self.flows.remove(&key) else { return };
+        let Some(mut flow) = self.flows.remove(&key) else {
+            return;
+        };
         let mut events = std::mem::take(&mut self.events);
         let mut gaps = 0;
         if let Some(mut streams) = flow.streams.take() {
@@ -1083,7 +1149,9 @@ impl Analyzer {
             self.error_n("tcp_gap", gaps, frame);
         }
         if proto == Some(Protocol::Telnet)
-            && let Some(f) = self.findings.get_mut(&("telnet", client.0, server.0, Some(server.1)))
+            && let Some(f) = self
+                .findings
+                .get_mut(&("telnet", client.0, server.0, Some(server.1)))
         {
             f.count += flow.packets[0] + flow.packets[1];
             if f.last.ts <= flow.last.ts {
@@ -1106,7 +1174,8 @@ impl Analyzer {
         } else {
             (server.0, client.0)
         };
-        if self.contacts.contains_key(&pair) || self.contacts.len() < self.opts.limits.max_contacts {
+        if self.contacts.contains_key(&pair) || self.contacts.len() < self.opts.limits.max_contacts
+        {
             let c = self.contacts.entry(pair).or_insert_with(|| Contact {
                 first: flow.first.clone(),
                 last: flow.last.clone(),
@@ -1173,10 +1242,17 @@ impl Analyzer {
             })
             .collect();
         findings.sort_by(|a, b| {
-            (a.kind, a.client, a.server, a.server_port).cmp(&(b.kind, b.client, b.server, b.server_port))
+            (a.kind, a.client, a.server, a.server_port).cmp(&(
+                b.kind,
+                b.client,
+                b.server,
+                b.server_port,
+            ))
         });
         let mut hl7: Vec<Hl7Conversation> = self.hl7.values().cloned().collect();
-        hl7.sort_by(|a, b| (a.first.file.as_str(), a.first.frame).cmp(&(b.first.file.as_str(), b.first.frame)));
+        hl7.sort_by(|a, b| {
+            (a.first.file.as_str(), a.first.frame).cmp(&(b.first.file.as_str(), b.first.frame))
+        });
         Report {
             frames: self.frames,
             bytes: self.bytes,
@@ -1226,7 +1302,10 @@ impl Analyzer {
             }
             for h in sources {
                 if let Some(f) = &h.first
-                    && acc.first.as_ref().is_none_or(|a| (f.ts, f.file, f.frame) < (a.ts, a.file, a.frame))
+                    && acc
+                        .first
+                        .as_ref()
+                        .is_none_or(|a| (f.ts, f.file, f.frame) < (a.ts, a.file, a.frame))
                 {
                     acc.first = Some(f.clone());
                 }
@@ -1240,7 +1319,9 @@ impl Analyzer {
                     }
                 }
             }
-            let Some(first) = acc.first.clone() else { continue };
+            let Some(first) = acc.first.clone() else {
+                continue;
+            };
             let manufacturer = mac
                 .and_then(|m| self.opts.oui.as_ref().and_then(|o| o.lookup(m)))
                 .map(str::to_string);
@@ -1283,7 +1364,11 @@ impl Analyzer {
                 manufacturer,
                 roles,
                 identifiers,
-                protocols: acc.protocols.iter().map(|p| p.as_str().to_string()).collect(),
+                protocols: acc
+                    .protocols
+                    .iter()
+                    .map(|p| p.as_str().to_string())
+                    .collect(),
                 clinical,
                 asset_id: known.map(|k| k.asset_id.clone()),
                 first_seen: self.pref(&first),
@@ -1331,7 +1416,9 @@ impl Analyzer {
                     new.push((
                         ("clinical_device_internet", dev, other, None),
                         "high",
-                        format!("Clinical device {dev} exchanged traffic with internet host {other}"),
+                        format!(
+                            "Clinical device {dev} exchanged traffic with internet host {other}"
+                        ),
                         details,
                         c,
                     ));
@@ -1344,7 +1431,8 @@ impl Analyzer {
                         if have_inventory {
                             "not in the inventory".to_string()
                         } else {
-                            "no clinical role seen (pass an inventory to check against it)".to_string()
+                            "no clinical role seen (pass an inventory to check against it)"
+                                .to_string()
                         },
                     );
                     new.push((
@@ -1380,7 +1468,10 @@ impl Analyzer {
 }
 
 fn join_ports(p: &BTreeSet<u16>) -> String {
-    p.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(",")
+    p.iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 struct Segment<'a> {

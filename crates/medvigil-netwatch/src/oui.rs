@@ -7,7 +7,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Where Debian's `ieee-data` installs the MA-L registry.
-pub const DEFAULT_PATHS: &[&str] = &["/usr/share/ieee-data/oui.txt", "/usr/share/ieee-data/oui.csv"];
+pub const DEFAULT_PATHS: &[&str] = &[
+    "/usr/share/ieee-data/oui.txt",
+    "/usr/share/ieee-data/oui.csv",
+];
 
 /// Why the registry could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -114,7 +117,11 @@ impl OuiRegistry {
 
 fn hex_oui(s: &str) -> Option<[u8; 3]> {
     let hex: String = s.chars().filter(|c| c.is_ascii_hexdigit()).collect();
-    if hex.len() != 6 || s.trim().chars().any(|c| !(c.is_ascii_hexdigit() || c == '-')) {
+    if hex.len() != 6
+        || s.trim()
+            .chars()
+            .any(|c| !(c.is_ascii_hexdigit() || c == '-'))
+    {
         return None;
     }
     let b = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
@@ -187,7 +194,10 @@ mod tests {
         assert_eq!(r.lookup([0x02, 0x09, 0xfb, 1, 2, 3]), None);
         let csv = "Registry,Assignment,Organization Name,Organization Address\nMA-L,00E0A3,\"Cisco Systems, Inc\",170 West Tasman Drive\n";
         let r = OuiRegistry::parse(csv);
-        assert_eq!(r.lookup([0, 0xe0, 0xa3, 0, 0, 0]), Some("Cisco Systems, Inc"));
+        assert_eq!(
+            r.lookup([0, 0xe0, 0xa3, 0, 0, 0]),
+            Some("Cisco Systems, Inc")
+        );
     }
 
     #[test]

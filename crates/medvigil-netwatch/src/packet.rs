@@ -205,7 +205,9 @@ fn ip(data: &[u8]) -> Result<IpPacket<'_>, &'static str> {
             } else {
                 // Total length minus everything before the payload.
                 let before = payload.payload.as_ptr() as usize - data.as_ptr() as usize;
-                header_total.saturating_sub(before).max(payload.payload.len())
+                header_total
+                    .saturating_sub(before)
+                    .max(payload.payload.len())
             };
             let off = usize::from(h.fragments_offset().value()) * 8;
             let frag = (h.more_fragments() || off != 0).then_some(Fragment {
@@ -262,7 +264,9 @@ mod tests {
         f.extend([0x00, 0x1b, 0x44, 0x11, 0x3a, 0xb7]);
         f.extend([0x88, 0xa8, 0x00, 0x64, 0x81, 0x00, 0x00, 0x0a, 0x08, 0x00]);
         // IPv4: 20-byte header, total 28, UDP, 10.0.0.1 -> 10.0.0.2
-        f.extend([0x45, 0, 0, 28, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
+        f.extend([
+            0x45, 0, 0, 28, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+        ]);
         f.extend([0x04, 0x00, 0x00, 0x35, 0, 8, 0, 0]);
         let Decoded::Ip(link, p) = decode(linktype::ETHERNET, &f) else {
             panic!("not decoded")
@@ -279,7 +283,9 @@ mod tests {
     #[test]
     fn snaplen_cut_reports_claimed_length() {
         // IPv4 announcing 100 bytes of TCP payload area but only 24 captured.
-        let mut ip = vec![0x45, 0, 0, 120, 0, 1, 0x20, 0x00, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2];
+        let mut ip = vec![
+            0x45, 0, 0, 120, 0, 1, 0x20, 0x00, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+        ];
         ip.extend([0u8; 24]);
         let Decoded::Ip(_, p) = decode(linktype::RAW, &ip) else {
             panic!()

@@ -275,7 +275,12 @@ impl DeviceObservation {
     /// As an inventory device of `site` with `origin = discovered`; roles, identifiers and
     /// first/last seen go to `attributes` so the inventory keeps what traffic taught us.
     pub fn to_device(&self, site: &str) -> medvigil_model::Device {
-        let mut d = medvigil_model::Device::new(site, self.asset_id.clone().unwrap_or_else(|| self.discovered_asset_id()));
+        let mut d = medvigil_model::Device::new(
+            site,
+            self.asset_id
+                .clone()
+                .unwrap_or_else(|| self.discovered_asset_id()),
+        );
         d.origin = medvigil_model::DeviceOrigin::Discovered;
         d.manufacturer = self.manufacturer.clone();
         d.ips = self.ips.clone();
@@ -298,7 +303,10 @@ impl DeviceObservation {
             }
             v.push_str(&id.value);
         }
-        a.insert("netwatch_first_seen".into(), self.first_seen.time.to_string());
+        a.insert(
+            "netwatch_first_seen".into(),
+            self.first_seen.time.to_string(),
+        );
         a.insert("netwatch_last_seen".into(), self.last_seen.to_string());
         d
     }

@@ -46,7 +46,9 @@ fn tools_or_skip(test: &str) -> Option<()> {
         return Some(());
     }
     if std::env::var_os("CI").is_some() {
-        panic!("{test}: CI is set but these are missing: {missing:?} (see .ci/setup.d/netwatch.sh)");
+        panic!(
+            "{test}: CI is set but these are missing: {missing:?} (see .ci/setup.d/netwatch.sh)"
+        );
     }
     let _ = writeln!(
         std::io::stderr(),
@@ -158,12 +160,29 @@ fn analyze(path: &Path) -> Report {
 
 fn tshark(path: &Path, decode_as: &str, filter: &str, fields: &[&str]) -> Vec<Vec<String>> {
     let mut cmd = Command::new("tshark");
-    cmd.arg("-r").arg(path).args(["-d", decode_as, "-Y", filter, "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=;"]);
+    cmd.arg("-r").arg(path).args([
+        "-d",
+        decode_as,
+        "-Y",
+        filter,
+        "-T",
+        "fields",
+        "-E",
+        "separator=\t",
+        "-E",
+        "occurrence=a",
+        "-E",
+        "aggregator=;",
+    ]);
     for f in fields {
         cmd.args(["-e", f]);
     }
     let out = cmd.output().expect("tshark runs");
-    assert!(out.status.success(), "tshark: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "tshark: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| l.split('\t').map(str::to_string).collect())
@@ -244,7 +263,10 @@ fn dicom_pynetdicom_on_loopback_is_fully_recovered() {
     }
     // Roles: the requestor is the SCU, the acceptor the SCP (same host on loopback).
     let dev = &r.devices[0];
-    assert!(dev.roles.contains(&"dicom_scu".to_string()) && dev.roles.contains(&"dicom_scp".to_string()));
+    assert!(
+        dev.roles.contains(&"dicom_scu".to_string())
+            && dev.roles.contains(&"dicom_scp".to_string())
+    );
     assert_eq!(r.flows.by_protocol.get("dicom"), Some(&1));
     // Field by field against tshark's DICOM dissector.
     let decode = format!("tcp.port=={port},dicom");
@@ -252,7 +274,14 @@ fn dicom_pynetdicom_on_loopback_is_fully_recovered() {
         &path,
         &decode,
         "dicom.pdu.type == 1",
-        &["dicom.assoc.ae.calling", "dicom.assoc.ae.called", "dicom.userinfo.uid", "dicom.userinfo.version", "dicom.pctx.abss.syntax", "frame.number"],
+        &[
+            "dicom.assoc.ae.calling",
+            "dicom.assoc.ae.called",
+            "dicom.userinfo.uid",
+            "dicom.userinfo.version",
+            "dicom.pctx.abss.syntax",
+            "frame.number",
+        ],
     );
     assert_eq!(rq.len(), 1, "tshark A-ASSOCIATE-RQ rows: {rq:?}");
     let row = &rq[0];
@@ -263,11 +292,21 @@ fn dicom_pynetdicom_on_loopback_is_fully_recovered() {
     // tshark prints "CT Image Storage (1.2.840.10008.5.1.4.1.1.2)": keep the UID.
     let syntaxes: Vec<&str> = row[4]
         .split(';')
-        .map(|s| s.rsplit_once('(').map_or(s, |x| x.1).trim_end_matches(')').trim())
+        .map(|s| {
+            s.rsplit_once('(')
+                .map_or(s, |x| x.1)
+                .trim_end_matches(')')
+                .trim()
+        })
         .collect();
     assert_eq!(syntaxes, a.abstract_syntaxes);
     assert_eq!(row[5].parse::<u64>().unwrap(), a.request.frame);
-    let ac = tshark(&path, &decode, "dicom.pdu.type == 2", &["dicom.pctx.result"]);
+    let ac = tshark(
+        &path,
+        &decode,
+        "dicom.pdu.type == 2",
+        &["dicom.pctx.result"],
+    );
     assert_eq!(ac.len(), 1);
     // tshark prints each presentation-context result as 0x00 (acceptance) .. 0x04.
     let accepted = ac[0][0]
@@ -338,7 +377,11 @@ fn hl7_mllp_on_loopback_is_fully_recovered() {
     let ack = conv.iter().find(|c| c.message_type == "ACK^R01").unwrap();
     assert_eq!(ack.messages, 5);
     assert_eq!(ack.with_patient_data, 0);
-    let phi = r.findings.iter().find(|f| f.kind == "patient_data_in_clear").unwrap();
+    let phi = r
+        .findings
+        .iter()
+        .find(|f| f.kind == "patient_data_in_clear")
+        .unwrap();
     assert_eq!(phi.evidence.count, 5);
     assert!(phi.details["data"].contains("patient name (PID-5)"));
     // No patient data anywhere in the output.
@@ -357,7 +400,10 @@ fn hl7_mllp_on_loopback_is_fully_recovered() {
     assert_eq!(rows.len(), 10, "{rows:?}");
     let oru_rows: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == "ORU").collect();
     assert_eq!(oru_rows.len() as u64, oru.messages);
-    assert_eq!(rows.iter().filter(|r| r[0] == "ACK").count() as u64, ack.messages);
+    assert_eq!(
+        rows.iter().filter(|r| r[0] == "ACK").count() as u64,
+        ack.messages
+    );
     for r in oru_rows {
         assert_eq!(format!("{}^{}", r[0], r[1]), oru.message_type);
         let f: Vec<&str> = r[2].split(';').collect();
@@ -369,7 +415,11 @@ fn hl7_mllp_on_loopback_is_fully_recovered() {
 }
 
 fn tempdir() -> PathBuf {
-    let d = std::env::temp_dir().join(format!("medvigil-netwatch-live-{}-{}", std::process::id(), free_port()));
+    let d = std::env::temp_dir().join(format!(
+        "medvigil-netwatch-live-{}-{}",
+        std::process::id(),
+        free_port()
+    ));
     std::fs::create_dir_all(&d).unwrap();
     d
 }

@@ -54,9 +54,15 @@ fn map_proto(ndpi: &str) -> Option<&'static str> {
 fn parse_out(text: &str) -> Vec<Expected> {
     let mut out = Vec::new();
     for line in text.lines() {
-        let Some(rest) = line.strip_prefix('\t') else { continue };
-        let Some((_, rest)) = rest.split_once('\t') else { continue };
-        let Some(bracket) = rest.find(" [") else { continue };
+        let Some(rest) = line.strip_prefix('\t') else {
+            continue;
+        };
+        let Some((_, rest)) = rest.split_once('\t') else {
+            continue;
+        };
+        let Some(bracket) = rest.find(" [") else {
+            continue;
+        };
         let tuple = rest[..bracket].to_string();
         let proto_field = rest
             .split("[proto: ")
@@ -105,31 +111,56 @@ fn tuple_of(f: &FlowRecord) -> String {
 
 #[test]
 fn flows_and_protocols_agree_with_ndpi() {
-    let Some(dir) = medvigil_testkit::corpus("pcap/ndpi") else { return };
+    let Some(dir) = medvigil_testkit::corpus("pcap/ndpi") else {
+        return;
+    };
     let results = medvigil_testkit::files_under(&dir.join("result"), |n| n.ends_with(".out"));
-    assert!(results.len() >= 6, "expected nDPI result files in {}", dir.display());
+    assert!(
+        results.len() >= 6,
+        "expected nDPI result files in {}",
+        dir.display()
+    );
     let mut problems = Vec::new();
     for res in results {
-        let name = res.file_name().unwrap().to_str().unwrap().trim_end_matches(".out");
+        let name = res
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .trim_end_matches(".out");
         let expected = parse_out(&std::fs::read_to_string(&res).unwrap());
         assert!(!expected.is_empty(), "{name}: no flows parsed");
         let (flows, report) = run(&dir.join("pcap").join(name));
         let ours: BTreeMap<String, &FlowRecord> = flows.iter().map(|f| (tuple_of(f), f)).collect();
         for e in &expected {
             let Some(f) = ours.get(&e.tuple) else {
-                problems.push(format!("{name}: flow {} missing; ours: {:?}", e.tuple, ours.keys()));
+                problems.push(format!(
+                    "{name}: flow {} missing; ours: {:?}",
+                    e.tuple,
+                    ours.keys()
+                ));
                 continue;
             };
             let proto = f.protocol;
-            let justified = name == "ftp.pcap" && e.tuple.ends_with(":24523") && proto == Some("ftp_data");
+            let justified =
+                name == "ftp.pcap" && e.tuple.ends_with(":24523") && proto == Some("ftp_data");
             if proto != e.proto && !justified {
-                problems.push(format!("{name}: {} protocol {:?}, nDPI {:?}", e.tuple, proto, e.proto));
+                problems.push(format!(
+                    "{name}: {} protocol {:?}, nDPI {:?}",
+                    e.tuple, proto, e.proto
+                ));
             }
             if f.packets != e.packets {
-                problems.push(format!("{name}: {} packets {:?}, nDPI {:?}", e.tuple, f.packets, e.packets));
+                problems.push(format!(
+                    "{name}: {} packets {:?}, nDPI {:?}",
+                    e.tuple, f.packets, e.packets
+                ));
             }
             if f.bytes != e.bytes {
-                problems.push(format!("{name}: {} bytes {:?}, nDPI {:?}", e.tuple, f.bytes, e.bytes));
+                problems.push(format!(
+                    "{name}: {} bytes {:?}, nDPI {:?}",
+                    e.tuple, f.bytes, e.bytes
+                ));
             }
         }
         let tcp_udp = flows.len();
@@ -143,9 +174,16 @@ fn flows_and_protocols_agree_with_ndpi() {
         // telnet.pcap holds five client ACKs whose IPv4 total length (52) exceeds the
         // frame; nDPI drops them, Wireshark flags them, we drop and count them.
         let want_errors = if name == "telnet.pcap" { 5 } else { 0 };
-        assert_eq!(report.errors.total, want_errors, "{name}: {:?}", report.errors);
+        assert_eq!(
+            report.errors.total, want_errors,
+            "{name}: {:?}",
+            report.errors
+        );
         if want_errors > 0 {
-            assert_eq!(report.errors.by_kind.get("ip_length_exceeds_frame"), Some(&5));
+            assert_eq!(
+                report.errors.by_kind.get("ip_length_exceeds_frame"),
+                Some(&5)
+            );
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));

@@ -40,7 +40,11 @@ pub fn message_type_name(t: u8) -> &'static str {
 
 /// Whether a UDP payload looks like BOOTP/DHCP: op, Ethernet htype/hlen, magic cookie.
 pub fn looks_like_dhcp(b: &[u8]) -> bool {
-    b.len() >= 240 && matches!(b[0], 1 | 2) && b[1] == 1 && b[2] == 6 && b[236..240] == [99, 130, 83, 99]
+    b.len() >= 240
+        && matches!(b[0], 1 | 2)
+        && b[1] == 1
+        && b[2] == 6
+        && b[236..240] == [99, 130, 83, 99]
 }
 
 /// Parses a DHCP message; `Err` names what was wrong.
@@ -68,7 +72,9 @@ pub fn parse(b: &[u8]) -> Result<DhcpMessage, &'static str> {
             continue;
         }
         let len = usize::from(*b.get(at + 1).ok_or("dhcp_option_truncated")?);
-        let v = b.get(at + 2..at + 2 + len).ok_or("dhcp_option_overruns_packet")?;
+        let v = b
+            .get(at + 2..at + 2 + len)
+            .ok_or("dhcp_option_overruns_packet")?;
         match code {
             53 if len == 1 => m.message_type = Some(v[0]),
             12 => m.hostname = Some(clean(v)),

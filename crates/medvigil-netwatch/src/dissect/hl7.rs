@@ -180,7 +180,9 @@ impl MllpStream {
         }
         if self.in_pid {
             let f = pid_fields(&self.pid);
-            self.pid_fields.get_or_insert_with(PidFields::default).merge(f);
+            self.pid_fields
+                .get_or_insert_with(PidFields::default)
+                .merge(f);
             self.in_pid = false;
             self.pid.clear();
         }
@@ -302,7 +304,10 @@ mod tests {
             let m = &m[0];
             assert_eq!(m.sending_application, "PAT_DEVICE_PHILIPS");
             assert_eq!(m.receiving_facility, "Hosp");
-            assert_eq!((m.message_type.as_str(), m.trigger.as_str()), ("ORU", "R01"));
+            assert_eq!(
+                (m.message_type.as_str(), m.trigger.as_str()),
+                ("ORU", "R01")
+            );
             assert_eq!(m.ihe_profile, Some("PCD-01"));
             assert_eq!(m.version, "2.6");
             let pid = m.pid.unwrap();

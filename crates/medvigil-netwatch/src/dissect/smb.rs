@@ -66,16 +66,23 @@ impl SmbStream {
                     }
                     let h = &self.head;
                     // NetBIOS session message type 0x00; length is 17 bits (RFC 1002) or 24 (direct TCP).
-                    let len = (usize::from(h[1]) << 16) | (usize::from(h[2]) << 8) | usize::from(h[3]);
+                    let len =
+                        (usize::from(h[1]) << 16) | (usize::from(h[2]) << 8) | usize::from(h[3]);
                     let kind = h[0];
                     self.head.clear();
                     if kind != 0 {
                         // Session request/keepalive etc.: skip their bodies.
-                        self.state = State::Body { left: len, total: 0 };
+                        self.state = State::Body {
+                            left: len,
+                            total: 0,
+                        };
                         continue;
                     }
                     self.msg.clear();
-                    self.state = State::Body { left: len, total: len };
+                    self.state = State::Body {
+                        left: len,
+                        total: len,
+                    };
                 }
                 State::Body { left, total } => {
                     let take = left.min(data.len());
