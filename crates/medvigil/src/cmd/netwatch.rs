@@ -8,7 +8,6 @@ use medvigil_model::device::DEFAULT_SITE;
 use medvigil_netwatch::oui::OuiRegistry;
 use medvigil_netwatch::{Analyzer, KnownDevice, Options, Report};
 use medvigil_store::{DeviceFilter, ImportSummary};
-use serde::Serialize;
 
 use crate::context::Context;
 use crate::exit::input_error;
@@ -42,14 +41,6 @@ pub struct Args {
     /// The IEEE OUI registry file [default: /usr/share/ieee-data/oui.txt].
     #[arg(long, value_name = "FILE")]
     pub oui: Option<PathBuf>,
-}
-
-#[derive(Serialize)]
-struct JsonOut<'a> {
-    #[serde(flatten)]
-    report: &'a Report,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    import: Option<&'a ImportSummary>,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
@@ -124,13 +115,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     };
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(
-            &mut out,
-            &JsonOut {
-                report: &report,
-                import: summary.as_ref(),
-            },
-        )?;
+        // The report as is, plus the inventory merge summary when --import was given.
+        let mut value = serde_json::to_value(&report)?;
+        if let (Some(s), Some(obj)) = (&summary, value.as_object_mut()) {
+            obj.insert("import".to_string(), serde_json::to_value(s)?);
+        }
+        serde_json::to_writer_pretty(&mut out, &value)?;
         writeln!(out)?;
     } else {
         print_text(&mut out, &report, summary.as_ref(), &site)?;
