@@ -5,6 +5,7 @@
 //! * [`priority`]: P1-P4 and a 0-100 risk score per finding, each with its inputs, the
 //!   rule that fired and the assumptions made; what-if analysis of profile changes.
 //! * [`rubric`]: the medical-device CVSS rubric as a questionnaire giving an adjusted vector.
+//! * [`inputs`]: effective clinical profiles and finding inputs from stored records.
 //! * [`postmarket`]: the FDA postmarket controlled/uncontrolled call with its timelines.
 //!
 //! **Invariant:** no I/O and no storage. Callers hand in a [`priority::FindingRiskInput`]
@@ -35,6 +36,7 @@
 #![deny(missing_docs)]
 
 pub mod cvss;
+pub mod inputs;
 pub mod policy;
 pub mod postmarket;
 pub mod priority;
