@@ -49,6 +49,30 @@ pub struct Prose {
     pub notes: Vec<String>,
 }
 
+/// The text being read: the original (for versions' raw strings) and its ASCII-lowercase
+/// copy (for matching words). Both have the same byte offsets.
+struct Text<'a> {
+    input: &'a str,
+    orig: &'a str,
+    lower: &'a str,
+}
+
+impl<'a> Text<'a> {
+    /// The original-case text of `sub`, a slice of `self.lower`.
+    fn orig(&self, sub: &str) -> &'a str {
+        let base = self.lower.as_ptr() as usize;
+        let at = sub.as_ptr() as usize;
+        if at >= base && at + sub.len() <= base + self.lower.len() {
+            let off = at - base;
+            &self.orig[off..off + sub.len()]
+        } else {
+            // Not a slice of the text (cannot happen on the paths above); use it as is.
+            let _ = sub;
+            self.orig.get(0..0).unwrap_or("")
+        }
+    }
+}
+
 /// What a version slot holds.
 enum Slot {
     One(Version),
@@ -105,7 +129,7 @@ impl Slot {
 }
 
 /// Words that never occur in a version but do in sentences about products.
-const STOP_WORDS: [&str; 44] = [
+const STOP_WORDS: &[&str] = &[
     "with",
     "shipped",
     "between",
@@ -139,7 +163,6 @@ const STOP_WORDS: [&str; 44] = [
     "number",
     "id",
     "reorder",
-    "pack",
     "and",
     "or",
     "prior",
@@ -150,15 +173,25 @@ const STOP_WORDS: [&str; 44] = [
     "a",
     "machine",
     "supported",
+    "part",
+    "#:",
+];
+
+/// Words of three letters or more that may appear inside a version (qualifiers, labels,
+/// pre-release words). Any other such word makes a slot a name (`Gemini Dual`, `MRI`).
+const KNOWN_WORDS: &[&str] = &[
+    "build", "service", "pack", "patch", "update", "hotfix", "rev", "revision", "release", "beta",
+    "alpha", "dev", "pre", "preview", "ver", "version", "firmware", "software", "final",
+    "hardware", "sps", "spx", "mrx", "bld",
 ];
 
 /// Qualifier words after which a number continues the same version (`build 118`).
-const QUALIFIERS: [&str; 12] = [
+const QUALIFIERS: &[&str] = &[
     "build", "sp", "sr", "mr", "patch", "update", "hotfix", "service", "pack", "rev", "r", "d",
 ];
 
 /// Filler dropped from the front of a phrase.
-const FILLER: [&str; 10] = [
+const FILLER: &[&str] = &[
     "all",
     "software",
     "firmware",
@@ -176,21 +209,40 @@ fn err(input: &str, why: impl Into<String>) -> Error {
 }
 
 /// Parses one version slot: a vendor version or a series wildcard.
-fn slot(input: &str, text: &str) -> Result<Slot, Error> {
+fn slot(t: &Text<'_>, text: &str) -> Result<Slot, Error> {
     let text = text.trim().trim_end_matches([',', '.', ';']).trim();
     if text.is_empty() {
-        return Err(err(input, "expected a version"));
+        return Err(err(t.input, "expected a version"));
+    }
+    if is_date(text) {
+        return Version::parse(Scheme::Vendor, t.orig(text))
+            .map(Slot::One)
+            .map_err(|e| err(t.input, e.to_string()));
+    }
+    if let Some(c) = text.chars().find(|c| matches!(c, '<' | '>' | '=' | '|')) {
+        return Err(err(
+            t.input,
+            format!("{text:?}: unexpected {c:?} inside a version"),
+        ));
     }
     let words: Vec<&str> = text.split_whitespace().collect();
+    if let Some(w) = words.iter().find(|w| {
+        w.len() >= 3 && w.bytes().all(|b| b.is_ascii_alphabetic()) && !KNOWN_WORDS.contains(w)
+    }) {
+        return Err(err(
+            t.input,
+            format!("{text:?} contains the word {w:?}: a name, not a version"),
+        ));
+    }
     if let Some(w) = words.iter().find(|w| STOP_WORDS.contains(w)) {
         return Err(err(
-            input,
+            t.input,
             format!("{text:?} reads as prose (word {w:?}), not as a version"),
         ));
     }
     if words.len() > 4 {
         return Err(err(
-            input,
+            t.input,
             format!("{text:?} has too many words for a version"),
         ));
     }
@@ -204,21 +256,21 @@ fn slot(input: &str, text: &str) -> Result<Slot, Error> {
         let wildcard = text.contains('x') || text.contains('*');
         if !ok && !wildcard {
             return Err(err(
-                input,
+                t.input,
                 format!("{text:?} has no digits: a name, not a version"),
             ));
         }
     }
-    if let Some(series) = series(input, text)? {
+    if let Some(series) = series(t, text)? {
         return Ok(series);
     }
-    Version::parse(Scheme::Vendor, text)
+    Version::parse(Scheme::Vendor, t.orig(text))
         .map(Slot::One)
-        .map_err(|e| err(input, e.to_string()))
+        .map_err(|e| err(t.input, e.to_string()))
 }
 
 /// Reads `2.x`, `5.x.x`, `14. x`, `12.2.x.x`, `1.*` as a series; `None` without a wildcard.
-fn series(input: &str, text: &str) -> Result<Option<Slot>, Error> {
+fn series(t: &Text<'_>, text: &str) -> Result<Option<Slot>, Error> {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let parts: Vec<&str> = compact.split('.').collect();
     let Some(first_wild) = parts.iter().position(|p| *p == "x" || *p == "*") else {
@@ -229,7 +281,7 @@ fn series(input: &str, text: &str) -> Result<Option<Slot>, Error> {
     };
     if !parts[first_wild..].iter().all(|p| *p == "x" || *p == "*") {
         return Err(err(
-            input,
+            t.input,
             format!("{text:?}: a wildcard may only be followed by more wildcards"),
         ));
     }
@@ -238,14 +290,14 @@ fn series(input: &str, text: &str) -> Result<Option<Slot>, Error> {
     let prefix = &prefix[off..];
     if prefix.is_empty() {
         return Err(err(
-            input,
+            t.input,
             format!("{text:?}: a series needs a leading number"),
         ));
     }
     // The next series: the last number of the prefix, plus one.
     let end = prefix.rfind(|c: char| c.is_ascii_digit()).ok_or_else(|| {
         err(
-            input,
+            t.input,
             format!("{text:?}: a series must end in a number before the wildcard"),
         )
     })?;
@@ -254,16 +306,16 @@ fn series(input: &str, text: &str) -> Result<Option<Slot>, Error> {
         .map_or(0, |i| i + 1);
     if end + 1 != prefix.len() {
         return Err(err(
-            input,
+            t.input,
             format!("{text:?}: a series must end in a number before the wildcard"),
         ));
     }
     let n: u64 = prefix[start..=end]
         .parse()
-        .map_err(|_| err(input, format!("{text:?}: series number too large")))?;
+        .map_err(|_| err(t.input, format!("{text:?}: series number too large")))?;
     let next = format!("{}{}", &prefix[..start], n + 1);
-    let lo = Version::parse(Scheme::Vendor, prefix).map_err(|e| err(input, e.to_string()))?;
-    let hi = Version::parse(Scheme::Vendor, &next).map_err(|e| err(input, e.to_string()))?;
+    let lo = Version::parse(Scheme::Vendor, prefix).map_err(|e| err(t.input, e.to_string()))?;
+    let hi = Version::parse(Scheme::Vendor, &next).map_err(|e| err(t.input, e.to_string()))?;
     Ok(Some(Slot::Series(lo, hi)))
 }
 
@@ -317,7 +369,7 @@ fn strip_filler(mut s: &str) -> (&str, bool) {
 }
 
 /// Reads one comparator-led piece (`<= 4.2`, `>=BT02`, `4.0`).
-fn comparator_piece(input: &str, p: &str) -> Result<(Option<&'static str>, Slot), Error> {
+fn comparator_piece(t: &Text<'_>, p: &str) -> Result<(Option<&'static str>, Slot), Error> {
     let p = p.trim();
     for op in [">=", "=>", "<=", "=<", "<", ">", "="] {
         if let Some(rest) = p.strip_prefix(op) {
@@ -326,10 +378,10 @@ fn comparator_piece(input: &str, p: &str) -> Result<(Option<&'static str>, Slot)
                 "=<" => "<=",
                 o => o,
             };
-            return Ok((Some(op), slot(input, rest)?));
+            return Ok((Some(op), slot(t, rest)?));
         }
     }
-    Ok((None, slot(input, p)?))
+    Ok((None, slot(t, p)?))
 }
 
 fn bound_interval(op: &str, s: &Slot) -> Interval {
@@ -355,10 +407,10 @@ fn bound_interval(op: &str, s: &Slot) -> Interval {
 }
 
 /// `|`-separated pieces: a lower bound followed by an upper bound pair up.
-fn pieces(input: &str, parts: &[&str]) -> Result<Vec<Interval>, Error> {
+fn pieces(t: &Text<'_>, parts: &[&str]) -> Result<Vec<Interval>, Error> {
     let mut parsed = Vec::new();
     for p in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
-        parsed.push(comparator_piece(input, p)?);
+        parsed.push(comparator_piece(t, p)?);
     }
     let mut out = Vec::new();
     let mut k = 0;
@@ -394,39 +446,74 @@ fn starts_item(word: &str, prev: Option<&str>) -> bool {
     }
 }
 
-fn list(input: &str, s: &str) -> Result<Vec<Interval>, Error> {
-    let mut items: Vec<String> = Vec::new();
-    let normalized = s.replace(',', " , ");
-    let mut cur: Vec<&str> = Vec::new();
+fn list(t: &Text<'_>, s: &str) -> Result<Vec<Interval>, Error> {
+    // Words as byte ranges of `s`, so that items stay slices of the text (and keep case).
+    let bytes = s.as_bytes();
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+        } else if bytes[i] == b',' {
+            words.push((i, i + 1));
+            i += 1;
+        } else {
+            let start = i;
+            while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b',' {
+                i += 1;
+            }
+            words.push((start, i));
+        }
+    }
+    let mut items: Vec<&str> = Vec::new();
+    let mut cur: Option<(usize, usize)> = None;
     let mut prev: Option<&str> = None;
-    for w in normalized.split_whitespace() {
-        if matches!(w, "," | "and" | "or" | "&") {
-            if !cur.is_empty() {
-                items.push(cur.join(" "));
-                cur.clear();
+    for (a, b) in words {
+        let w = &s[a..b];
+        if matches!(w, "," | "and" | "or" | "&" | "/") {
+            if let Some((x, y)) = cur.take() {
+                items.push(&s[x..y]);
             }
             prev = None;
             continue;
         }
-        if !cur.is_empty() && starts_item(w, prev) {
-            items.push(cur.join(" "));
-            cur.clear();
+        if let Some((x, y)) = cur
+            && starts_item(w, prev)
+        {
+            items.push(&s[x..y]);
+            cur = None;
         }
-        cur.push(w);
+        cur = Some(cur.map_or((a, b), |(x, _)| (x, b)));
         prev = Some(w);
     }
-    if !cur.is_empty() {
-        items.push(cur.join(" "));
+    if let Some((x, y)) = cur {
+        items.push(&s[x..y]);
+    }
+    // "Version A, Firmware A.03.09": items naming different kinds of version are not a list.
+    if let Some(i) = items.iter().skip(1).find(|i| {
+        let w = i.split_whitespace().next().unwrap_or("");
+        matches!(
+            w,
+            "firmware" | "software" | "hardware" | "version" | "versions" | "part"
+        )
+    }) {
+        return Err(err(
+            t.input,
+            format!("{i:?}: the items name different kinds of version"),
+        ));
+    }
+    if items.is_empty() {
+        return Err(err(t.input, "no version in the text"));
     }
     items
         .iter()
-        .map(|i| slot(input, i).map(|s| s.interval()))
+        .map(|i| slot(t, i).map(|s| s.interval()))
         .collect()
 }
 
-fn finish(input: &str, intervals: Vec<Interval>, notes: Vec<String>) -> Result<Prose, Error> {
+fn finish(t: &Text<'_>, intervals: Vec<Interval>, notes: Vec<String>) -> Result<Prose, Error> {
     let range = VersionRange::new(Scheme::Vendor, intervals, Vec::new())
-        .map_err(|e| err(input, e.to_string()))?;
+        .map_err(|e| err(t.input, e.to_string()))?;
     Ok(Prose { range, notes })
 }
 
@@ -457,9 +544,17 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
             notes,
         });
     }
-    let text = strip_parens(trimmed, &mut notes).to_lowercase();
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let text = text.trim_end_matches(['.', ',', ';', ':']).trim();
+    let orig = strip_parens(trimmed, &mut notes);
+    let orig = orig.split_whitespace().collect::<Vec<_>>().join(" ");
+    let orig = orig.trim_end_matches(['.', ',', ';', ':']).trim();
+    let lower = orig.to_ascii_lowercase();
+    let t = Text {
+        input,
+        orig,
+        lower: &lower,
+    };
+    let t = &t;
+    let text = t.lower;
     if text == "*" || text.starts_with("* ") {
         if text != "*" {
             notes.push(text[2..].to_string());
@@ -477,12 +572,12 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
                 notes,
             });
         }
-        return Err(err(input, "no version in the text"));
+        return Err(err(t.input, "no version in the text"));
     }
     // 3. Pipes.
     if s.contains('|') {
         let parts: Vec<&str> = s.split('|').collect();
-        return finish(input, pieces(input, &parts)?, notes);
+        return finish(t, pieces(t, &parts)?, notes);
     }
     // 4. Comparators, possibly two: ">= 1.2 < 2.0".
     if s.starts_with(['<', '>', '=']) {
@@ -494,10 +589,10 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
             Some(i) => vec![&s[..i], &s[i..]],
             None => vec![s],
         };
-        return finish(input, pieces(input, &parts)?, notes);
+        return finish(t, pieces(t, &parts)?, notes);
     }
     // 5. Phrases.
-    const BEFORE_EXCL: [&str; 6] = [
+    const BEFORE_EXCL: &[&str] = &[
         "prior to ",
         "before ",
         "earlier than ",
@@ -505,18 +600,18 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
         "less than ",
         "older than ",
     ];
-    const BEFORE_INCL: [&str; 3] = ["up to and including ", "up to ", "through "];
-    const AFTER_INCL: [&str; 3] = ["from ", "since ", "starting with "];
-    const AFTER_EXCL: [&str; 3] = ["after ", "later than ", "newer than "];
+    const BEFORE_INCL: &[&str] = &["up to and including ", "up to ", "through "];
+    const AFTER_INCL: &[&str] = &["from ", "since ", "starting with "];
+    const AFTER_EXCL: &[&str] = &["after ", "later than ", "newer than "];
     for (list_, lower, inclusive) in [
-        (&BEFORE_EXCL[..], false, false),
-        (&BEFORE_INCL[..], false, true),
-        (&AFTER_EXCL[..], true, false),
+        (BEFORE_EXCL, false, false),
+        (BEFORE_INCL, false, true),
+        (AFTER_EXCL, true, false),
     ] {
         for p in list_ {
             if let Some(rest) = s.strip_prefix(p) {
                 let (rest, _) = strip_filler(rest);
-                let v = slot(input, rest)?;
+                let v = slot(t, rest)?;
                 let i = if lower {
                     Interval {
                         lower: Some(v.as_lower(inclusive)),
@@ -528,11 +623,11 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
                         upper: Some(v.as_upper(inclusive)),
                     }
                 };
-                return finish(input, vec![i], notes);
+                return finish(t, vec![i], notes);
             }
         }
     }
-    const UPPER_SUFFIX: [&str; 16] = [
+    const UPPER_SUFFIX: &[&str] = &[
         " and prior versions",
         " and all prior versions",
         " and prior",
@@ -550,7 +645,7 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
         " or previous",
         " and before",
     ];
-    const LOWER_SUFFIX: [&str; 10] = [
+    const LOWER_SUFFIX: &[&str] = &[
         " and later",
         " or later",
         " and newer",
@@ -564,9 +659,9 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
     ];
     for suf in UPPER_SUFFIX {
         if let Some(rest) = s.strip_suffix(suf) {
-            let v = slot(input, rest)?;
+            let v = slot(t, rest)?;
             return finish(
-                input,
+                t,
                 vec![Interval {
                     lower: None,
                     upper: Some(v.as_upper(true)),
@@ -577,9 +672,9 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
     }
     for suf in LOWER_SUFFIX {
         if let Some(rest) = s.strip_suffix(suf) {
-            let v = slot(input, rest)?;
+            let v = slot(t, rest)?;
             return finish(
-                input,
+                t,
                 vec![Interval {
                     lower: Some(v.as_lower(true)),
                     upper: None,
@@ -591,16 +686,16 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
     // Spans.
     let span = |a: &str, b: &str| -> Result<Prose, Error> {
         let (b, _) = strip_filler(b);
-        let lo = slot(input, a)?;
-        let hi = slot(input, b)?;
+        let lo = slot(t, a)?;
+        let hi = slot(t, b)?;
         let i = Interval {
             lower: Some(lo.as_lower(true)),
             upper: Some(hi.as_upper(true)),
         };
         if lo.first().cmp_same(hi.first()) == std::cmp::Ordering::Greater {
-            return Err(err(input, "the start of the span is above its end"));
+            return Err(err(t.input, "the start of the span is above its end"));
         }
-        finish(input, vec![i], notes.clone())
+        finish(t, vec![i], notes.clone())
     };
     if let Some(rest) = s.strip_prefix("between ")
         && let Some((a, b)) = rest.split_once(" and ")
@@ -620,15 +715,11 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
             return span(a, b);
         }
     }
-    if s.strip_prefix(AFTER_INCL[0]).is_some() || AFTER_INCL.iter().any(|p| s.starts_with(p)) {
-        let p = AFTER_INCL
-            .iter()
-            .find(|p| s.starts_with(*p))
-            .copied()
-            .unwrap_or("");
-        let v = slot(input, &s[p.len()..])?;
+    // "from X" / "since X" with no end (spans were tried above).
+    if let Some(p) = AFTER_INCL.iter().find(|p| s.starts_with(*p)) {
+        let v = slot(t, &s[p.len()..])?;
         return finish(
-            input,
+            t,
             vec![Interval {
                 lower: Some(v.as_lower(true)),
                 upper: None,
@@ -646,28 +737,34 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
     {
         return span(a, b);
     }
-    // 6/7. Lists and single versions (dates first: "november 29 2017" is one version).
-    if let Ok(v) = Version::parse(Scheme::Vendor, s)
-        && !s.contains([',', '&'])
-        && !s.contains(" and ")
-        && !s.contains(" or ")
-        && list(input, s).map(|l| l.len()).unwrap_or(1) == 1
-    {
-        return finish(input, vec![Interval::exact(v)], notes);
+    // 6/7. A date, a list, or a single version (a list of one).
+    if is_date(s) {
+        let v =
+            Version::parse(Scheme::Vendor, t.orig(s)).map_err(|e| err(t.input, e.to_string()))?;
+        return finish(t, vec![Interval::exact(v)], notes);
     }
-    let month_date = vendor_is_date(s);
-    if month_date {
-        let v = Version::parse(Scheme::Vendor, s).map_err(|e| err(input, e.to_string()))?;
-        return finish(input, vec![Interval::exact(v)], notes);
-    }
-    finish(input, list(input, s)?, notes)
+    finish(t, list(t, s)?, notes)
 }
 
-fn vendor_is_date(s: &str) -> bool {
+/// Whether `s` is only a date with a month name (`November 29 2017`, `26-June-2017`,
+/// `May 2018`): month names, numbers and separators, and a four-digit year.
+fn is_date(s: &str) -> bool {
     const MONTHS: [&str; 12] = [
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ];
-    s.split(|c: char| !c.is_ascii_alphabetic())
-        .any(|w| w.len() >= 3 && MONTHS.iter().any(|m| w.starts_with(m)))
-        && Version::parse(Scheme::Vendor, s).is_ok()
+    let mut month = false;
+    let mut year = false;
+    for w in s
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if w.bytes().all(|b| b.is_ascii_digit()) {
+            year |= w.len() == 4;
+        } else if w.len() >= 3 && MONTHS.iter().any(|m| w.starts_with(m)) {
+            month = true;
+        } else {
+            return false;
+        }
+    }
+    month && year && Version::parse(Scheme::Vendor, s).is_ok()
 }
