@@ -183,6 +183,9 @@ struct FindingAcc {
     flows: u64,
 }
 
+/// Receives each finished flow.
+type FlowSink = Box<dyn FnMut(&FlowRecord)>;
+
 type FindingKey = (&'static str, IpAddr, IpAddr, Option<u16>);
 
 /// Streams captures through the pipeline and accumulates a [`Report`].
@@ -209,7 +212,7 @@ pub struct Analyzer {
     now: Timestamp,
     events: Vec<Event>,
     defrag_events: Vec<DefragEvent>,
-    sink: Option<Box<dyn FnMut(&FlowRecord)>>,
+    sink: Option<FlowSink>,
 }
 
 impl std::fmt::Debug for Analyzer {

@@ -357,9 +357,7 @@ pub fn classify(dir: usize, b: &[u8]) -> Verdict {
         {
             return Verdict::Is(Protocol::Modbus);
         }
-    } else if b.len() >= 4 && b[2..4] == [0, 0] {
-        more = true;
-    } else if b.len() < 4 {
+    } else if b.len() < 4 || b[2..4] == [0, 0] {
         more = true;
     }
     if more { Verdict::More } else { Verdict::No }

@@ -127,10 +127,10 @@ impl SmbStream {
                     // SMB1 negotiate request: header(32) word count(1)=0 byte count(2) dialects
                     if let Some(buf) = m.get(35..) {
                         for d in buf.split(|&c| c == 0) {
-                            if let Some(name) = d.strip_prefix(&[2]) {
-                                if dialects.len() < 32 {
-                                    dialects.push(super::clean(name));
-                                }
+                            if let Some(name) = d.strip_prefix(&[2])
+                                && dialects.len() < 32
+                            {
+                                dialects.push(super::clean(name));
                             }
                         }
                     }
