@@ -264,7 +264,7 @@ impl Cpe {
                     return Err(err("a packed edition has 5 fields after '~'".into()));
                 }
                 for (j, idx) in [5, 7, 8, 9, 10].into_iter().enumerate() {
-                    attrs[idx] = uri_value(packed[j]).map_err(|p| err(p))?;
+                    attrs[idx] = uri_value(packed[j]).map_err(&err)?;
                 }
             } else {
                 attrs[i] = uri_value(c).map_err(|p| err(format!("{}: {p}", ATTRIBUTES[i])))?;

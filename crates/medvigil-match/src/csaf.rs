@@ -69,11 +69,17 @@ impl PreparedDevice {
     /// Prepares a manufacturer and model.
     pub fn from_names(
         manufacturer: &str,
-        model: &str,
+        model_text: &str,
         table: &VendorTable,
     ) -> Option<PreparedDevice> {
         let vendor_groups = table.groups(manufacturer);
-        let model = ModelName::with_vendor_words(model, &table.vendor_words(&vendor_groups));
+        let mut model =
+            ModelName::with_vendor_words(model_text, &table.vendor_words(&vendor_groups));
+        if model.is_empty() {
+            // The model is only the vendor's name ("Omnipod" for Insulet): keep it.
+            model = ModelName::with_vendor_words(model_text, &BTreeSet::new());
+        }
+        model.mark_brands(&table.brand_words(&vendor_groups));
         (!vendor_groups.is_empty() && !model.is_empty()).then_some(PreparedDevice {
             vendor_groups,
             model,
@@ -100,6 +106,7 @@ fn prepare_product(advisory_id: &str, p: &Product, table: &VendorTable) -> Optio
     };
     let vendor_groups = table.groups(&vendor);
     let words = table.vendor_words(&vendor_groups);
+    let brands = table.brand_words(&vendor_groups);
     let version_text = p.version.clone().or_else(|| p.version_range.clone());
     let spec = version_text
         .as_deref()
@@ -118,8 +125,26 @@ fn prepare_product(advisory_id: &str, p: &Product, table: &VendorTable) -> Optio
             names = vec![ModelName::with_vendor_words(&format!("{name} {v}"), &words)];
             (FirmwareSpec::All, None)
         }
-        _ => (spec, version_text),
+        _ => {
+            // Model numbers written where the version belongs ("MyCareLink Monitor:
+            // 24950 | 24952"): long digit runs of the version text also name the model.
+            if let Some(v) = &version_text {
+                let extra: Vec<String> = crate::names::model_tokens(v)
+                    .into_iter()
+                    .filter(|t| t.len() >= 4 && t.bytes().all(|b| b.is_ascii_digit()))
+                    .collect();
+                if !extra.is_empty() {
+                    let mut n = names[0].clone();
+                    n.numbers.extend(extra);
+                    names.push(n);
+                }
+            }
+            (spec, version_text)
+        }
     };
+    for n in &mut names {
+        n.mark_brands(&brands);
+    }
     Some(PreparedProduct {
         advisory_id: advisory_id.to_string(),
         product_id: p.product_id.clone(),
@@ -154,25 +179,54 @@ fn looks_like_model(v: &str) -> bool {
     if PROSE.iter().any(|w| l.contains(w)) {
         return false;
     }
-    crate::names::model_tokens(&l)
-        .iter()
-        .any(|t| t.len() >= 4 && t.chars().all(|c| c.is_ascii_alphabetic()))
+    const FILLER: [&str; 8] = [
+        "only", "with", "from", "rev", "revision", "model", "models", "and",
+    ];
+    crate::names::model_tokens(&l).iter().any(|t| {
+        t.len() >= 4 && t.chars().all(|c| c.is_ascii_alphabetic()) && !FILLER.contains(&t.as_str())
+    })
 }
 
-/// Whether two model-number tokens name the same model: equal, or equal once a
-/// letter prefix only one side has is removed ("450" and "b450").
-fn number_eq(a: &str, b: &str) -> bool {
+/// Whether two model-number tokens name the same model.
+fn number_eq(a: &str, b: &str) -> NumberEq {
     if a == b {
-        return true;
+        return NumberEq::Exact;
     }
-    let strip = |s: &str| {
+    // Catalogue prefixes come and go: "MMT-722" is the "Paradigm 722", GE's "Optima
+    // CT540" is the "Optima 540". Spacing variants ("B 450", "EC 40") were already
+    // joined when tokenizing.
+    let digits = |s: &str| {
         s.trim_start_matches(|c: char| c.is_ascii_alphabetic())
-            .to_string()
+            .len()
     };
-    let (sa, sb) = (strip(a), strip(b));
-    let bare_a = sa.len() == a.len();
-    let bare_b = sb.len() == b.len();
-    (bare_a ^ bare_b) && sa == sb && sa.len() >= 2
+    let (da, db) = (digits(a), digits(b));
+    let bare = |s: &str, d: usize| d == s.len();
+    let (bare_one, other) = if bare(a, da) && !bare(b, db) {
+        (a, b)
+    } else if bare(b, db) && !bare(a, da) {
+        (b, a)
+    } else {
+        return NumberEq::No;
+    };
+    if bare_one.len() >= 3
+        && bare_one.bytes().all(|c| c.is_ascii_digit())
+        && other.ends_with(bare_one)
+        && other[..other.len() - bare_one.len()]
+            .bytes()
+            .all(|c| c.is_ascii_alphabetic())
+    {
+        NumberEq::Prefixed
+    } else {
+        NumberEq::No
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NumberEq {
+    No,
+    Exact,
+    /// Equal once a letter prefix only one side has is removed: only with a shared word.
+    Prefixed,
 }
 
 /// How a device model matched a product name.
@@ -198,28 +252,43 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
     };
     // A device written as the product's short name ("CSCS").
     let d_all: BTreeSet<&String> = d.words.iter().chain(&d.numbers).collect();
-    if let Some(a) = p.acronyms.iter().find(|a| d_all.contains(a)) {
-        if d_all.len() <= 2 {
-            return hit(0.8, format!("short name {a:?}"), false);
-        }
+    if let Some(a) = p.acronyms.iter().find(|a| d_all.contains(a))
+        && d_all.len() <= 2
+    {
+        return hit(0.8, format!("short name {a:?}"), false);
     }
     match (d.numbers.is_empty(), p.numbers.is_empty()) {
         (false, false) => {
             let missing: Vec<&String> = d
                 .numbers
                 .iter()
-                .filter(|n| !p.numbers.iter().any(|m| number_eq(n, m)))
+                .filter(|n| {
+                    !p.numbers.iter().any(|m| number_eq(n, m) != NumberEq::No) && !p.in_range(n)
+                })
                 .collect();
             if !missing.is_empty() {
                 return None;
             }
             // Same number, different names: "Pyxis MedStation 4000" is not "Pyxis
-            // Anesthesia System 4000". Each side having a word the other lacks is a
-            // conflict (the product's short names count as its words).
+            // Anesthesia System 4000". A bare number ("4000") is reused across a vendor's
+            // lines, so each side having a word the other lacks, with nothing but brands
+            // in common, is a conflict. A lettered model number ("EX1150", "B450") is
+            // specific enough on its own.
+            let strong = d.numbers.iter().any(|n| {
+                n.chars().any(|c| c.is_ascii_alphabetic())
+                    && n.chars().filter(char::is_ascii_digit).count() >= 2
+            });
             let p_words: BTreeSet<&String> = p.words.iter().chain(&p.acronyms).collect();
             let d_extra = d.words.iter().any(|w| !p_words.contains(w));
             let p_extra = p.words.iter().any(|w| !d.words.contains(w));
-            if d_extra && p_extra {
+            let shared_non_brand = inter_w.iter().any(|w| !d.brands.contains(*w));
+            let only_prefixed = d.numbers.iter().all(|n| {
+                !p.in_range(n) && !p.numbers.iter().any(|m| number_eq(n, m) == NumberEq::Exact)
+            });
+            if only_prefixed && !shared_non_brand {
+                return None;
+            }
+            if !strong && d_extra && p_extra && !shared_non_brand {
                 return None;
             }
             let nums: Vec<&str> = d.numbers.iter().map(String::as_str).collect();
@@ -263,8 +332,13 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
                 return None;
             }
             let n = inter_w.len();
-            let covers_p = n == p.words.len() && n * 2 >= d.words.len();
-            let covers_d = n == d.words.len() && n * 2 >= p.words.len();
+            // Brands count for identity but not for coverage: "Alaris GS" is not half of
+            // "Alaris Gateway Workstation Alaris GS".
+            let nb = inter_w.iter().filter(|w| !d.brands.contains(**w)).count();
+            let dn = d.words.iter().filter(|w| !d.brands.contains(*w)).count();
+            let pn = p.words.iter().filter(|w| !p.brands.contains(*w)).count();
+            let covers_p = n == p.words.len() && nb * 2 >= dn;
+            let covers_d = n == d.words.len() && nb * 2 >= pn;
             if covers_p && covers_d {
                 hit(0.9, format!("same words ({})", join(&d.words)), false)
             } else if covers_p || covers_d {
@@ -278,6 +352,18 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
                             .collect::<Vec<_>>()
                             .join(", ")
                     ),
+                    false,
+                )
+            } else if d.words.len() == 1
+                && n == 1
+                && d.words
+                    .iter()
+                    .all(|w| w.len() >= 5 && !d.brands.contains(w))
+            {
+                // A one-word model that is a product's distinctive name ("SmartLog").
+                hit(
+                    0.6,
+                    format!("model name {} in the product name", join(&d.words)),
                     false,
                 )
             } else {
