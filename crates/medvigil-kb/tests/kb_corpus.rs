@@ -9,11 +9,21 @@ use medvigil_store::{KbStore, open_sqlite};
 
 #[test]
 fn corpus_imports_everything_with_counts() {
-    let Some(root) = medvigil_testkit::corpus("") else { return };
-    let paths: Vec<_> = ["csaf/cisa-ot", "osv/go", "osv/rustsec", "osv/pypi", "cve5", "kev", "nvd"]
-        .iter()
-        .map(|p| root.join(p))
-        .collect();
+    let Some(root) = medvigil_testkit::corpus("") else {
+        return;
+    };
+    let paths: Vec<_> = [
+        "csaf/cisa-ot",
+        "osv/go",
+        "osv/rustsec",
+        "osv/pypi",
+        "cve5",
+        "kev",
+        "nvd",
+    ]
+    .iter()
+    .map(|p| root.join(p))
+    .collect();
     let dir = tempfile::tempdir().unwrap();
     let mut store = open_sqlite(dir.path()).unwrap();
     let opts = ImportOptions {
@@ -47,7 +57,10 @@ fn corpus_imports_everything_with_counts() {
     assert_eq!(merged.id, "CVE-2020-36567");
     assert!(merged.sources.contains(&KbSource::Osv) && merged.sources.contains(&KbSource::Cve5));
     // A medical advisory by its id, and the CVE it covers finds it back.
-    assert_eq!(store.kb_lookup("icsma-20-023-01").unwrap().advisories.len(), 1);
+    assert_eq!(
+        store.kb_lookup("icsma-20-023-01").unwrap().advisories.len(),
+        1
+    );
     let by_cve = store.kb_lookup("CVE-2020-6961").unwrap();
     assert!(by_cve.advisories.iter().any(|a| a.id == "ICSMA-20-023-01"));
 
