@@ -10,7 +10,7 @@
 //! 2. Parenthetical remarks are set aside as [`Prose::notes`] (`(end-of-life Nov 2017)`,
 //!    `(integrated into GE MobileLink)`); a string wholly in parentheses is unwrapped.
 //!    Leading filler (`all`, `software`, `firmware`, `versions`, `version`, `revisions`,
-//!    `release`) is dropped.
+//!    `release`, `released`) is dropped.
 //! 3. `|`-separated pieces (CISA's CSAF uses `|` for both "and" and "or"): a lower bound
 //!    followed by an upper bound is one interval, as in `vers`; other pieces stand alone
 //!    and the result is their union.
@@ -202,6 +202,7 @@ const FILLER: &[&str] = &[
     "release",
     "releases",
     "of",
+    "released",
 ];
 
 fn err(input: &str, why: impl Into<String>) -> Error {
