@@ -29,6 +29,30 @@ pub fn effective_profile(
     p
 }
 
+/// A model's fleet-wide profile for the postmarket call: the most critical clinical
+/// function and the most exposed zone among its devices in the inventory (the call must
+/// hold for every deployment), then the model's override; counts devices and sites.
+pub fn model_profile(
+    devices: &[Device],
+    model_patch: Option<&ClinicalProfilePatch>,
+) -> ClinicalProfile {
+    let mut sites: Vec<&str> = devices.iter().map(|d| d.site.as_str()).collect();
+    sites.sort_unstable();
+    sites.dedup();
+    let mut p = ClinicalProfile {
+        // The enums are declared from most to least critical / exposed, so min() is worst.
+        clinical_function: devices.iter().filter_map(|d| d.clinical_function).min(),
+        network_zone: devices.iter().filter_map(|d| d.network_zone).min(),
+        devices_affected: devices.len() as u64,
+        sites_affected: sites.len() as u64,
+        ..Default::default()
+    };
+    if let Some(patch) = model_patch {
+        p.apply(patch);
+    }
+    p
+}
+
 /// The vector prioritization should use among a vulnerability's scores, with its source:
 /// the primary score (NVD's own) before secondary ones, then the newest CVSS version.
 /// Vectors that do not parse are skipped (the KB keeps them as given).
@@ -108,6 +132,20 @@ mod tests {
         let (c, _) = best_cvss(&scores).unwrap();
         assert_eq!(c.version(), Version::V3_1);
         assert!(best_cvss(&scores[3..]).is_none());
+    }
+
+    #[test]
+    fn model_profile_takes_the_worst_deployment() {
+        let mut a = Device::new("north", "A");
+        a.clinical_function = Some(ClinicalFunction::Monitoring);
+        a.network_zone = Some(NetworkZone::Isolated);
+        let mut b = Device::new("south", "B");
+        b.clinical_function = Some(ClinicalFunction::LifeSustaining);
+        b.network_zone = Some(NetworkZone::HospitalLan);
+        let p = model_profile(&[a, b], None);
+        assert_eq!(p.clinical_function, Some(ClinicalFunction::LifeSustaining));
+        assert_eq!(p.network_zone, Some(NetworkZone::HospitalLan));
+        assert_eq!((p.devices_affected, p.sites_affected), (2, 2));
     }
 
     #[test]

@@ -474,9 +474,10 @@ impl Policy {
             ));
         }
         if !(t.p1 > t.p2 && t.p2 > t.p3) {
+            let key = if t.p1 <= t.p2 { "p2" } else { "p3" };
             return Err(err(
                 "thresholds",
-                "p1",
+                key,
                 format!(
                     "thresholds must decrease: p1 ({}) > p2 ({}) > p3 ({})",
                     t.p1, t.p2, t.p3
