@@ -704,32 +704,30 @@ pub(crate) fn validate(bom: &Bom) -> Result<Vec<SbomError>, SbomError> {
         refs: HashSet::new(),
         errors: Vec::new(),
     };
-    if let Some(s) = &bom.serial_number {
-        if !is_urn_uuid(s) {
-            v.err(
-                "serialNumber",
-                format!("serialNumber {s:?} is not urn:uuid:<RFC 4122 UUID>"),
-            );
-        }
+    if let Some(s) = &bom.serial_number
+        && !is_urn_uuid(s)
+    {
+        v.err(
+            "serialNumber",
+            format!("serialNumber {s:?} is not urn:uuid:<RFC 4122 UUID>"),
+        );
     }
-    if let Some(n) = bom.version {
-        if n < 1 {
-            v.err(
-                "version",
-                format!("BOM version must be 1 or more, found {n}"),
-            );
-        }
+    if let Some(n) = bom.version
+        && n < 1
+    {
+        v.err(
+            "version",
+            format!("BOM version must be 1 or more, found {n}"),
+        );
     }
     if let Some(m) = &bom.metadata {
-        if let Some(t) = &m.timestamp {
-            if !is_date_time(t, true) {
-                v.err(
-                    "metadata.timestamp",
-                    format!(
-                        "timestamp {t:?} is not an RFC 3339 date-time (e.g. 2024-05-01T12:00:00Z)"
-                    ),
-                );
-            }
+        if let Some(t) = &m.timestamp
+            && !is_date_time(t, true)
+        {
+            v.err(
+                "metadata.timestamp",
+                format!("timestamp {t:?} is not an RFC 3339 date-time (e.g. 2024-05-01T12:00:00Z)"),
+            );
         }
         if let Some(c) = &m.component {
             v.component("metadata.component", c);
@@ -801,10 +799,10 @@ pub(crate) fn to_model(bom: Bom, format: SbomFormat) -> Sbom {
             .into_iter()
             .flatten()
         {
-            if let Some(n) = e.name.clone().filter(|n| !n.trim().is_empty()) {
-                if !out.authors.contains(&n) {
-                    out.authors.push(n);
-                }
+            if let Some(n) = e.name.clone().filter(|n| !n.trim().is_empty())
+                && !out.authors.contains(&n)
+            {
+                out.authors.push(n);
             }
         }
         if let Some(AnyValue(t)) = m.tools {

@@ -74,13 +74,13 @@ pub(crate) fn parse(text: &str) -> Result<Sbom, SbomError> {
                 ));
             }
         };
-        if let Some(id) = id {
-            if by_id.insert(id, elements.len()).is_some() {
-                return Err(SbomError::at(
-                    format!("@graph[{i}].spdxId"),
-                    format!("duplicate spdxId {id:?}"),
-                ));
-            }
+        if let Some(id) = id
+            && by_id.insert(id, elements.len()).is_some()
+        {
+            return Err(SbomError::at(
+                format!("@graph[{i}].spdxId"),
+                format!("duplicate spdxId {id:?}"),
+            ));
         }
         elements.push((i, o));
     }
@@ -131,13 +131,13 @@ pub(crate) fn parse(text: &str) -> Result<Sbom, SbomError> {
         .get("created")
         .and_then(Value::as_str)
         .map(str::to_string);
-    if let Some(t) = &timestamp {
-        if !super::common::is_date_time(t, true) {
-            return Err(SbomError::at(
-                "CreationInfo.created",
-                format!("{t:?} is not a date-time such as 2024-05-01T12:00:00Z"),
-            ));
-        }
+    if let Some(t) = &timestamp
+        && !super::common::is_date_time(t, true)
+    {
+        return Err(SbomError::at(
+            "CreationInfo.created",
+            format!("{t:?} is not a date-time such as 2024-05-01T12:00:00Z"),
+        ));
     }
     let ids = |v: Option<&Value>| -> Vec<String> {
         match v {
@@ -219,10 +219,8 @@ pub(crate) fn parse(text: &str) -> Result<Sbom, SbomError> {
                     e.1 = expr
                 }
             }
-            "describes" => {
-                if subject.is_none() {
-                    subject = to.into_iter().find(|x| package_ids.contains(x.as_str()));
-                }
+            "describes" if subject.is_none() => {
+                subject = to.into_iter().find(|x| package_ids.contains(x.as_str()));
             }
             "dependsOn"
             | "contains"
