@@ -103,6 +103,15 @@ impl Cpe {
     pub fn version_attr(&self) -> &CpeValue {
         &self.attrs[3]
     }
+    /// The version attribute as text: `*`, `-` or the value without quoting.
+    pub fn version_attr_text(&self) -> String {
+        match &self.attrs[3] {
+            CpeValue::Any => "*".into(),
+            CpeValue::Na => "-".into(),
+            CpeValue::Value(v) => unquote(v),
+        }
+    }
+
     /// The version with WFN quoting removed, if a plain value (no wildcard).
     pub fn version(&self) -> Option<String> {
         match &self.attrs[3] {

@@ -3,6 +3,7 @@
 
 pub mod cpe;
 pub mod csaf;
+pub mod engine;
 pub mod firmware;
 pub mod names;
 pub mod purl;
