@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use medvigil_netwatch::{Analyzer, Options};
 
+#[allow(clippy::too_many_arguments)]
 fn frame(
     out: &mut impl Write,
     ts: u32,
@@ -150,7 +151,7 @@ fn main() {
         let mut round = 0u64;
         while written < mb << 20 {
             round += 1;
-            if round % 1000 == 0 {
+            if round.is_multiple_of(1000) {
                 ts += 1;
             }
             for c in conns.iter_mut() {
