@@ -685,7 +685,12 @@ impl Analyzer {
             flow.protocol = Some(Protocol::Dhcp);
         }
         match dhcp::parse(payload) {
-            Ok(m) => self.dhcp(f, ip, m),
+            Ok((m, problem)) => {
+                if let Some(kind) = problem {
+                    self.error(kind, f.number);
+                }
+                self.dhcp(f, ip, m);
+            }
             Err(kind) => self.error(kind, f.number),
         }
     }
