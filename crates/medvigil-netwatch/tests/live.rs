@@ -76,11 +76,18 @@ struct Capture {
 impl Capture {
     /// Starts tcpdump on `lo` for one TCP port and waits until it listens.
     fn start(dir: &Path, port: u16) -> Capture {
+        Capture::start_filter(dir, port, &format!("tcp port {port}"))
+    }
+
+    /// Starts tcpdump on `lo` with a capture filter and waits until it listens.
+    fn start_filter(dir: &Path, port: u16, filter: &str) -> Capture {
         let path = dir.join(format!("cap-{port}.pcap"));
         let mut child = Command::new("tcpdump")
-            .args(["-i", "lo", "-U", "-s", "0", "-w"])
+            // --immediate-mode: hand each packet over at once instead of in TPACKET_V3
+            // blocks, which a SIGINT could otherwise discard unread.
+            .args(["-i", "lo", "--immediate-mode", "-U", "-s", "0", "-w"])
             .arg(&path)
-            .arg(format!("tcp port {port}"))
+            .arg(filter)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -412,6 +419,125 @@ fn hl7_mllp_on_loopback_is_fully_recovered() {
         assert_eq!(f[4], oru.receiving_application);
         assert_eq!(f[5], oru.receiving_facility);
     }
+}
+
+const HTTP_TLS_PEERS: &str = r#"
+import sys, socket, ssl, threading, urllib.request
+from http.server import HTTPServer, SimpleHTTPRequestHandler
+
+http_port, tls_port = int(sys.argv[1]), int(sys.argv[2])
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+httpd = HTTPServer(("127.0.0.1", http_port), Quiet)
+threading.Thread(target=httpd.handle_request).start()
+req = urllib.request.Request("http://127.0.0.1:%d/status" % http_port, headers={"User-Agent": "InfusionGateway/4.2 (medvigil-test)"})
+assert urllib.request.urlopen(req, timeout=10).read() == b"ok"
+httpd.server_close()
+
+# A TLS client against a server that never answers the handshake: the ClientHello is
+# all we need on the wire.
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", tls_port))
+srv.listen(1)
+def sink():
+    conn, _ = srv.accept()
+    conn.recv(65536)
+    conn.close()
+t = threading.Thread(target=sink)
+t.start()
+ctx = ssl.create_default_context()
+raw = socket.create_connection(("127.0.0.1", tls_port), timeout=10)
+try:
+    ctx.wrap_socket(raw, server_hostname="pacs.hospital.example")
+except (ssl.SSLError, OSError):
+    pass
+t.join(10)
+srv.close()
+"#;
+
+#[test]
+fn http_and_tls_client_hello_on_loopback_agree_with_tshark() {
+    let test = "http_and_tls_client_hello_on_loopback_agree_with_tshark";
+    if tools_or_skip(test).is_none() {
+        return;
+    }
+    let _lo = LO.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempdir();
+    let (hp, tp) = (free_port(), free_port());
+    let cap = Capture::start_filter(&dir, hp, &format!("tcp port {hp} or tcp port {tp}"));
+    python(HTTP_TLS_PEERS, &[hp.to_string(), tp.to_string()]);
+    let path = cap.stop();
+    let r = analyze(&path);
+    assert_eq!(r.flows.by_protocol.get("http"), Some(&1), "{:?}", r.flows);
+    assert_eq!(r.flows.by_protocol.get("tls"), Some(&1), "{:?}", r.flows);
+    let ids: Vec<(String, String)> = r
+        .devices
+        .iter()
+        .flat_map(|d| {
+            d.identifiers
+                .iter()
+                .map(|i| (i.kind.clone(), i.value.clone()))
+        })
+        .collect();
+    let get = |k: &str| -> Vec<String> {
+        ids.iter()
+            .filter(|(kind, _)| kind == k)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    assert_eq!(
+        get("http_user_agent"),
+        ["InfusionGateway/4.2 (medvigil-test)"]
+    );
+    assert_eq!(get("tls_sni_requested"), ["pacs.hospital.example"]);
+    let http = tshark(
+        &path,
+        &format!("tcp.port=={hp},http"),
+        "http",
+        &["http.user_agent", "http.server"],
+    );
+    let ua: Vec<&str> = http
+        .iter()
+        .map(|r| r[0].as_str())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let server: Vec<&str> = http
+        .iter()
+        .map(|r| r[1].as_str())
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert_eq!(ua, get("http_user_agent"));
+    assert_eq!(server, get("http_server"));
+    let tls = tshark(
+        &path,
+        &format!("tcp.port=={tp},tls"),
+        "tls.handshake.type == 1",
+        &[
+            "tls.handshake.extensions_server_name",
+            "tls.handshake.extensions.supported_version",
+        ],
+    );
+    assert_eq!(tls.len(), 1, "{tls:?}");
+    assert_eq!(tls[0][0], "pacs.hospital.example");
+    // tshark: 0x0304;0x0303 (GREASE-free from Python's OpenSSL); ours: "TLS 1.3, TLS 1.2".
+    let names: Vec<&str> = tls[0][1]
+        .split(';')
+        .filter_map(|v| match v.trim() {
+            "0x0304" => Some("TLS 1.3"),
+            "0x0303" => Some("TLS 1.2"),
+            "0x0302" => Some("TLS 1.1"),
+            "0x0301" => Some("TLS 1.0"),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(get("tls_versions_offered"), [names.join(", ")]);
 }
 
 fn tempdir() -> PathBuf {
