@@ -91,6 +91,7 @@ impl Pcap {
         u
     }
 
+    #[allow(clippy::too_many_arguments)]
     pub fn tcp_seg(
         &mut self,
         src: Host,
