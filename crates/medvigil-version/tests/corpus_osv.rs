@@ -13,10 +13,22 @@ use serde_json::Value;
 /// PyPI records whose data disagrees with PEP 440 itself, with why. Each must still
 /// occur (so the list cannot go stale) and nothing else may fail.
 const PYPI_DATA_ERRORS: &[(&str, &str)] = &[
-    ("binderhub/PYSEC-2021-371.yaml", "fixed \"0.2.0-n653\" is not a PEP 440 version (pip refuses it)"),
-    ("steam/PYSEC-2019-125.yaml", "fixed \"2019-09-12\" is a date, not a PEP 440 version"),
-    ("django/PYSEC-2023-61.yaml", "lists 3.2a1..3.2rc1 and 4.2a1..4.2rc1 as affected, but PEP 440 orders them before the introduced 3.2 and 4.2"),
-    ("wagtail/PYSEC-2021-114.yaml", "lists 2.11.6, the range's own fixed version"),
+    (
+        "binderhub/PYSEC-2021-371.yaml",
+        "fixed \"0.2.0-n653\" is not a PEP 440 version (pip refuses it)",
+    ),
+    (
+        "steam/PYSEC-2019-125.yaml",
+        "fixed \"2019-09-12\" is a date, not a PEP 440 version",
+    ),
+    (
+        "django/PYSEC-2023-61.yaml",
+        "lists 3.2a1..3.2rc1 and 4.2a1..4.2rc1 as affected, but PEP 440 orders them before the introduced 3.2 and 4.2",
+    ),
+    (
+        "wagtail/PYSEC-2021-114.yaml",
+        "lists 2.11.6, the range's own fixed version",
+    ),
 ];
 
 /// Listed PyPI versions that are not PEP 440 at all (`0.7.10p1`, `2.0.0-final`,
@@ -36,11 +48,17 @@ struct Tally {
 
 fn check_record(doc: &Value, file: &Path, t: &mut Tally) {
     t.records += 1;
-    let Some(affected) = doc["affected"].as_array() else { return };
+    let Some(affected) = doc["affected"].as_array() else {
+        return;
+    };
     for (ai, a) in affected.iter().enumerate() {
         let eco = a["package"]["ecosystem"].as_str().unwrap_or("");
         let lookup = Scheme::lookup(eco);
-        assert!(!lookup.fallback, "{}: unknown ecosystem {eco:?}", file.display());
+        assert!(
+            !lookup.fallback,
+            "{}: unknown ecosystem {eco:?}",
+            file.display()
+        );
         let mut union: Option<VersionRange> = None;
         let mut has_git = false;
         for (ri, r) in a["ranges"].as_array().into_iter().flatten().enumerate() {
@@ -64,20 +82,31 @@ fn check_record(doc: &Value, file: &Path, t: &mut Tally) {
                     t.git += 1;
                     has_git = true;
                 }
-                Err(e) => t.failures.push(format!("{} affected[{ai}].ranges[{ri}]: {e}", file.display())),
+                Err(e) => t.failures.push(format!(
+                    "{} affected[{ai}].ranges[{ri}]: {e}",
+                    file.display()
+                )),
             }
         }
         // Explicit versions must agree with the ranges (GIT ranges add versions we
         // cannot see, so records with them are skipped).
         if let (Some(u), false) = (&union, has_git) {
-            for listed in a["versions"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+            for listed in a["versions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
                 let Ok(v) = Version::parse(lookup.scheme, listed) else {
                     t.legacy_listed += 1;
                     continue;
                 };
                 t.listed_checked += 1;
                 if !u.contains(&v).unwrap() {
-                    t.failures.push(format!("{}: listed version {listed} is outside {u}", file.display()));
+                    t.failures.push(format!(
+                        "{}: listed version {listed} is outside {u}",
+                        file.display()
+                    ));
                 }
             }
         }
@@ -109,34 +138,54 @@ fn assert_clean(t: &Tally) {
         t.failures.is_empty(),
         "{} failures, first ones:\n{}",
         t.failures.len(),
-        t.failures.iter().take(30).cloned().collect::<Vec<_>>().join("\n")
+        t.failures
+            .iter()
+            .take(30)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }
 
 #[test]
 fn corpus_osv_go_ranges() {
-    let Some(t) = run("osv/go", ".json") else { return };
+    let Some(t) = run("osv/go", ".json") else {
+        return;
+    };
     assert!(t.records > 4000 && t.ranges > 6000, "{t:?}");
     assert_clean(&t);
 }
 
 #[test]
 fn corpus_osv_rustsec_ranges() {
-    let Some(t) = run("osv/rustsec", ".json") else { return };
+    let Some(t) = run("osv/rustsec", ".json") else {
+        return;
+    };
     assert!(t.records > 1000 && t.ranges > 1000, "{t:?}");
     assert_clean(&t);
 }
 
 #[test]
 fn corpus_osv_pypi_ranges_and_listed_versions() {
-    let Some(mut t) = run("osv/pypi", ".yaml") else { return };
-    assert!(t.records > 2000 && t.ranges > 2000 && t.listed_checked > 10_000, "{t:?}");
-    assert_eq!(t.legacy_listed, PYPI_LEGACY_LISTED, "legacy listed versions");
+    let Some(mut t) = run("osv/pypi", ".yaml") else {
+        return;
+    };
+    assert!(
+        t.records > 2000 && t.ranges > 2000 && t.listed_checked > 10_000,
+        "{t:?}"
+    );
+    assert_eq!(
+        t.legacy_listed, PYPI_LEGACY_LISTED,
+        "legacy listed versions"
+    );
     t.legacy_listed = 0;
     for (file, why) in PYPI_DATA_ERRORS {
         let before = t.failures.len();
         t.failures.retain(|f| !f.contains(&format!("/{file}")));
-        assert!(t.failures.len() < before, "{file} ({why}) no longer fails: drop it from the list");
+        assert!(
+            t.failures.len() < before,
+            "{file} ({why}) no longer fails: drop it from the list"
+        );
     }
     assert_clean(&t);
 }

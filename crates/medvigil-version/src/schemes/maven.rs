@@ -9,6 +9,12 @@
 //! Comparing an item with a missing one ("padding") uses these null values: a number
 //! against nothing is greater unless it is 0; a qualifier against nothing compares with the
 //! release qualifier `""`.
+//!
+//! This is Maven's order, faithfully, including a flaw of it: because a sub-list always
+//! sorts above a qualifier in the same position, the order is not transitive for some
+//! strings (`8-SNAPSHOT < 8 < 8.m < 8-SNAPSHOT`: an unknown qualifier after a dot;
+//! `10a < 10final0alpha1 < 10`). Versions of the usual shapes (`1.2.3`, `1.0-beta-2`,
+//! `2.0.RELEASE`, `3.1-SNAPSHOT`) do not hit it; the property tests generate those.
 
 use std::cmp::Ordering;
 
