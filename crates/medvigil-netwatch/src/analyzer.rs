@@ -754,7 +754,11 @@ impl Analyzer {
                         self.ident(to, "hl7_application", &msg.receiving_application);
                         self.ident(to, "hl7_facility", &msg.receiving_facility);
                     }
-                    let mtype = format!("{}^{}", msg.message_type, msg.trigger);
+                    let mtype = if msg.trigger.is_empty() {
+                        msg.message_type.clone()
+                    } else {
+                        format!("{}^{}", msg.message_type, msg.trigger)
+                    };
                     match msg.ihe_profile {
                         Some("PCD-01") => self.role(from, "ihe_pcd_device_observation_reporter"),
                         Some("PCD-03") => {
