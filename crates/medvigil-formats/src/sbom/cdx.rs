@@ -445,31 +445,83 @@ pub(crate) fn minor_version(spec: &str) -> Result<u32, SbomError> {
     }
 }
 
+/// A location in the document (`components[1].hashes[0].content`), built on the stack
+/// as the validator descends and turned into text only when something is wrong.
+#[derive(Clone, Copy)]
+struct Path<'a> {
+    parent: Option<&'a Path<'a>>,
+    seg: Seg<'a>,
+}
+
+#[derive(Clone, Copy)]
+enum Seg<'a> {
+    Root,
+    Field(&'a str),
+    Index(usize),
+}
+
+impl<'a> Path<'a> {
+    const ROOT: Path<'static> = Path {
+        parent: None,
+        seg: Seg::Root,
+    };
+
+    fn f<'b>(&'b self, name: &'b str) -> Path<'b> {
+        Path {
+            parent: Some(self),
+            seg: Seg::Field(name),
+        }
+    }
+
+    fn i(&self, index: usize) -> Path<'_> {
+        Path {
+            parent: Some(self),
+            seg: Seg::Index(index),
+        }
+    }
+}
+
+impl std::fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(p) = self.parent {
+            p.fmt(f)?;
+        }
+        match self.seg {
+            Seg::Root => Ok(()),
+            Seg::Field(name) if matches!(self.parent.map(|p| p.seg), Some(Seg::Root) | None) => {
+                f.write_str(name)
+            }
+            Seg::Field(name) => write!(f, ".{name}"),
+            Seg::Index(i) => write!(f, "[{i}]"),
+        }
+    }
+}
+
 /// Collects the value-rule violations of a document; the first one is reported.
-struct Validator {
+struct Validator<'d> {
     minor: u32,
-    refs: HashSet<String>,
+    refs: HashSet<&'d str>,
     /// Whether identifiers must be non-empty (`refType` minLength 1 since 1.5; medvigil
     /// applies it to every version because an empty bom-ref cannot be referenced).
     errors: Vec<SbomError>,
 }
 
-impl Validator {
-    fn err(&mut self, path: &str, msg: impl Into<String>) {
-        self.errors.push(SbomError::at(path, msg));
+impl<'d> Validator<'d> {
+    fn err(&mut self, path: &Path<'_>, msg: impl Into<String>) {
+        self.errors.push(SbomError::at(path.to_string(), msg));
     }
 
-    fn check_enum(&mut self, path: &str, what: &str, v: &str, allowed: &[&str]) {
+    fn check_enum(&mut self, path: &Path<'_>, what: &str, v: &str, allowed: &[&str]) {
         if let Err(m) = one_of(what, v, allowed) {
             self.err(path, m);
         }
     }
 
-    fn bom_ref(&mut self, path: &str, r: &Option<String>) {
+    fn bom_ref(&mut self, path: &Path<'_>, r: &'d Option<String>) {
         if let Some(r) = r {
             if r.is_empty() {
                 self.err(path, "bom-ref must not be empty");
-            } else if !self.refs.insert(r.clone()) {
+            } else if !self.refs.insert(r.as_str()) {
                 self.err(
                     path,
                     format!("duplicate bom-ref {r:?}: bom-refs must be unique in a BOM"),
@@ -478,14 +530,14 @@ impl Validator {
         }
     }
 
-    fn component(&mut self, p: &str, c: &Component) {
+    fn component(&mut self, p: &Path<'_>, c: &'d Component) {
         self.check_enum(
-            &format!("{p}.type"),
+            &p.f("type"),
             "component type",
             &c.kind,
             component_types(self.minor),
         );
-        self.bom_ref(&format!("{p}.bom-ref"), &c.bom_ref);
+        self.bom_ref(&p.f("bom-ref"), &c.bom_ref);
         if self.minor <= 3 && c.version.is_none() {
             self.err(
                 p,
@@ -496,30 +548,30 @@ impl Validator {
             );
         }
         if let Some(s) = &c.scope {
-            self.check_enum(&format!("{p}.scope"), "scope", s, SCOPES);
+            self.check_enum(&p.f("scope"), "scope", s, SCOPES);
         }
         if let Some(hs) = &c.hashes {
-            self.hashes(&format!("{p}.hashes"), hs);
+            self.hashes(&p.f("hashes"), hs);
         }
         if let Some(ls) = &c.licenses {
-            self.licenses(&format!("{p}.licenses"), ls);
+            self.licenses(&p.f("licenses"), ls);
         }
         if let Some(s) = &c.swid {
             if s.tag_id.as_deref().is_none_or(str::is_empty) {
-                self.err(&format!("{p}.swid"), "swid requires tagId");
+                self.err(&p.f("swid"), "swid requires tagId");
             }
             if s.name.as_deref().is_none_or(str::is_empty) {
-                self.err(&format!("{p}.swid"), "swid requires name");
+                self.err(&p.f("swid"), "swid requires name");
             }
             if let Some(t) = &s.text {
-                self.attachment(&format!("{p}.swid.text"), t);
+                self.attachment(&p.f("swid").f("text"), t);
             }
         }
         if let Some(e) = &c.external_references {
-            self.external_references(&format!("{p}.externalReferences"), e);
+            self.external_references(&p.f("externalReferences"), e);
         }
         if let Some(ps) = &c.properties {
-            self.properties(&format!("{p}.properties"), ps);
+            self.properties(&p.f("properties"), ps);
         }
         if let Some(ped) = &c.pedigree {
             for (name, list) in [
@@ -528,20 +580,17 @@ impl Validator {
                 ("variants", &ped.variants),
             ] {
                 for (i, a) in list.iter().flatten().enumerate() {
-                    self.component(&format!("{p}.pedigree.{name}[{i}]"), a);
+                    self.component(&p.f("pedigree").f(name).i(i), a);
                 }
             }
             for (i, patch) in ped.patches.iter().flatten().enumerate() {
-                let pp = format!("{p}.pedigree.patches[{i}]");
-                self.check_enum(
-                    &format!("{pp}.type"),
-                    "patch type",
-                    &patch.kind,
-                    PATCH_TYPES,
-                );
+                let pd = p.f("pedigree");
+                let pl = pd.f("patches");
+                let pp = pl.i(i);
+                self.check_enum(&pp.f("type"), "patch type", &patch.kind, PATCH_TYPES);
                 for (j, is) in patch.resolves.iter().flatten().enumerate() {
                     self.check_enum(
-                        &format!("{pp}.resolves[{j}].type"),
+                        &pp.f("resolves").i(j).f("type"),
                         "issue type",
                         &is.kind,
                         ISSUE_TYPES,
@@ -550,21 +599,16 @@ impl Validator {
             }
         }
         for (i, sub) in c.components.iter().flatten().enumerate() {
-            self.component(&format!("{p}.components[{i}]"), sub);
+            self.component(&p.f("components").i(i), sub);
         }
     }
 
-    fn hashes(&mut self, p: &str, hs: &[Hash]) {
+    fn hashes(&mut self, p: &Path<'_>, hs: &[Hash]) {
         for (i, h) in hs.iter().enumerate() {
-            self.check_enum(
-                &format!("{p}[{i}].alg"),
-                "hash algorithm",
-                &h.alg,
-                HASH_ALGS,
-            );
+            self.check_enum(&p.i(i).f("alg"), "hash algorithm", &h.alg, HASH_ALGS);
             if !is_hash_content(&h.content) {
                 self.err(
-                    &format!("{p}[{i}].content"),
+                    &p.i(i).f("content"),
                     format!(
                         "hash content {:?} is not a hex digest of 32, 40, 64, 96 or 128 digits",
                         h.content
@@ -574,13 +618,13 @@ impl Validator {
         }
     }
 
-    fn attachment(&mut self, p: &str, a: &Attachment) {
+    fn attachment(&mut self, p: &Path<'_>, a: &Attachment) {
         if let Some(e) = &a.encoding {
-            self.check_enum(&format!("{p}.encoding"), "encoding", e, ENCODINGS);
+            self.check_enum(&p.f("encoding"), "encoding", e, ENCODINGS);
         }
     }
 
-    fn licenses(&mut self, p: &str, ls: &[LicenseChoice]) {
+    fn licenses(&mut self, p: &Path<'_>, ls: &[LicenseChoice]) {
         let has_expr = ls.iter().any(|l| l.expression.is_some());
         if has_expr && ls.len() > 1 && self.minor >= 5 {
             self.err(
@@ -589,7 +633,7 @@ impl Validator {
             );
         }
         for (i, l) in ls.iter().enumerate() {
-            let lp = format!("{p}[{i}]");
+            let lp = p.i(i);
             match (&l.license, &l.expression) {
                 (Some(_), Some(_)) => {
                     self.err(&lp, "an entry has either license or expression, not both")
@@ -597,7 +641,7 @@ impl Validator {
                 (None, None) => self.err(&lp, "an entry needs a license or an expression"),
                 (None, Some(_)) => {}
                 (Some(lic), None) => {
-                    let lp = format!("{lp}.license");
+                    let lp = lp.f("license");
                     match (&lic.id, &lic.name) {
                         (Some(_), Some(_)) => {
                             self.err(&lp, "a license has either id or name, not both")
@@ -605,30 +649,30 @@ impl Validator {
                         (None, None) => self.err(&lp, "a license needs an id or a name"),
                         (Some(id), None) => {
                             if !is_spdx_license_id(id) {
-                                self.err(&format!("{lp}.id"), format!("{id:?} is not an SPDX license identifier; use name for other licenses"));
+                                self.err(&lp.f("id"), format!("{id:?} is not an SPDX license identifier; use name for other licenses"));
                             }
                         }
                         (None, Some(_)) => {}
                     }
                     if let Some(t) = &lic.text {
-                        self.attachment(&format!("{lp}.text"), t);
+                        self.attachment(&lp.f("text"), t);
                     }
                     if let Some(a) = &lic.acknowledgement {
                         self.check_enum(
-                            &format!("{lp}.acknowledgement"),
+                            &lp.f("acknowledgement"),
                             "acknowledgement",
                             a,
                             ACKNOWLEDGEMENTS,
                         );
                     }
                     if let Some(ps) = &lic.properties {
-                        self.properties(&format!("{lp}.properties"), ps);
+                        self.properties(&lp.f("properties"), ps);
                     }
                 }
             }
             if let Some(a) = &l.acknowledgement {
                 self.check_enum(
-                    &format!("{lp}.acknowledgement"),
+                    &lp.f("acknowledgement"),
                     "acknowledgement",
                     a,
                     ACKNOWLEDGEMENTS,
@@ -637,51 +681,51 @@ impl Validator {
         }
     }
 
-    fn external_references(&mut self, p: &str, es: &[ExternalReference]) {
+    fn external_references(&mut self, p: &Path<'_>, es: &[ExternalReference]) {
         for (i, e) in es.iter().enumerate() {
             self.check_enum(
-                &format!("{p}[{i}].type"),
+                &p.i(i).f("type"),
                 "external reference type",
                 &e.kind,
                 external_reference_types(self.minor),
             );
             if let Some(hs) = &e.hashes {
-                self.hashes(&format!("{p}[{i}].hashes"), hs);
+                self.hashes(&p.i(i).f("hashes"), hs);
             }
         }
     }
 
-    fn properties(&mut self, p: &str, ps: &[Property]) {
+    fn properties(&mut self, p: &Path<'_>, ps: &[Property]) {
         if self.minor >= 6 {
             for (i, pr) in ps.iter().enumerate() {
                 if pr.name.is_none() {
-                    self.err(&format!("{p}[{i}]"), "property requires a name");
+                    self.err(&p.i(i), "property requires a name");
                 }
             }
         }
     }
 
-    fn service(&mut self, p: &str, s: &Service) {
-        self.bom_ref(&format!("{p}.bom-ref"), &s.bom_ref);
+    fn service(&mut self, p: &Path<'_>, s: &'d Service) {
+        self.bom_ref(&p.f("bom-ref"), &s.bom_ref);
         for (i, d) in s.data.iter().flatten().enumerate() {
             self.check_enum(
-                &format!("{p}.data[{i}].flow"),
+                &p.f("data").i(i).f("flow"),
                 "data flow",
                 &d.flow,
                 DATA_FLOWS,
             );
         }
         if let Some(ls) = &s.licenses {
-            self.licenses(&format!("{p}.licenses"), ls);
+            self.licenses(&p.f("licenses"), ls);
         }
         if let Some(e) = &s.external_references {
-            self.external_references(&format!("{p}.externalReferences"), e);
+            self.external_references(&p.f("externalReferences"), e);
         }
         if let Some(ps) = &s.properties {
-            self.properties(&format!("{p}.properties"), ps);
+            self.properties(&p.f("properties"), ps);
         }
         for (i, sub) in s.services.iter().flatten().enumerate() {
-            self.service(&format!("{p}.services[{i}]"), sub);
+            self.service(&p.f("services").i(i), sub);
         }
     }
 }
@@ -708,7 +752,7 @@ pub(crate) fn validate(bom: &Bom) -> Result<Vec<SbomError>, SbomError> {
         && !is_urn_uuid(s)
     {
         v.err(
-            "serialNumber",
+            &Path::ROOT.f("serialNumber"),
             format!("serialNumber {s:?} is not urn:uuid:<RFC 4122 UUID>"),
         );
     }
@@ -716,7 +760,7 @@ pub(crate) fn validate(bom: &Bom) -> Result<Vec<SbomError>, SbomError> {
         && n < 1
     {
         v.err(
-            "version",
+            &Path::ROOT.f("version"),
             format!("BOM version must be 1 or more, found {n}"),
         );
     }
@@ -725,37 +769,40 @@ pub(crate) fn validate(bom: &Bom) -> Result<Vec<SbomError>, SbomError> {
             && !is_date_time(t, true)
         {
             v.err(
-                "metadata.timestamp",
+                &Path::ROOT.f("metadata").f("timestamp"),
                 format!("timestamp {t:?} is not an RFC 3339 date-time (e.g. 2024-05-01T12:00:00Z)"),
             );
         }
         if let Some(c) = &m.component {
-            v.component("metadata.component", c);
+            v.component(&Path::ROOT.f("metadata").f("component"), c);
         }
         if let Some(ls) = &m.licenses {
-            v.licenses("metadata.licenses", ls);
+            v.licenses(&Path::ROOT.f("metadata").f("licenses"), ls);
         }
         if let Some(ps) = &m.properties {
-            v.properties("metadata.properties", ps);
+            v.properties(&Path::ROOT.f("metadata").f("properties"), ps);
         }
     }
     for (i, c) in bom.components.iter().flatten().enumerate() {
-        v.component(&format!("components[{i}]"), c);
+        v.component(&Path::ROOT.f("components").i(i), c);
     }
     for (i, s) in bom.services.iter().flatten().enumerate() {
-        v.service(&format!("services[{i}]"), s);
+        v.service(&Path::ROOT.f("services").i(i), s);
     }
     if let Some(e) = &bom.external_references {
-        v.external_references("externalReferences", e);
+        v.external_references(&Path::ROOT.f("externalReferences"), e);
     }
     if let Some(ps) = &bom.properties {
-        v.properties("properties", ps);
+        v.properties(&Path::ROOT.f("properties"), ps);
     }
     for (i, d) in bom.dependencies.iter().flatten().enumerate() {
         match &d.reference {
-            None => v.err(&format!("dependencies[{i}]"), "dependency requires ref"),
+            None => v.err(
+                &Path::ROOT.f("dependencies").i(i),
+                "dependency requires ref",
+            ),
             Some(r) if r.is_empty() => v.err(
-                &format!("dependencies[{i}].ref"),
+                &Path::ROOT.f("dependencies").i(i).f("ref"),
                 "dependency ref must not be empty",
             ),
             _ => {}
@@ -763,7 +810,7 @@ pub(crate) fn validate(bom: &Bom) -> Result<Vec<SbomError>, SbomError> {
         for (j, t) in d.depends_on.iter().flatten().enumerate() {
             if t.is_empty() {
                 v.err(
-                    &format!("dependencies[{i}].dependsOn[{j}]"),
+                    &Path::ROOT.f("dependencies").i(i).f("dependsOn").i(j),
                     "dependsOn entries must not be empty",
                 );
             }
