@@ -81,11 +81,17 @@ impl Capture {
 
     /// Starts tcpdump on `lo` with a capture filter and waits until it listens.
     fn start_filter(dir: &Path, port: u16, filter: &str) -> Capture {
+        Capture::start_on(dir, port, filter, &["-i", "lo"])
+    }
+
+    /// Starts tcpdump with interface options (`-i any -y LINUX_SLL2`, ...).
+    fn start_on(dir: &Path, port: u16, filter: &str, iface: &[&str]) -> Capture {
         let path = dir.join(format!("cap-{port}.pcap"));
         let mut child = Command::new("tcpdump")
             // --immediate-mode: hand each packet over at once instead of in TPACKET_V3
             // blocks, which a SIGINT could otherwise discard unread.
-            .args(["-i", "lo", "--immediate-mode", "-U", "-s", "0", "-w"])
+            .args(iface)
+            .args(["--immediate-mode", "-U", "-s", "0", "-w"])
             .arg(&path)
             .arg(filter)
             .stdout(Stdio::null())
@@ -538,6 +544,60 @@ fn http_and_tls_client_hello_on_loopback_agree_with_tshark() {
         })
         .collect();
     assert_eq!(get("tls_versions_offered"), [names.join(", ")]);
+}
+
+/// Linux cooked captures (`tcpdump -i any`, SLL and SLL2 link layers) and the same
+/// capture converted to pcapng by editcap give the same HL7 results as Ethernet on `lo`.
+#[test]
+fn cooked_link_layers_and_pcapng_give_the_same_hl7() {
+    let test = "cooked_link_layers_and_pcapng_give_the_same_hl7";
+    if tools_or_skip(test).is_none() || !editcap_or_skip(test) {
+        return;
+    }
+    let _lo = LO.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempdir();
+    for link in ["LINUX_SLL", "LINUX_SLL2"] {
+        let port = free_port();
+        let cap = Capture::start_on(
+            &dir,
+            port,
+            &format!("tcp port {port}"),
+            &["-i", "any", "-y", link],
+        );
+        python(HL7_PEERS, &[port.to_string()]);
+        let path = cap.stop();
+        let ng = dir.join(format!("cap-{port}.pcapng"));
+        let st = Command::new("editcap")
+            .args(["-F", "pcapng"])
+            .arg(&path)
+            .arg(&ng)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        for p in [&path, &ng] {
+            let r = analyze(p);
+            assert_eq!(r.errors.total, 0, "{link} {}: {:?}", p.display(), r.errors);
+            let oru = r
+                .hl7_conversations
+                .iter()
+                .find(|c| c.message_type == "ORU^R01")
+                .unwrap_or_else(|| panic!("{link} {}: no ORU^R01", p.display()));
+            assert_eq!(oru.messages, 5, "{link} {}", p.display());
+            assert_eq!(oru.with_patient_data, 5);
+            assert_eq!(oru.ihe_profile, Some("PCD-01"));
+        }
+    }
+}
+
+fn editcap_or_skip(test: &str) -> bool {
+    if have("editcap", &["-V"]) {
+        return true;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("{test}: CI is set but editcap (wireshark-common) is missing");
+    }
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: editcap missing");
+    false
 }
 
 fn tempdir() -> PathBuf {
