@@ -269,6 +269,45 @@ impl Finding {
     }
 }
 
+/// Which findings to list (for stores and the CLI). Empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct FindingFilter {
+    /// Only this device asset id (in any site unless `site` is set).
+    pub asset_id: Option<String>,
+    /// Only this site.
+    pub site: Option<String>,
+    /// Only findings from this advisory (e.g. `ICSMA-20-023-01`).
+    pub advisory_id: Option<String>,
+    /// Only this vulnerability id.
+    pub vulnerability_id: Option<String>,
+    /// Only this status.
+    pub status: Option<FindingStatus>,
+}
+
+/// What a replacement changed, by finding identity (asset, vulnerability, advisory).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingChanges {
+    /// Findings that did not exist before.
+    pub added: u64,
+    /// Findings that existed and differ now (status, evidence, VEX).
+    pub updated: u64,
+    /// Findings that are exactly as before.
+    pub unchanged: u64,
+    /// Findings that no longer hold.
+    pub removed: u64,
+}
+
+/// What a VEX import changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VexImport {
+    /// Statements not seen before.
+    pub added: u64,
+    /// Statements already stored (same source) that changed.
+    pub updated: u64,
+    /// Statements already stored unchanged.
+    pub unchanged: u64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
