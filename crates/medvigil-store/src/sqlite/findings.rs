@@ -92,13 +92,11 @@ fn write(
     let mut seen = std::collections::HashSet::new();
     for f in findings {
         let key = f.key();
-        if let Some(a) = advisory {
-            if key.2 != a {
-                return Err(StoreError::Conflict(format!(
-                    "finding for {} names advisory {:?}, not {a:?}",
-                    key.0, key.2
-                )));
-            }
+        if let Some(a) = advisory.filter(|a| key.2 != *a) {
+            return Err(StoreError::Conflict(format!(
+                "finding for {} names advisory {:?}, not {a:?}",
+                key.0, key.2
+            )));
         }
         if !seen.insert(key.clone()) {
             return Err(StoreError::Conflict(format!(
@@ -350,7 +348,7 @@ mod tests {
         assert_eq!(aff, vec![a.clone()]);
         // One advisory's findings replaced; others untouched.
         let r = s
-            .replace_advisory_findings("ICSMA-20-023-01", &[a.clone()])
+            .replace_advisory_findings("ICSMA-20-023-01", std::slice::from_ref(&a))
             .unwrap();
         assert_eq!((r.unchanged, r.removed), (1, 1));
         assert!(s.replace_advisory_findings("ICSMA-X", &[a]).is_err());
