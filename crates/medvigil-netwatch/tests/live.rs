@@ -590,7 +590,7 @@ fn cooked_link_layers_and_pcapng_give_the_same_hl7() {
 }
 
 fn editcap_or_skip(test: &str) -> bool {
-    if have("editcap", &["-V"]) {
+    if have("editcap", &["-h"]) {
         return true;
     }
     if std::env::var_os("CI").is_some() {
