@@ -499,11 +499,70 @@ impl Engine {
             .collect()
     }
 
+    /// Findings for many devices. Devices sharing (manufacturer, model, version) are
+    /// matched once: an inventory of 10,000 devices usually holds a few hundred models.
+    /// `progress` is called after each device.
+    pub fn evaluate_devices(&self, devices: &[Device], progress: &mut dyn FnMut()) -> Vec<Finding> {
+        let mut cache: HashMap<DeviceKey, Vec<Finding>> = HashMap::new();
+        let mut out = Vec::new();
+        for d in devices {
+            let key = (
+                d.manufacturer.as_deref(),
+                d.model.as_deref(),
+                d.version.as_deref(),
+            );
+            let template = cache.entry(key).or_insert_with(|| self.device_findings(d));
+            let asset = device_asset(d);
+            out.extend(template.iter().map(|f| Finding {
+                asset: asset.clone(),
+                ..f.clone()
+            }));
+            progress();
+        }
+        out
+    }
+
+    /// Findings for the components of one SBOM, each judged with the rest of the SBOM's
+    /// CPEs as platform context. Components with the same identifiers and version are
+    /// matched once.
+    pub fn evaluate_sbom(&self, sbom: &str, components: &[Component]) -> Vec<Finding> {
+        let context: Vec<Cpe> = components
+            .iter()
+            .flat_map(|c| c.cpes.iter().filter_map(|x| x.parse::<Cpe>().ok()))
+            .collect();
+        let mut cache: HashMap<ComponentKey, Vec<Finding>> = HashMap::new();
+        let mut out = Vec::new();
+        for c in components {
+            if c.purls.is_empty() && c.cpes.is_empty() {
+                continue;
+            }
+            let key = (c.purls.as_slice(), c.cpes.as_slice(), c.version.as_deref());
+            let template = cache
+                .entry(key)
+                .or_insert_with(|| self.component_findings_in(sbom, c, &context));
+            let asset = AssetRef::Component {
+                sbom: sbom.to_string(),
+                reference: c.reference.clone(),
+            };
+            out.extend(template.iter().map(|f| Finding {
+                asset: asset.clone(),
+                model: Some(c.name.clone()),
+                ..f.clone()
+            }));
+        }
+        out
+    }
+
     /// The vulnerability record with this id, if indexed.
     pub fn vulnerability(&self, id: &str) -> Option<&Vulnerability> {
         self.vulns.iter().find(|v| v.id == id)
     }
 }
+
+/// (manufacturer, model, version): what a device is matched on.
+type DeviceKey<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>);
+/// (purls, CPEs, version): what a component is matched on.
+type ComponentKey<'a> = (&'a [String], &'a [String], Option<&'a str>);
 
 fn device_asset(d: &Device) -> AssetRef {
     AssetRef::Device {
