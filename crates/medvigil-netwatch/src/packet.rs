@@ -302,6 +302,52 @@ mod tests {
         );
     }
 
+    /// IPv6 with a fragment extension header (RFC 8200 4.5), first fragment of a UDP
+    /// datagram, over Linux cooked v2.
+    #[test]
+    fn ipv6_fragment_over_sll2() {
+        let mut f = vec![0x86, 0xdd, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6];
+        f.extend([0x00, 0x1b, 0x44, 0x11, 0x3a, 0xb7, 0, 0]);
+        assert_eq!(f.len(), 20);
+        // IPv6: payload 8 (frag header) + 16, next header 44 (fragment), hop limit 64
+        f.extend([0x60, 0, 0, 0, 0, 24, 44, 64]);
+        f.extend([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+        f.extend([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
+        // fragment header: next 17 (UDP), offset 0, M=1, id 0xdeadbeef
+        f.extend([17, 0, 0x00, 0x01, 0xde, 0xad, 0xbe, 0xef]);
+        f.extend([0u8; 16]);
+        let Decoded::Ip(link, p) = decode(linktype::LINUX_SLL2, &f) else {
+            panic!("not decoded")
+        };
+        assert_eq!(link.src_mac, Some([0x00, 0x1b, 0x44, 0x11, 0x3a, 0xb7]));
+        assert_eq!(p.src.to_string(), "fe80::1");
+        assert_eq!(p.proto, 17);
+        assert_eq!(p.payload.len(), 16);
+        assert_eq!(
+            p.fragment,
+            Some(Fragment {
+                id: 0xdead_beef,
+                offset: 0,
+                more: true
+            })
+        );
+    }
+
+    #[test]
+    fn linux_sll_v1() {
+        let mut f = vec![
+            0, 0, 0, 1, 0, 6, 0x00, 0x1b, 0x44, 0x11, 0x3a, 0xb7, 0, 0, 0x08, 0x00,
+        ];
+        f.extend([
+            0x45, 0, 0, 20, 0, 0, 0, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+        ]);
+        let Decoded::Ip(link, p) = decode(linktype::LINUX_SLL, &f) else {
+            panic!()
+        };
+        assert_eq!(link.src_mac, Some([0x00, 0x1b, 0x44, 0x11, 0x3a, 0xb7]));
+        assert_eq!(p.dst.to_string(), "10.0.0.2");
+    }
+
     #[test]
     fn garbage_never_panics() {
         for lt in [0, 1, 12, 101, 108, 113, 228, 229, 276, 9999] {
