@@ -182,7 +182,7 @@ const STOP_WORDS: &[&str] = &[
 const KNOWN_WORDS: &[&str] = &[
     "build", "service", "pack", "patch", "update", "hotfix", "rev", "revision", "release", "beta",
     "alpha", "dev", "pre", "preview", "ver", "version", "firmware", "software", "final",
-    "hardware", "sps", "spx", "mrx", "bld",
+    "hardware", "sps", "spx", "mrx", "bld", "upd",
 ];
 
 /// Qualifier words after which a number continues the same version (`build 118`).
@@ -241,7 +241,7 @@ fn slot(t: &Text<'_>, text: &str) -> Result<Slot, Error> {
             format!("{text:?} reads as prose (word {w:?}), not as a version"),
         ));
     }
-    if words.len() > 4 {
+    if words.len() > 6 {
         return Err(err(
             t.input,
             format!("{text:?} has too many words for a version"),
@@ -532,6 +532,20 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
     if trimmed.len() > 400 {
         return Err(err(input, "too long to be a version range"));
     }
+    // CISA's CSAF often writes `vers:all/<V4.3.8` or `vers:all/>=2.3<V3.0`: not valid vers
+    // (the spec allows only `vers:all/*`), but a plain statement about vendor versions.
+    let owned;
+    let trimmed = match trimmed.strip_prefix("vers:all/") {
+        Some(rest) if rest.trim() != "*" => {
+            notes.push(
+                "vers:all with constraints is not valid vers; read under the vendor scheme"
+                    .to_string(),
+            );
+            owned = split_comparators(rest);
+            owned.as_str()
+        }
+        _ => trimmed,
+    };
     if trimmed.starts_with("vers:") {
         let vers = Vers::parse(trimmed)?;
         if vers.scheme_name() == "all" {
@@ -745,6 +759,23 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
         return finish(t, vec![Interval::exact(v)], notes);
     }
     finish(t, list(t, s)?, notes)
+}
+
+/// Puts a `|` before each comparator not already after one: `>=2.3<V3.0` becomes
+/// `>=2.3|<V3.0`.
+fn split_comparators(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    let mut prev: Option<char> = None;
+    for c in s.chars() {
+        let starts_op = matches!(c, '<' | '>' | '!')
+            && !matches!(prev, None | Some('|' | '<' | '>' | '!' | '=' | ' '));
+        if starts_op {
+            out.push('|');
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    out
 }
 
 /// Whether `s` is only a date with a month name (`November 29 2017`, `26-June-2017`,

@@ -311,3 +311,87 @@ fn corpus_icsma_readings_are_right() {
         );
     }
 }
+
+/// `vers:` strings CISA and the OASIS examples put in CSAF product trees that are
+/// refused, with why.
+const VERS_REFUSED: &[(&str, &str)] = &[(
+    "vers:all/*_installed_on_CP200_devices",
+    "'*' followed by a condition: not a range",
+)];
+
+/// Every `vers:` string anywhere in the CSAF corpus (all 2,384 CISA ICS advisories and
+/// the OASIS examples and test cases). Valid ones must pass the strict [`Vers`] parser;
+/// CISA's `vers:all/<constraints>` (invalid vers, 240 distinct strings) must be read by
+/// [`prose::parse`] under the vendor scheme.
+#[test]
+fn corpus_every_csaf_vers_string_is_read() {
+    let Some(dir) = medvigil_testkit::corpus("csaf") else {
+        return;
+    };
+    let mut found = BTreeMap::<String, String>::new();
+    for f in medvigil_testkit::files_under(&dir, |n| n.ends_with(".json")) {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("\"vers:") {
+            let tail = &rest[i + 1..];
+            let end = tail.find('"').unwrap_or(tail.len());
+            found
+                .entry(tail[..end].to_string())
+                .or_insert_with(|| f.display().to_string());
+            rest = &tail[end..];
+        }
+    }
+    assert!(found.len() > 200, "only {} vers strings found", found.len());
+    let refused: BTreeMap<&str, &str> = VERS_REFUSED.iter().copied().collect();
+    let mut problems = Vec::new();
+    let (mut strict, mut lenient) = (0, 0);
+    for (s, file) in &found {
+        let strict_ok = medvigil_version::Vers::parse(s).is_ok();
+        let read = prose::parse(s);
+        match (read, refused.get(s.as_str())) {
+            (Ok(p), None) => {
+                if strict_ok {
+                    strict += 1;
+                } else {
+                    lenient += 1;
+                    assert!(
+                        s.starts_with("vers:all/"),
+                        "{s} is neither valid vers nor vers:all"
+                    );
+                    assert!(!p.notes.is_empty(), "{s}: the leniency must be noted");
+                }
+            }
+            (Ok(p), Some(why)) => problems.push(format!(
+                "{s:?} listed as refused ({why}) but reads as {}",
+                p.range
+            )),
+            (Err(e), None) => problems.push(format!("{s:?} (in {file}): {e}")),
+            (Err(_), Some(_)) => {}
+        }
+    }
+    eprintln!(
+        "csaf vers strings: {} distinct, {strict} valid vers, {lenient} CISA vers:all/<...> read leniently",
+        found.len()
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // Spot checks of what the lenient reading means.
+    let v = |s: &str| Version::parse(Scheme::Vendor, s).unwrap();
+    for (range, version, want) in [
+        ("vers:all/<V4.3.8", "V4.3.7", true),
+        ("vers:all/<V4.3.8", "4.3.8", false),
+        ("vers:all/>=2.3<V3.0", "2.9", true),
+        ("vers:all/>=2.3<V3.0", "3.0", false),
+        ("vers:all/<V17 Update 5", "V17 Update 4", true),
+        ("vers:all/<V17 Update 5", "V17 Update 5", false),
+        ("vers:all/<V5.1 SP1 HF8", "V5.1 SP1 HF7", true),
+        ("vers:all/<V5.1 SP1 HF8", "V5.1 SP2", false),
+    ] {
+        assert!(found.contains_key(range), "{range} not in the corpus");
+        let r = prose::parse(range).unwrap().range;
+        assert_eq!(
+            r.contains(&v(version)).unwrap(),
+            want,
+            "{version} in {range} = {r}"
+        );
+    }
+}
