@@ -29,6 +29,9 @@ pub struct Limits {
     pub max_flows: usize,
     /// Out-of-order TCP bytes buffered over all flows.
     pub reassembly_bytes: usize,
+    /// Bytes application decoders may buffer over all flows (partial PDUs, hellos,
+    /// headers). A flow whose decoder would push past this stops being decoded.
+    pub decoder_bytes: usize,
     /// Seconds of capture time after which an open flow is considered finished.
     pub flow_idle_secs: i64,
     /// Seconds after which a closed (FIN/RST) flow is forgotten.
@@ -46,6 +49,7 @@ impl Default for Limits {
         Limits {
             max_flows: 256 * 1024,
             reassembly_bytes: 64 * 1024 * 1024,
+            decoder_bytes: 64 * 1024 * 1024,
             flow_idle_secs: 300,
             closed_idle_secs: 30,
             max_hosts: 100_000,
@@ -149,6 +153,8 @@ struct Flow {
     payload_packets: u32,
     /// The recognised protocol has been recorded on the hosts.
     announced: bool,
+    /// What this flow's decoder buffers, as last counted in `Analyzer::decoder_bytes`.
+    buffered: usize,
 }
 
 #[derive(Debug, Default)]
@@ -196,6 +202,8 @@ pub struct Analyzer {
     flows: FxHashMap<FlowKey, Flow>,
     defrag: Defragmenter,
     budget: Budget,
+    /// Bytes held by all flows' decoders.
+    decoder_bytes: usize,
     hosts: FxHashMap<IpAddr, Host>,
     mac_ips: FxHashMap<[u8; 6], BTreeSet<IpAddr>>,
     dhcp_macs: FxHashMap<[u8; 6], Host>,
@@ -275,6 +283,7 @@ impl Analyzer {
                 used: 0,
                 limit: limits.reassembly_bytes,
             },
+            decoder_bytes: 0,
             hosts: FxHashMap::default(),
             mac_ips: FxHashMap::default(),
             dhcp_macs: FxHashMap::default(),
@@ -516,6 +525,7 @@ impl Analyzer {
                 dicom: None,
                 payload_packets: 0,
                 announced: false,
+                buffered: 0,
             };
             self.flows.insert(key, flow);
             self.stats.total += 1;
@@ -608,9 +618,22 @@ impl Analyzer {
                         streams[dir].ignore = true;
                         streams[dir].release(budget);
                     }
+                    // Account the decoder's buffers against the global budget.
+                    let now = flow.decoder.buffered();
+                    self.decoder_bytes = self.decoder_bytes - flow.buffered + now;
+                    flow.buffered = now;
+                    if self.decoder_bytes > self.opts.limits.decoder_bytes {
+                        streams[0].ignore = true;
+                        streams[1].ignore = true;
+                        events.push(Event::Malformed("decoder_budget_exceeded"));
+                    }
                     if streams[0].ignore && streams[1].ignore {
                         streams[0].release(budget);
                         streams[1].release(budget);
+                        // Nothing more will be decoded: free the decoder's buffers now.
+                        flow.decoder = Decoder::Done;
+                        self.decoder_bytes -= flow.buffered;
+                        flow.buffered = 0;
                     } else {
                         flow.streams = Some(streams);
                     }
@@ -1134,6 +1157,8 @@ impl Analyzer {
         let Some(mut flow) = self.flows.remove(&key) else {
             return;
         };
+        self.decoder_bytes -= flow.buffered;
+        flow.buffered = 0;
         let mut events = std::mem::take(&mut self.events);
         let mut gaps = 0;
         if let Some(mut streams) = flow.streams.take() {

@@ -1,7 +1,9 @@
 //! Hostile and damaged captures: no panic, bounded work, and the damage is counted.
 
+mod common;
+
 use medvigil_netwatch::capture::CaptureError;
-use medvigil_netwatch::{Analyzer, Options, Report};
+use medvigil_netwatch::{Analyzer, Limits, Options, Report};
 
 /// xorshift64*: a fixed-seed generator so failures reproduce.
 struct Rng(u64);
@@ -138,4 +140,44 @@ fn snaplen_cut_frames_are_counted_and_still_used() {
     let r = analyze(&b).unwrap();
     assert_eq!(r.errors.by_kind.get("frame_cut_by_snaplen"), Some(&1));
     assert_eq!(r.flows.tcp, 1);
+}
+
+/// Many connections each start an A-ASSOCIATE-RQ that claims 60 KiB and never finish it:
+/// the decoders' buffers are bounded by one global budget, not per flow times flows.
+#[test]
+fn partial_pdus_on_many_flows_hit_the_global_decoder_budget() {
+    let mut p = common::Pcap::new();
+    let pacs = common::host(0x30, "10.0.0.30");
+    for i in 0..200u16 {
+        let c = common::host(
+            (i % 250) as u8,
+            &format!("10.1.{}.{}", i / 250, i % 250 + 1),
+        );
+        let mut conn = common::Conn::open(&mut p, c, pacs, 30000 + i, 104);
+        let mut pdu = vec![1, 0, 0, 0, 0xf0, 0, 0, 1, 0, 0];
+        pdu.extend(b"PACS            CALLER          ");
+        pdu.extend(vec![0u8; 8000]);
+        conn.send(&mut p, true, &pdu);
+    }
+    let limits = Limits {
+        decoder_bytes: 256 * 1024,
+        // Keep all 200 connections open at once (the builder's clock ticks 1 s a frame).
+        flow_idle_secs: 1_000_000,
+        ..Limits::default()
+    };
+    let mut a = Analyzer::new(Options {
+        limits,
+        ..Options::default()
+    });
+    a.read_capture("hostile.pcap", &p.buf[..]).unwrap();
+    let r = a.finish();
+    let over = r
+        .errors
+        .by_kind
+        .get("decoder_budget_exceeded")
+        .copied()
+        .unwrap_or(0);
+    // Each flow buffers about 8 KiB of its never-ending PDU; 256 KiB holds ~30 of them.
+    assert!(over >= 150, "{:?}", r.errors);
+    assert_eq!(r.flows.by_protocol.get("dicom"), Some(&200));
 }

@@ -135,6 +135,14 @@ impl DicomStream {
         matches!(self.state, State::Dead)
     }
 
+    /// Bytes held in buffers (for the analyser's global decoder budget).
+    pub fn buffered(&self) -> usize {
+        self.body.capacity()
+            + self.command.capacity()
+            + self.head.capacity()
+            + self.pdv_head.capacity()
+    }
+
     /// Bytes were lost: PDU boundaries are unknown from here on.
     pub fn gap(&mut self) {
         self.state = State::Dead;

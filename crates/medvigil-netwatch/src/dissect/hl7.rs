@@ -121,6 +121,11 @@ impl MllpStream {
         }
     }
 
+    /// Bytes held in buffers (for the analyser's global decoder budget).
+    pub fn buffered(&self) -> usize {
+        self.msh.capacity() + self.seg_head.capacity() + self.pid.capacity()
+    }
+
     /// Bytes were lost: drop the message in progress and look for the next start block.
     pub fn gap(&mut self) {
         self.state = State::Seek;

@@ -396,6 +396,19 @@ impl Decoder {
         }
     }
 
+    /// Bytes the decoder holds in buffers, both directions.
+    pub fn buffered(&self) -> usize {
+        match self {
+            Decoder::Hl7(s) => s[0].buffered() + s[1].buffered(),
+            Decoder::Dicom(s) => s[0].buffered() + s[1].buffered(),
+            Decoder::Http(s) => s[0].buffered() + s[1].buffered(),
+            Decoder::Tls(s) => s[0].buffered() + s[1].buffered(),
+            Decoder::Smb(s) => s[0].buffered() + s[1].buffered(),
+            Decoder::Ftp(s) => s[0].buffered() + s[1].buffered(),
+            Decoder::Done => 0,
+        }
+    }
+
     /// Feeds one chunk of direction `dir`; returns whether that direction still needs bytes.
     pub fn feed(&mut self, dir: usize, chunk: Chunk<'_>, events: &mut Vec<Event>) -> bool {
         match (self, chunk) {

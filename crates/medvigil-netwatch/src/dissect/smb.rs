@@ -109,6 +109,11 @@ impl SmbStream {
         }
     }
 
+    /// Bytes held in buffers.
+    pub fn buffered(&self) -> usize {
+        self.msg.capacity() + self.head.capacity()
+    }
+
     /// Bytes were lost: message boundaries are unknown from here on.
     pub fn gap(&mut self) {
         self.done = true;

@@ -16,6 +16,11 @@ pub struct HttpHead {
 }
 
 impl HttpHead {
+    /// Bytes held in buffers.
+    pub fn buffered(&self) -> usize {
+        self.buf.capacity()
+    }
+
     /// Feeds bytes of the client (`dir` 0) or server (`dir` 1) side.
     pub fn feed(&mut self, data: &[u8], events: &mut Vec<Event>, dir: usize) {
         if self.done {
@@ -80,6 +85,11 @@ pub struct FtpLines {
 }
 
 impl FtpLines {
+    /// Bytes held in buffers.
+    pub fn buffered(&self) -> usize {
+        self.line.capacity()
+    }
+
     /// Feeds bytes; each complete line is interpreted.
     pub fn feed(&mut self, data: &[u8], events: &mut Vec<Event>, dir: usize) {
         for &b in data {
