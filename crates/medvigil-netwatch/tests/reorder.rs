@@ -47,13 +47,14 @@ fn mangle(b: &[u8]) -> Vec<u8> {
     out
 }
 
-fn summary(
-    r: &Report,
-) -> (
+/// HL7 conversations, finding kinds and flows per protocol.
+type Summary = (
     Vec<(String, u64, u64)>,
     Vec<&'static str>,
     std::collections::BTreeMap<&'static str, u64>,
-) {
+);
+
+fn summary(r: &Report) -> Summary {
     let mut hl7: Vec<(String, u64, u64)> = r
         .hl7_conversations
         .iter()
