@@ -123,6 +123,10 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1024);
+    let hosts: u32 = std::env::var("NETWATCH_BENCH_HOSTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1024);
     let path = std::env::temp_dir().join(format!("medvigil-netwatch-bench-{mb}.pcap"));
     let streams: Vec<Vec<u8>> = (0..5).map(stream_bytes).collect();
     let t0 = Instant::now();
@@ -151,13 +155,17 @@ fn main() {
         let mut round = 0u64;
         while written < mb << 20 {
             round += 1;
-            if round.is_multiple_of(1000) {
-                ts += 1;
-            }
+            // One second per round: finished connections go idle and are evicted, as
+            // in a real capture, so the active set stays near 256 connections.
+            let _ = round;
+            ts += 1;
             for c in conns.iter_mut() {
-                let src = [10, 1, (c.id >> 8) as u8, c.id as u8];
-                let dst = [10, 2, 0, (c.id % 200) as u8 + 1];
-                let sport = 20000 + (c.id % 40000) as u16;
+                // A fixed population of client hosts that keep reconnecting, as on a
+                // real network; NETWATCH_BENCH_HOSTS=0 gives every connection a new host.
+                let hid = if hosts == 0 { c.id } else { c.id % hosts };
+                let src = [10, 1, (hid >> 8) as u8, hid as u8];
+                let dst = [10, 2, 0, (hid % 200) as u8 + 1];
+                let sport = 1024 + (c.id % 60000) as u16;
                 let dport = 4000 + c.kind as u16;
                 let data = &streams[c.kind];
                 if c.off == usize::MAX {
