@@ -168,9 +168,10 @@ pub fn status(
 }
 
 /// The versions the entries mark `affected`, as one range (for indexing and evidence).
-/// When `default` is `affected`, versions no entry covers are affected too, which an
-/// interval list cannot express in general: the range is then every version minus the
-/// single versions marked otherwise, and ranges marked otherwise are an error.
+///
+/// With a `default` other than `affected`, that is the affected pieces, minus single
+/// versions marked otherwise. With an affected default, it is every version except the
+/// pieces marked otherwise, plus the pieces marked affected.
 pub fn affected(
     scheme: Scheme,
     entries: &[Entry<'_>],
@@ -181,23 +182,16 @@ pub fn affected(
         all.extend(pieces(scheme, e, k)?.pieces);
     }
     if default == Status::Affected {
-        let mut excluded = Vec::new();
-        for (i, st) in all {
-            if st == Status::Affected {
-                continue;
-            }
-            match i.as_exact() {
-                Some(v) => excluded.push(v.clone()),
-                None => {
-                    return Err(Error::range(
-                        "defaultStatus: affected",
-                        0,
-                        "ranges marked unaffected under an affected default are not representable as one range; use cve5::status",
-                    ));
-                }
-            }
-        }
-        return VersionRange::new(scheme, vec![Interval::all()], excluded);
+        let (yes, no): (Vec<_>, Vec<_>) =
+            all.into_iter().partition(|(_, st)| *st == Status::Affected);
+        let not_affected =
+            VersionRange::new(scheme, no.into_iter().map(|(i, _)| i).collect(), Vec::new())?;
+        let affected = VersionRange::new(
+            scheme,
+            yes.into_iter().map(|(i, _)| i).collect(),
+            Vec::new(),
+        )?;
+        return not_affected.complement().union(&affected);
     }
     // Affected pieces are the intervals; single versions marked otherwise are cut out of
     // them (the common "2.2.1 unaffected inside 2.0 - 2.4 affected" shape).

@@ -326,6 +326,50 @@ impl VersionRange {
         VersionRange::new(self.scheme, intervals, excluded)
     }
 
+    /// Every version of the scheme that is *not* in this range.
+    pub fn complement(&self) -> VersionRange {
+        let flip = |b: &Bound| Bound {
+            version: b.version.clone(),
+            inclusive: !b.inclusive,
+        };
+        let mut gaps = Vec::new();
+        // The lower end of the gap being built; `None` = from the beginning.
+        let mut gap_lower: Option<Bound> = None;
+        let mut open = true;
+        for i in &self.intervals {
+            if let Some(l) = &i.lower {
+                let gap = Interval {
+                    lower: gap_lower.take(),
+                    upper: Some(flip(l)),
+                };
+                if !gap.is_empty() {
+                    gaps.push(gap);
+                }
+            }
+            match &i.upper {
+                Some(u) => gap_lower = Some(flip(u)),
+                None => {
+                    open = false;
+                    break;
+                }
+            }
+        }
+        if open {
+            gaps.push(Interval {
+                lower: gap_lower,
+                upper: None,
+            });
+        }
+        gaps.extend(self.excluded.iter().cloned().map(Interval::exact));
+        let mut r = VersionRange {
+            scheme: self.scheme,
+            intervals: gaps,
+            excluded: Vec::new(),
+        };
+        r.normalize();
+        r
+    }
+
     /// The range as a `vers` string (`vers:<scheme>/<constraints>`), for evidence and
     /// storage. An empty range renders with no constraints after the slash (not a valid
     /// `vers`; there is no way to spell "nothing" in that spec).

@@ -287,6 +287,8 @@ proptest! {
             Ordering::Greater => false,
         };
         prop_assert_eq!(range.contains(&t).unwrap(), above && below, "{} in {}", t, range);
+        // The complement holds exactly the others.
+        prop_assert_eq!(range.complement().contains(&t).unwrap(), !(above && below), "{} in complement of {}", t, range);
         // The same answer through the vers string, by the spec's own procedure, except
         // where the vers notation cannot keep two equal-but-differently-written bounds.
         if lo.try_cmp(&hi).unwrap() != Ordering::Equal || !(has_lower && has_upper) {

@@ -595,3 +595,36 @@ fn prose_refuses_what_is_not_a_version() {
         assert!(prose::parse(text).is_err(), "{text:?} should be refused");
     }
 }
+
+#[test]
+fn complement_and_affected_default() {
+    let g = Scheme::Generic;
+    let r = Vers::parse("vers:generic/>=1.0|<2.0|!=1.5|>=3.0|<=4.0")
+        .unwrap()
+        .to_range();
+    let c = r.complement();
+    assert_eq!(c.to_vers(), "vers:generic/<1.0|1.5|>=2.0|<3.0|>4.0");
+    for s in ["0.9", "1.0", "1.5", "1.7", "2.0", "3.5", "4.0", "4.1"] {
+        let x = v(g, s);
+        assert_ne!(r.contains(&x).unwrap(), c.contains(&x).unwrap(), "{s}");
+    }
+    assert!(
+        medvigil_version::VersionRange::all(g)
+            .complement()
+            .is_empty()
+    );
+    assert!(
+        medvigil_version::VersionRange::none(g)
+            .complement()
+            .is_all()
+    );
+    // CVE 5: an affected default with an unaffected range.
+    let e = vec![Entry {
+        version: "1.2",
+        status: "unaffected",
+        less_than: Some("1.4"),
+        ..Default::default()
+    }];
+    let r = cve5::affected(g, &e, Status::Affected).unwrap();
+    assert_eq!(r.to_vers(), "vers:generic/<1.2|>=1.4");
+}
