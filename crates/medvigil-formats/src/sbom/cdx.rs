@@ -74,6 +74,27 @@ impl<'de> Visitor<'de> for IgnoredVisitor {
     }
 }
 
+/// A string medvigil does not keep (descriptions, URLs, license texts): its type is
+/// checked, its content dropped at once, so large documents stay small in memory.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StrIgnored;
+
+impl<'de> Deserialize<'de> for StrIgnored {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = StrIgnored;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, _: &str) -> Result<StrIgnored, E> {
+                Ok(StrIgnored)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 /// A JSON value kept whole (e.g. `metadata.tools`, whose shape changed in 1.5), read with
 /// the same duplicate-key rejection as [`Ignored`].
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -140,6 +161,9 @@ pub(crate) struct Bom {
     pub serial_number: Option<String>,
     pub version: Option<i64>,
     pub metadata: Option<Metadata>,
+    /// Read through [`components_streamed`]: under a [`Stream`] each component is
+    /// validated and converted as soon as it is read, and this stays empty.
+    #[serde(default, deserialize_with = "components_streamed")]
     pub components: Option<Vec<Component>>,
     pub services: Option<Vec<Service>>,
     pub external_references: Option<Vec<ExternalReference>>,
@@ -203,11 +227,11 @@ pub(crate) struct Component {
     #[serde(rename = "type")]
     pub kind: String,
     #[serde(rename = "mime-type")]
-    pub mime_type: Option<String>,
+    pub mime_type: Option<StrIgnored>,
     #[serde(rename = "bom-ref")]
     pub bom_ref: Option<String>,
-    pub supplier: Option<Entity>,
-    pub manufacturer: Option<Entity>,
+    pub supplier: Option<Box<Entity>>,
+    pub manufacturer: Option<Box<Entity>>,
     pub author: Option<String>,
     pub authors: Option<Vec<Contact>>,
     pub publisher: Option<String>,
@@ -215,22 +239,22 @@ pub(crate) struct Component {
     pub name: String,
     pub version: Option<String>,
     #[serde(rename = "versionRange")]
-    pub version_range: Option<String>,
+    pub version_range: Option<StrIgnored>,
     #[serde(rename = "isExternal")]
     pub is_external: Option<bool>,
-    pub description: Option<String>,
+    pub description: Option<StrIgnored>,
     pub scope: Option<String>,
     pub hashes: Option<Vec<Hash>>,
     pub licenses: Option<Vec<LicenseChoice>>,
-    pub copyright: Option<String>,
+    pub copyright: Option<StrIgnored>,
     pub cpe: Option<String>,
     pub purl: Option<String>,
     #[serde(rename = "omniborId")]
     pub omnibor_id: Option<Vec<String>>,
     pub swhid: Option<Vec<String>>,
-    pub swid: Option<Swid>,
+    pub swid: Option<Box<Swid>>,
     pub modified: Option<bool>,
-    pub pedigree: Option<Pedigree>,
+    pub pedigree: Option<Box<Pedigree>>,
     #[serde(rename = "externalReferences")]
     pub external_references: Option<Vec<ExternalReference>>,
     pub properties: Option<Vec<Property>>,
@@ -261,7 +285,7 @@ pub(crate) struct Swid {
     pub tag_version: Option<i64>,
     pub patch: Option<bool>,
     pub text: Option<Attachment>,
-    pub url: Option<String>,
+    pub url: Option<StrIgnored>,
 }
 
 /// A hash.
@@ -297,7 +321,7 @@ pub(crate) struct License {
     #[serde(rename = "bom-ref")]
     pub bom_ref: Option<String>,
     pub text: Option<Attachment>,
-    pub url: Option<String>,
+    pub url: Option<StrIgnored>,
     pub licensing: Option<Ignored>,
     pub properties: Option<Vec<Property>>,
 }
@@ -307,17 +331,17 @@ pub(crate) struct License {
 #[serde(deny_unknown_fields)]
 pub(crate) struct Attachment {
     #[serde(rename = "contentType")]
-    pub content_type: Option<String>,
+    pub content_type: Option<StrIgnored>,
     pub encoding: Option<String>,
-    pub content: String,
+    pub content: StrIgnored,
 }
 
 /// An external reference.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ExternalReference {
-    pub url: String,
-    pub comment: Option<String>,
+    pub url: StrIgnored,
+    pub comment: Option<StrIgnored>,
     #[serde(rename = "type")]
     pub kind: String,
     pub hashes: Option<Vec<Hash>>,
@@ -352,7 +376,7 @@ pub(crate) struct Pedigree {
     pub variants: Option<Vec<Component>>,
     pub commits: Option<Ignored>,
     pub patches: Option<Vec<Patch>>,
-    pub notes: Option<String>,
+    pub notes: Option<StrIgnored>,
 }
 
 /// A patch in a pedigree.
@@ -373,7 +397,7 @@ pub(crate) struct Issue {
     pub kind: String,
     pub id: Option<String>,
     pub name: Option<String>,
-    pub description: Option<String>,
+    pub description: Option<StrIgnored>,
     pub source: Option<Ignored>,
     pub references: Option<Vec<String>>,
 }
@@ -498,15 +522,23 @@ impl std::fmt::Display for Path<'_> {
 }
 
 /// Collects the value-rule violations of a document; the first one is reported.
-struct Validator<'d> {
+pub(crate) struct Validator {
     minor: u32,
-    refs: HashSet<&'d str>,
+    refs: HashSet<String>,
     /// Whether identifiers must be non-empty (`refType` minLength 1 since 1.5; medvigil
     /// applies it to every version because an empty bom-ref cannot be referenced).
     errors: Vec<SbomError>,
 }
 
-impl<'d> Validator<'d> {
+impl Validator {
+    fn new(minor: u32) -> Validator {
+        Validator {
+            minor,
+            refs: HashSet::new(),
+            errors: Vec::new(),
+        }
+    }
+
     fn err(&mut self, path: &Path<'_>, msg: impl Into<String>) {
         self.errors.push(SbomError::at(path.to_string(), msg));
     }
@@ -517,11 +549,11 @@ impl<'d> Validator<'d> {
         }
     }
 
-    fn bom_ref(&mut self, path: &Path<'_>, r: &'d Option<String>) {
+    fn bom_ref(&mut self, path: &Path<'_>, r: &Option<String>) {
         if let Some(r) = r {
             if r.is_empty() {
                 self.err(path, "bom-ref must not be empty");
-            } else if !self.refs.insert(r.as_str()) {
+            } else if !self.refs.insert(r.clone()) {
                 self.err(
                     path,
                     format!("duplicate bom-ref {r:?}: bom-refs must be unique in a BOM"),
@@ -530,7 +562,7 @@ impl<'d> Validator<'d> {
         }
     }
 
-    fn component(&mut self, p: &Path<'_>, c: &'d Component) {
+    fn component(&mut self, p: &Path<'_>, c: &Component) {
         self.check_enum(
             &p.f("type"),
             "component type",
@@ -705,7 +737,7 @@ impl<'d> Validator<'d> {
         }
     }
 
-    fn service(&mut self, p: &Path<'_>, s: &'d Service) {
+    fn service(&mut self, p: &Path<'_>, s: &Service) {
         self.bom_ref(&p.f("bom-ref"), &s.bom_ref);
         for (i, d) in s.data.iter().flatten().enumerate() {
             self.check_enum(
@@ -733,6 +765,14 @@ impl<'d> Validator<'d> {
 /// Applies the schema's value rules and CycloneDX's identity rules to a raw document.
 /// Returns every violation found, in document order (empty: valid).
 pub(crate) fn validate(bom: &Bom) -> Result<Vec<SbomError>, SbomError> {
+    let minor = check_header(bom)?;
+    let mut v = Validator::new(minor);
+    validate_with(bom, &mut v);
+    Ok(v.errors)
+}
+
+/// The bomFormat and specVersion checks; returns the spec's minor version.
+fn check_header(bom: &Bom) -> Result<u32, SbomError> {
     if bom.bom_format != "CycloneDX" {
         return Err(SbomError::at(
             "bomFormat",
@@ -742,12 +782,11 @@ pub(crate) fn validate(bom: &Bom) -> Result<Vec<SbomError>, SbomError> {
             ),
         ));
     }
-    let minor = minor_version(&bom.spec_version)?;
-    let mut v = Validator {
-        minor,
-        refs: HashSet::new(),
-        errors: Vec::new(),
-    };
+    minor_version(&bom.spec_version)
+}
+
+/// Applies the value rules to everything in `bom`, adding violations to `v`.
+fn validate_with(bom: &Bom, v: &mut Validator) {
     if let Some(s) = &bom.serial_number
         && !is_urn_uuid(s)
     {
@@ -816,11 +855,21 @@ pub(crate) fn validate(bom: &Bom) -> Result<Vec<SbomError>, SbomError> {
             }
         }
     }
-    Ok(v.errors)
 }
 
 /// Converts a validated raw document to the model.
 pub(crate) fn to_model(bom: Bom, format: SbomFormat) -> Sbom {
+    to_model_with(bom, format, Vec::new(), 0)
+}
+
+/// [`to_model`] for a document whose top-level components were already converted
+/// (`streamed`, in document order, `counter` references synthesized so far).
+fn to_model_with(
+    bom: Bom,
+    format: SbomFormat,
+    streamed: Vec<MComponent>,
+    mut counter: usize,
+) -> Sbom {
     let mut out = Sbom {
         format,
         spec_version: bom.spec_version,
@@ -834,7 +883,6 @@ pub(crate) fn to_model(bom: Bom, format: SbomFormat) -> Sbom {
         components: Vec::new(),
         dependencies: Vec::new(),
     };
-    let mut counter = 0usize;
     if let Some(m) = bom.metadata {
         out.timestamp = m.timestamp;
         for a in m.authors.into_iter().flatten() {
@@ -862,6 +910,11 @@ pub(crate) fn to_model(bom: Bom, format: SbomFormat) -> Sbom {
             flatten(c, None, &mut out.components, &mut counter);
             out.subject = Some(out.components[first].reference.clone());
         }
+    }
+    if out.components.is_empty() {
+        out.components = streamed;
+    } else {
+        out.components.extend(streamed);
     }
     for c in bom.components.into_iter().flatten() {
         flatten(c, None, &mut out.components, &mut counter);
@@ -1009,7 +1062,11 @@ fn flatten(c: Component, parent: Option<&str>, out: &mut Vec<MComponent>, counte
             .flatten()
             .map(|h| MHash {
                 alg: h.alg,
-                value: h.content.to_ascii_lowercase(),
+                value: if h.content.bytes().any(|b| b.is_ascii_uppercase()) {
+                    h.content.to_ascii_lowercase()
+                } else {
+                    h.content
+                },
             })
             .collect(),
         licenses,
@@ -1021,6 +1078,106 @@ fn flatten(c: Component, parent: Option<&str>, out: &mut Vec<MComponent>, counte
     for sub in c.components.into_iter().flatten() {
         flatten(sub, Some(&reference), out, counter);
     }
+}
+
+/// Per-thread state of a streamed read ([`read_streamed`]): the validator and the
+/// components converted so far.
+pub(crate) struct Stream {
+    v: Validator,
+    out: Vec<MComponent>,
+    counter: usize,
+}
+
+thread_local! {
+    static STREAM: std::cell::RefCell<Option<Stream>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Clears the thread's stream state however the read ends.
+struct StreamGuard;
+
+impl Drop for StreamGuard {
+    fn drop(&mut self) {
+        STREAM.with(|s| s.borrow_mut().take());
+    }
+}
+
+/// `deserialize_with` of `Bom::components`: without a [`Stream`] an ordinary array;
+/// with one, each component is validated and converted to the model right after it is
+/// read and its raw form dropped, so a 200 MB document never holds all raw components
+/// and all model components at once.
+fn components_streamed<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<Component>>, D::Error> {
+    if STREAM.with(|s| s.borrow().is_none()) {
+        return Option::<Vec<Component>>::deserialize(d);
+    }
+    struct Seq;
+    impl<'de> Visitor<'de> for Seq {
+        type Value = Option<Vec<Component>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an array of components")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut i = 0;
+            while let Some(c) = seq.next_element::<Component>()? {
+                STREAM.with(|s| {
+                    let mut s = s.borrow_mut();
+                    let st = s.as_mut().expect("checked above");
+                    let before = st.v.errors.len();
+                    st.v.component(&Path::ROOT.f("components").i(i), &c);
+                    if st.v.errors.len() == before {
+                        flatten(c, None, &mut st.out, &mut st.counter);
+                    }
+                });
+                i += 1;
+            }
+            Ok(Some(Vec::new()))
+        }
+    }
+    d.deserialize_seq(Seq)
+}
+
+/// Reads a CycloneDX JSON document with streamed component conversion. `spec_version`
+/// is the version found by a cheap scan before parsing (it decides which enumerations
+/// apply while components stream by); the parsed root's own specVersion must agree.
+/// `read` deserializes the text (it runs with the stream state installed; it may run the
+/// deserializer twice, calling `reset` before a second run).
+pub(crate) fn read_streamed(
+    spec_version: &str,
+    format: SbomFormat,
+    read: impl FnOnce(&dyn Fn()) -> Result<Bom, SbomError>,
+) -> Result<Sbom, SbomError> {
+    let minor = minor_version(spec_version)?;
+    let _guard = StreamGuard;
+    let install = move || {
+        STREAM.with(|s| {
+            *s.borrow_mut() = Some(Stream {
+                v: Validator::new(minor),
+                out: Vec::new(),
+                counter: 0,
+            })
+        })
+    };
+    install();
+    let bom = read(&install)?;
+    let Some(mut st) = STREAM.with(|s| s.borrow_mut().take()) else {
+        unreachable!("the stream state is installed for the whole read");
+    };
+    let root_minor = check_header(&bom)?;
+    if root_minor != minor {
+        return Err(SbomError::at(
+            "specVersion",
+            format!(
+                "specVersion {:?} disagrees with an earlier \"specVersion\" key ({spec_version:?})",
+                bom.spec_version
+            ),
+        ));
+    }
+    validate_with(&bom, &mut st.v);
+    if let Some(e) = st.v.errors.into_iter().next() {
+        return Err(e);
+    }
+    Ok(to_model_with(bom, format, st.out, st.counter))
 }
 
 /// Parses `bom` fully: validation, then conversion. The first violation is the error.

@@ -12,11 +12,22 @@ use super::cdx::{self, Bom};
 
 /// Reads a CycloneDX JSON document.
 pub(crate) fn parse(text: &str) -> Result<Sbom, SbomError> {
-    cdx::finish(parse_raw(text)?, SbomFormat::CyclonedxJson)
+    match super::detect::detect(text.as_bytes())?.spec_version {
+        // Components are validated and converted while they are read (bounded memory).
+        Some(v) => cdx::read_streamed(&v, SbomFormat::CyclonedxJson, |reset| {
+            parse_raw_with(text, reset)
+        }),
+        None => cdx::finish(parse_raw(text)?, SbomFormat::CyclonedxJson),
+    }
 }
 
 /// Deserializes the raw document, mapping serde errors to positioned [`SbomError`]s.
 pub(crate) fn parse_raw(text: &str) -> Result<Bom, SbomError> {
+    parse_raw_with(text, &|| {})
+}
+
+/// [`parse_raw`], calling `reset` before the second (path-tracking) pass on errors.
+fn parse_raw_with(text: &str, reset: &dyn Fn()) -> Result<Bom, SbomError> {
     check_depth(text.as_bytes(), MAX_JSON_DEPTH)?;
     // Fast path without path tracking; only a failing document is read a second time,
     // with serde_path_to_error, to say where the problem is.
@@ -24,6 +35,7 @@ pub(crate) fn parse_raw(text: &str) -> Result<Bom, SbomError> {
         Ok(bom) => return Ok(bom),
         Err(e) => e,
     };
+    reset();
     let mut de = serde_json::Deserializer::from_str(text);
     let tracked: Result<Bom, _> = serde_path_to_error::deserialize(&mut de);
     let e = match tracked {
@@ -163,7 +175,7 @@ mod tests {
         let e = err(&format!(r#"{{{HEAD},"components":[{{"type":"library""#));
         assert!(e.message.contains("truncated"), "{e}");
         let e = err(&format!(r#"{{{HEAD},"components":{{}}}}"#));
-        assert!(e.message.contains("expected a sequence"), "{e}");
+        assert!(e.message.contains("invalid type: map"), "{e}");
         let mut deep = format!(r#"{{{HEAD},"components":["#);
         for _ in 0..10_000 {
             deep.push_str(r#"{"type":"library","name":"n","components":["#);

@@ -16,7 +16,7 @@ use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
-use super::cdx::{self, AnyValue, Ignored};
+use super::cdx::{self, AnyValue, Ignored, StrIgnored};
 use super::{SbomError, line_col};
 
 /// Deepest element nesting accepted.
@@ -496,7 +496,7 @@ impl Mapper<'_> {
         let mut c = cdx::Component {
             kind: kind.to_string(),
             bom_ref: el.attr("bom-ref").map(str::to_string),
-            mime_type: el.attr("mime-type").map(str::to_string),
+            mime_type: el.attr("mime-type").map(|_| StrIgnored),
             ..Default::default()
         };
         let mut name = None;
@@ -504,11 +504,11 @@ impl Mapper<'_> {
             match k.name.as_ref() {
                 "supplier" => {
                     let e = self.entity(k)?;
-                    self.once(&mut c.supplier, k, e)?
+                    self.once(&mut c.supplier, k, Box::new(e))?
                 }
                 "manufacturer" => {
                     let e = self.entity(k)?;
-                    self.once(&mut c.manufacturer, k, e)?
+                    self.once(&mut c.manufacturer, k, Box::new(e))?
                 }
                 "author" => self.text_once(&mut c.author, k)?,
                 "authors" => {
@@ -522,8 +522,8 @@ impl Mapper<'_> {
                 "group" => self.text_once(&mut c.group, k)?,
                 "name" => self.text_once(&mut name, k)?,
                 "version" => self.text_once(&mut c.version, k)?,
-                "versionRange" => self.text_once(&mut c.version_range, k)?,
-                "description" => self.text_once(&mut c.description, k)?,
+                "versionRange" => self.once(&mut c.version_range, k, StrIgnored)?,
+                "description" => self.once(&mut c.description, k, StrIgnored)?,
                 "scope" => self.text_once(&mut c.scope, k)?,
                 "hashes" => {
                     let h = self.hashes(k)?;
@@ -533,19 +533,19 @@ impl Mapper<'_> {
                     let l = self.licenses(k)?;
                     self.once(&mut c.licenses, k, l)?
                 }
-                "copyright" => self.text_once(&mut c.copyright, k)?,
+                "copyright" => self.once(&mut c.copyright, k, StrIgnored)?,
                 "cpe" => self.text_once(&mut c.cpe, k)?,
                 "purl" => self.text_once(&mut c.purl, k)?,
                 "omniborId" => c.omnibor_id.get_or_insert_with(Vec::new).push(k.value()),
                 "swhid" => c.swhid.get_or_insert_with(Vec::new).push(k.value()),
                 "swid" => {
                     let s = self.swid(k)?;
-                    self.once(&mut c.swid, k, s)?
+                    self.once(&mut c.swid, k, Box::new(s))?
                 }
                 "modified" => self.bool_once(&mut c.modified, k)?,
                 "pedigree" => {
                     let p = self.pedigree(k)?;
-                    self.once(&mut c.pedigree, k, p)?
+                    self.once(&mut c.pedigree, k, Box::new(p))?
                 }
                 "externalReferences" => {
                     let v = self.ext_refs(k)?;
@@ -595,9 +595,9 @@ impl Mapper<'_> {
 
     fn attachment(&self, el: &El) -> cdx::Attachment {
         cdx::Attachment {
-            content_type: el.attr("content-type").map(str::to_string),
+            content_type: el.attr("content-type").map(|_| StrIgnored),
             encoding: el.attr("encoding").map(str::to_string),
-            content: el.text.to_string(),
+            content: StrIgnored,
         }
     }
 
@@ -619,7 +619,7 @@ impl Mapper<'_> {
                                 let a = self.attachment(f);
                                 self.once(&mut l.text, f, a)?
                             }
-                            "url" => self.text_once(&mut l.url, f)?,
+                            "url" => self.once(&mut l.url, f, StrIgnored)?,
                             "licensing" => self.once(&mut l.licensing, f, Ignored)?,
                             "properties" => {
                                 let p = self.properties(f)?;
@@ -677,7 +677,7 @@ impl Mapper<'_> {
                     let a = self.attachment(k);
                     self.once(&mut s.text, k, a)?
                 }
-                "url" => self.text_once(&mut s.url, k)?,
+                "url" => self.once(&mut s.url, k, StrIgnored)?,
                 _ => return Err(self.unknown(el, k)),
             }
         }
@@ -737,7 +737,7 @@ impl Mapper<'_> {
                     }
                     self.once(&mut p.patches, k, v)?
                 }
-                "notes" => self.text_once(&mut p.notes, k)?,
+                "notes" => self.once(&mut p.notes, k, StrIgnored)?,
                 _ => return Err(self.unknown(el, k)),
             }
         }
@@ -760,8 +760,8 @@ impl Mapper<'_> {
                 let mut url = None;
                 for k in r.kids() {
                     match k.name.as_ref() {
-                        "url" => self.text_once(&mut url, k)?,
-                        "comment" => self.text_once(&mut e.comment, k)?,
+                        "url" => self.once(&mut url, k, StrIgnored)?,
+                        "comment" => self.once(&mut e.comment, k, StrIgnored)?,
                         "hashes" => {
                             let h = self.hashes(k)?;
                             self.once(&mut e.hashes, k, h)?
