@@ -57,6 +57,13 @@ impl Severity {
             .iter()
             .filter_map(|s| {
                 s.base_score
+                    // OSV gives only the vector: score it.
+                    .or_else(|| {
+                        s.vector
+                            .parse::<medvigil_risk::cvss::Cvss>()
+                            .ok()
+                            .map(|c| c.scores().base)
+                    })
                     .map(Severity::from_score)
                     .or_else(|| s.severity.as_deref().and_then(Severity::from_text))
             })
