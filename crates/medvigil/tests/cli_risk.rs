@@ -88,6 +88,26 @@ fn cvss_scores_arguments_in_text_and_json() {
 }
 
 #[test]
+fn cvss_first_json_uses_the_schema_spellings() {
+    let env = Env::new();
+    let v = env.json(&[
+        "cvss",
+        "--json",
+        "--first",
+        "CVSS:4.0/S:P/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/MSI:S",
+    ]);
+    assert_eq!(v["version"], "4.0");
+    assert_eq!(
+        v["vectorString"],
+        "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/MSI:S/S:P",
+        "v4 JSON uses the specification's metric order"
+    );
+    assert_eq!(v["modifiedSubIntegrityImpact"], "SAFETY");
+    assert_eq!(v["Safety"], "PRESENT");
+    assert_eq!(v["baseSeverity"], "CRITICAL");
+}
+
+#[test]
 fn cvss_stdin_json_lines_continue_past_a_bad_vector_and_exit_2() {
     let env = Env::new();
     let input = format!(
@@ -122,7 +142,10 @@ fn cvss_stdin_json_lines_continue_past_a_bad_vector_and_exit_2() {
     );
     assert_eq!(lines[2]["version"], "4.0");
     assert_eq!(lines[2]["base_score"], 9.3);
-    assert_eq!(lines[2]["score"], 8.1, "E:U lowers the v4 score (MacroVector 000220)");
+    assert_eq!(
+        lines[2]["score"], 8.1,
+        "E:U lowers the v4 score (MacroVector 000220)"
+    );
     assert_eq!(lines[3]["temporal_score"], Value::Null);
     assert_eq!(lines[3]["base_score"], 7.8);
     assert_eq!(lines[3]["environmental_score"], 8.8);

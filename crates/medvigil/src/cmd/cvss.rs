@@ -28,6 +28,10 @@ pub struct Args {
     /// temporal_score, environmental_score, score, severity; or vector, line, error, metric.
     #[arg(long)]
     pub json: bool,
+    /// With --json: write each vector as a FIRST CVSS JSON object (the cvss-v2.0/v3.x/v4.0
+    /// schemas CSAF and CycloneDX embed) instead of medvigil's summary.
+    #[arg(long, requires = "json")]
+    pub first: bool,
 }
 
 /// One scored vector, as `--json` prints it.
@@ -72,14 +76,14 @@ pub fn run(_ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 continue;
             }
             total += 1;
-            if !one(&mut out, v, lineno, "<stdin>", args.json)? {
+            if !one(&mut out, v, lineno, "<stdin>", &args)? {
                 bad += 1;
             }
         }
     } else {
         for (i, v) in args.vectors.iter().enumerate() {
             total += 1;
-            if !one(&mut out, v, i + 1, "argument", args.json)? {
+            if !one(&mut out, v, i + 1, "argument", &args)? {
                 bad += 1;
             }
         }
@@ -99,12 +103,16 @@ fn one(
     v: &str,
     lineno: usize,
     from: &str,
-    json: bool,
+    args: &Args,
 ) -> anyhow::Result<bool> {
+    let json = args.json;
     match v.parse::<Cvss>() {
         Ok(c) => {
             let s = c.scores();
-            if json {
+            if args.first {
+                serde_json::to_writer(&mut *out, &c.to_first_json())?;
+                out.write_all(b"\n")?;
+            } else if json {
                 serde_json::to_writer(
                     &mut *out,
                     &ScoredLine {
