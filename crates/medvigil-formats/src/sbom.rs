@@ -32,7 +32,9 @@ mod spdx3;
 mod spdx_json;
 mod spdx_tv;
 
-pub use check::{CheckReport, Completeness, Finding, Severity, check};
+pub use check::{
+    CheckReport, Completeness, ComponentCompleteness, ElementCoverage, Finding, Severity, check,
+};
 pub use detect::{Detected, detect};
 
 /// Largest document accepted after gzip decompression (bytes). Caps decompression bombs;
@@ -93,10 +95,10 @@ impl fmt::Display for SbomError {
             (Some(l), None) => write!(f, "line {l}: ")?,
             _ => {}
         }
-        if let Some(p) = &self.path {
-            if !p.is_empty() {
-                write!(f, "at {p}: ")?;
-            }
+        if let Some(p) = &self.path
+            && !p.is_empty()
+        {
+            write!(f, "at {p}: ")?;
         }
         f.write_str(&self.message)
     }
@@ -127,17 +129,26 @@ pub fn parse_detected(data: &[u8], detected: &Detected) -> Result<Sbom, SbomErro
 /// Unwraps gzip (recognized by its magic bytes) with the [`MAX_DOCUMENT_BYTES`] cap;
 /// other input is returned as is.
 pub fn maybe_gunzip(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, SbomError> {
+    maybe_gunzip_capped(bytes, MAX_DOCUMENT_BYTES)
+}
+
+/// [`maybe_gunzip`] with an explicit cap on the decompressed size (bytes). Decompression
+/// stops as soon as the cap is passed, so memory stays bounded by it.
+pub fn maybe_gunzip_capped(
+    bytes: &[u8],
+    cap: u64,
+) -> Result<std::borrow::Cow<'_, [u8]>, SbomError> {
     if !bytes.starts_with(&[0x1f, 0x8b]) {
         return Ok(std::borrow::Cow::Borrowed(bytes));
     }
     let mut out = Vec::new();
-    let mut dec = flate2::read::MultiGzDecoder::new(bytes).take(MAX_DOCUMENT_BYTES + 1);
+    let mut dec = flate2::read::MultiGzDecoder::new(bytes).take(cap + 1);
     dec.read_to_end(&mut out)
         .map_err(|e| SbomError::msg(format!("corrupt gzip data: {e}")))?;
-    if out.len() as u64 > MAX_DOCUMENT_BYTES {
+    if out.len() as u64 > cap {
         return Err(SbomError::msg(format!(
             "gzip data expands to more than {} MB, refusing it (decompression bomb?)",
-            MAX_DOCUMENT_BYTES / (1024 * 1024)
+            cap / (1024 * 1024)
         )));
     }
     Ok(std::borrow::Cow::Owned(out))

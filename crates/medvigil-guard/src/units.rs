@@ -92,7 +92,7 @@ pub fn parse_unit(s: &str) -> Option<Unit> {
     if let Some(rest) = s.strip_prefix("MDC_DIM_") {
         return parse_mdc(rest);
     }
-    let lower = s.to_ascii_lowercase().replace('µ', "u").replace('μ', "u");
+    let lower = s.to_ascii_lowercase().replace(['µ', 'μ'], "u");
     let mut parts = lower.split('/');
     let (kind, to_base, amount_text) = amount(parts.next()?.trim())?;
     let mut per_body = PerBody::None;
@@ -128,6 +128,7 @@ fn mdc_code(s: &str) -> Option<Unit> {
         "265266" => "MILLI_L_PER_HR",
         "265619" => "MICRO_G_PER_KG_PER_MIN",
         "263872" => "X_G",
+        "263875" => "KILO_G",
         "263890" => "MILLI_G",
         _ => return None,
     };
@@ -220,9 +221,9 @@ fn canonical_text(amount: &'static str, body: PerBody, per_hour: Option<f64>) ->
     }
     if let Some(f) = per_hour {
         s.push_str(match f {
-            f if f == 1.0 => "/h",
-            f if f == 60.0 => "/min",
-            f if f == 3600.0 => "/s",
+            1.0 => "/h",
+            60.0 => "/min",
+            3600.0 => "/s",
             _ => "/d",
         });
     }
@@ -385,6 +386,10 @@ pub fn convert(value: f64, from: &Unit, to: &Unit, facts: &Facts) -> Result<f64,
         v *= body_factor(from.per_body, facts, from, to)?;
     }
     if from.kind != to.kind {
+        if from.kind != AmountKind::Volume && to.kind != AmountKind::Volume {
+            let (from, to) = names();
+            return Err(ConvertError::Incompatible { from, to });
+        }
         let conc = facts.concentration.ok_or_else(|| {
             let (from, to) = names();
             ConvertError::NeedsConcentration { from, to }
@@ -394,10 +399,6 @@ pub fn convert(value: f64, from: &Unit, to: &Unit, facts: &Facts) -> Result<f64,
         } else {
             from.kind
         };
-        if from.kind != AmountKind::Volume && to.kind != AmountKind::Volume {
-            let (from, to) = names();
-            return Err(ConvertError::Incompatible { from, to });
-        }
         if conc.kind != drug_kind {
             let (from, to) = names();
             return Err(ConvertError::ConcentrationKind {

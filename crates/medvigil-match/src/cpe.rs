@@ -103,6 +103,15 @@ impl Cpe {
     pub fn version_attr(&self) -> &CpeValue {
         &self.attrs[3]
     }
+    /// The version attribute as text: `*`, `-` or the value without quoting.
+    pub fn version_attr_text(&self) -> String {
+        match &self.attrs[3] {
+            CpeValue::Any => "*".into(),
+            CpeValue::Na => "-".into(),
+            CpeValue::Value(v) => unquote(v),
+        }
+    }
+
     /// The version with WFN quoting removed, if a plain value (no wildcard).
     pub fn version(&self) -> Option<String> {
         match &self.attrs[3] {
@@ -264,7 +273,7 @@ impl Cpe {
                     return Err(err("a packed edition has 5 fields after '~'".into()));
                 }
                 for (j, idx) in [5, 7, 8, 9, 10].into_iter().enumerate() {
-                    attrs[idx] = uri_value(packed[j]).map_err(|p| err(p))?;
+                    attrs[idx] = uri_value(packed[j]).map_err(&err)?;
                 }
             } else {
                 attrs[i] = uri_value(c).map_err(|p| err(format!("{}: {p}", ATTRIBUTES[i])))?;

@@ -232,7 +232,19 @@ impl FirmwareSpec {
     fn parse_pieces(text: &str) -> FirmwareSpec {
         let mut specs: Vec<FirmwareSpec> = Vec::new();
         let mut pending_lo: Option<Bound> = None;
-        for piece in text.split('|').map(str::trim).filter(|p| !p.is_empty()) {
+        // "2131 and 2141" lists two versions ("2.3.6 and below" is handled per piece).
+        let pieces: Vec<&str> = text
+            .split('|')
+            .flat_map(|p| {
+                let parts: Vec<&str> = p.split(" and ").collect();
+                if parts.len() > 1 && parts.iter().all(|x| version_only(x).is_some()) {
+                    parts
+                } else {
+                    vec![p]
+                }
+            })
+            .collect();
+        for piece in pieces.into_iter().map(str::trim).filter(|p| !p.is_empty()) {
             let Some(c) = parse_constraint(piece) else {
                 return FirmwareSpec::Unreadable(text.to_string());
             };
@@ -393,20 +405,37 @@ fn parse_constraint(piece: &str) -> Option<Constraint> {
             }));
         }
     }
+    // "Rev B-M": a range of revision letters.
+    let rev = p.strip_prefix("rev ").unwrap_or(p).trim();
+    if let Some((a, b)) = rev.split_once('-') {
+        let letter = |x: &str| x.len() == 1 && x.chars().all(|c| c.is_ascii_alphabetic());
+        if letter(a.trim()) && letter(b.trim()) {
+            return Some(Constraint::Spec(FirmwareSpec::Range {
+                lo: Some(Bound {
+                    at: vec![Segment::Alpha(a.trim().to_string())],
+                    inclusive: true,
+                }),
+                hi: Some(Bound {
+                    at: vec![Segment::Alpha(b.trim().to_string())],
+                    inclusive: true,
+                }),
+            }));
+        }
+    }
     for sep in [" through ", " to ", " - "] {
-        if let Some((a, b)) = p.split_once(sep) {
-            if let (Some(lo), Some(hi)) = (version_only(a), version_only(b)) {
-                return Some(Constraint::Spec(FirmwareSpec::Range {
-                    lo: Some(Bound {
-                        at: lo,
-                        inclusive: true,
-                    }),
-                    hi: Some(Bound {
-                        at: hi,
-                        inclusive: true,
-                    }),
-                }));
-            }
+        if let Some((a, b)) = p.split_once(sep)
+            && let (Some(lo), Some(hi)) = (version_only(a), version_only(b))
+        {
+            return Some(Constraint::Spec(FirmwareSpec::Range {
+                lo: Some(Bound {
+                    at: lo,
+                    inclusive: true,
+                }),
+                hi: Some(Bound {
+                    at: hi,
+                    inclusive: true,
+                }),
+            }));
         }
     }
     let ops: [(&str, bool, bool); 5] = [
@@ -449,6 +478,10 @@ fn version_only(v: &str) -> Option<Vec<Segment>> {
         .trim();
     // "v8.x model 35700BAX2": keep the version before descriptive words.
     let v = v.split(" model").next().unwrap_or(v).trim();
+    // A comma means prose ("Version B, Firmware A.01.09, Part #: N/A").
+    if v.contains(',') {
+        return None;
+    }
     let lower = v.to_ascii_lowercase();
     const MONTHS: [&str; 12] = [
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
@@ -595,7 +628,6 @@ mod tests {
             "<  july 1 2017",
             "< august 28",
             "distributed  < april 1, 2018",
-            "Rev J-M | (X3/MX100 for Rev M only)",
             "with wireless option (shipped between 26-June-2017 through 07-August 2018)",
         ] {
             let s = FirmwareSpec::parse(t);

@@ -39,6 +39,8 @@ pub enum VendorId {
 pub struct VendorTable {
     names: Vec<String>,
     by_key: HashMap<String, Vec<u32>>,
+    /// Keys that are only brands: they identify the vendor but stay in model names.
+    brand_keys: std::collections::HashSet<String>,
 }
 
 /// A malformed alias file.
@@ -64,6 +66,8 @@ struct AliasGroup {
     name: String,
     #[serde(default)]
     aliases: Vec<String>,
+    #[serde(default)]
+    brands: Vec<String>,
 }
 
 impl VendorTable {
@@ -97,15 +101,26 @@ impl VendorTable {
                     (self.names.len() - 1) as u32
                 }
             };
-            for alias in std::iter::once(&g.name).chain(&g.aliases) {
-                for k in [vendor_key(alias), loose_vendor_key(alias)] {
-                    if k.is_empty() {
-                        continue;
-                    }
-                    let ids = self.by_key.entry(k).or_default();
-                    if !ids.contains(&id) {
-                        ids.push(id);
-                    }
+            let company: Vec<String> = std::iter::once(&g.name)
+                .chain(&g.aliases)
+                .flat_map(|a| [vendor_key(a), loose_vendor_key(a)])
+                .collect();
+            for b in &g.brands {
+                let k = vendor_key(b);
+                if !company.contains(&k) {
+                    self.brand_keys.insert(k);
+                }
+            }
+            for k in company
+                .into_iter()
+                .chain(g.brands.iter().map(|b| vendor_key(b)))
+            {
+                if k.is_empty() {
+                    continue;
+                }
+                let ids = self.by_key.entry(k).or_default();
+                if !ids.contains(&id) {
+                    ids.push(id);
                 }
             }
         }
@@ -178,6 +193,21 @@ impl VendorTable {
         self.groups(b).iter().any(|g| ga.contains(g))
     }
 
+    /// The brand keys of the given groups ("alaris", "pyxis" for BD).
+    pub fn brand_words(&self, groups: &BTreeSet<VendorId>) -> BTreeSet<String> {
+        self.brand_keys
+            .iter()
+            .filter(|k| {
+                self.by_key.get(*k).is_some_and(|ids| {
+                    groups
+                        .iter()
+                        .any(|g| matches!(g, VendorId::Known(i) if ids.contains(i)))
+                })
+            })
+            .cloned()
+            .collect()
+    }
+
     /// Every normalized word of every alias of the given groups: the words a product
     /// name may repeat ("Philips IntelliVue", "BD Alaris") and that say nothing about
     /// the model.
@@ -188,6 +218,7 @@ impl VendorTable {
                 .iter()
                 .any(|g| matches!(g, VendorId::Known(i) if ids.contains(i)))
                 && !k.chars().any(|c| c.is_ascii_digit())
+                && !self.brand_keys.contains(k)
             {
                 out.insert(k.clone());
             }
@@ -421,13 +452,39 @@ pub struct ModelName {
     pub words: BTreeSet<String>,
     /// Short names given in parentheses ("cscs" for "Central Station (CSCS)").
     pub acronyms: BTreeSet<String>,
+    /// Model-number ranges written with a hyphen ("MX400-550", "MP2-MP90"), as
+    /// (letter prefix, low, high).
+    pub ranges: Vec<(String, u64, u64)>,
+    /// Words that are the vendor's brands ("alaris"): shared brands alone do not make
+    /// two models the same.
+    pub brands: BTreeSet<String>,
 }
 
 impl ModelName {
     /// Tokenizes `name` of a product made by `vendor`, dropping the vendor's own names
     /// and brands (so "BD Alaris 8015" and "8015" are the same model for BD).
     pub fn new(name: &str, vendor: &str, table: &VendorTable) -> ModelName {
-        ModelName::with_vendor_words(name, &table.vendor_words(&table.groups(vendor)))
+        let groups = table.groups(vendor);
+        let mut m = ModelName::with_vendor_words(name, &table.vendor_words(&groups));
+        m.mark_brands(&table.brand_words(&groups));
+        m
+    }
+
+    /// Records which of the words are brands.
+    pub fn mark_brands(&mut self, brands: &BTreeSet<String>) {
+        self.brands = self.words.intersection(brands).cloned().collect();
+    }
+
+    /// Whether a model number falls in one of the hyphenated ranges.
+    pub fn in_range(&self, number: &str) -> bool {
+        let digits = number.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+        let prefix = &number[..number.len() - digits.len()];
+        let Ok(n) = digits.parse::<u64>() else {
+            return false;
+        };
+        self.ranges
+            .iter()
+            .any(|(p, lo, hi)| p == prefix && *lo <= n && n <= *hi)
     }
 
     /// Tokenizes `name`, dropping `vendor_words` (keys as made by [`vendor_key`]).
@@ -455,6 +512,7 @@ impl ModelName {
             // Parentheses holding model numbers ("Pulsera (718095)") are part of the name.
             name.replace(['(', ')', '[', ']'], " ")
         };
+        m.ranges = number_ranges(&fold(&text));
         let toks = model_tokens(&text);
         // Multi-word vendor names ("Welch Allyn") appear as consecutive tokens.
         let mut skip = vec![false; toks.len()];
@@ -487,18 +545,81 @@ impl ModelName {
 }
 
 fn singular(w: String) -> String {
-    if w.len() > 4 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") {
+    // "pumps" → "pump", but not "Alaris", "Xpress", "Status", "Kappos".
+    if w.len() > 4 && w.ends_with('s') && !["ss", "us", "is", "os"].iter().any(|e| w.ends_with(e)) {
         w[..w.len() - 1].to_string()
     } else {
         w
     }
 }
 
+/// Hyphenated model-number ranges: "mx400-550", "mx400-mx850", "mp2-mp90" (the second
+/// prefix, if any, must equal the first).
+fn number_ranges(s: &str) -> Vec<(String, u64, u64)> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        // Start of a token.
+        if i > 0 && b[i - 1].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let read = |mut j: usize| -> (String, String, usize) {
+            let ps = j;
+            while j < b.len() && b[j].is_ascii_alphabetic() {
+                j += 1;
+            }
+            let ds = j;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            (s[ps..ds].to_string(), s[ds..j].to_string(), j)
+        };
+        let (p1, d1, j) = read(i);
+        if !d1.is_empty() && j < b.len() && b[j] == b'-' {
+            let (p2, d2, k) = read(j + 1);
+            let ends = k == b.len() || !b[k].is_ascii_alphanumeric();
+            if !d2.is_empty()
+                && ends
+                && (p2.is_empty() || p2 == p1)
+                && let (Ok(lo), Ok(hi)) = (d1.parse::<u64>(), d2.parse::<u64>())
+                && lo < hi
+            {
+                out.push((p1, lo, hi));
+            }
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
+/// Joins a one- or two-capital-letter prefix to the number after it, as inventories
+/// space model numbers: "B 450" → "B450", "EC 40" → "EC40". ("PC 8015" stays apart: PC
+/// is a word, as are "No" and "Nr".)
+fn join_letter_prefix(s: &str) -> String {
+    let words: Vec<&str> = s.split(' ').collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, w) in words.iter().enumerate() {
+        out.push_str(w);
+        let Some(next) = words.get(i + 1) else { break };
+        let prefix = (1..=2).contains(&w.len())
+            && w.chars().all(|c| c.is_ascii_uppercase())
+            && !matches!(*w, "PC" | "NO" | "NR");
+        let number = next.chars().next().is_some_and(|c| c.is_ascii_digit())
+            && next.chars().all(|c| c.is_ascii_alphanumeric());
+        if !(prefix && number) {
+            out.push(' ');
+        }
+    }
+    out
+}
+
 /// Splits a model name into lower-case tokens. A hyphen after a letter joins
 /// ("MMT-503" → "mmt503", "X-Scribe" → "xscribe"); after a digit it separates
 /// ("MX400-550"). A dot joins only between digits ("3.0T").
 pub fn model_tokens(s: &str) -> Vec<String> {
-    let f = fold(s);
+    let f = fold(&join_letter_prefix(s));
     let chars: Vec<char> = f.chars().collect();
     let mut toks = Vec::new();
     let mut cur = String::new();
@@ -599,7 +720,25 @@ mod tests {
     }
 
     #[test]
+    fn hyphenated_ranges() {
+        let t = VendorTable::builtin();
+        let m = ModelName::new("IntelliVue Patient Monitors MX (MX400-550)", "Philips", &t);
+        assert!(m.in_range("mx450") && !m.in_range("mx800") && !m.in_range("mp450"));
+        let m = ModelName::new("IntelliVue patient monitor MP2-MP90", "Philips", &t);
+        assert!(m.in_range("mp70") && !m.in_range("mp100"));
+        assert!(
+            ModelName::new("Hamilton-T1", "Hamilton", &t)
+                .ranges
+                .is_empty()
+        );
+    }
+
+    #[test]
     fn model_tokens_and_names() {
+        assert_eq!(
+            model_tokens("B 450 EC 40 PC 8015"),
+            ["b450", "ec40", "pc", "8015"]
+        );
         assert_eq!(
             model_tokens("MMT-503 X-Scribe MX400-550 3.0T"),
             ["mmt503", "xscribe", "mx400", "550", "3.0t"]
@@ -609,9 +748,10 @@ mod tests {
         assert_eq!(m.numbers, BTreeSet::from(["8015".to_string()]));
         assert_eq!(
             m.words,
-            BTreeSet::from(["pc".to_string()]),
-            "alaris is a BD brand, dropped"
+            BTreeSet::from(["alaris".to_string(), "pc".to_string()]),
+            "BD is dropped, the Alaris brand kept"
         );
+        assert!(t.same_vendor("Alaris", "Becton Dickinson"));
         let c = ModelName::new("CARESCAPE Central Station (CSCS)", "GE", &t);
         assert!(c.acronyms.contains("cscs"));
         assert!(c.words.contains("carescape") && c.words.contains("central"));

@@ -417,15 +417,14 @@ fn finish(
             }
             namespace = namespace.map(|n| n.to_uppercase());
         }
-        "mlflow" => {
+        "mlflow"
             // Databricks model names are case-insensitive; Azure ML's are not.
             if qualifiers
                 .get("repository_url")
                 .is_some_and(|u| u.contains("azuredatabricks.net"))
-            {
+            => {
                 name = name.to_lowercase();
             }
-        }
         "chrome-extension" => {
             if name.len() != 32 || !name.bytes().all(|b| (b'a'..=b'p').contains(&b)) {
                 return Err(format!(
@@ -445,14 +444,13 @@ fn finish(
                 }
             }
         }
-        "pub" => {
+        "pub"
             if !name
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-            {
+            => {
                 return Err(format!("a pub name has only [a-z0-9_], found {name:?}"));
             }
-        }
         "julia" if !qualifiers.contains_key("uuid") => {
             return Err("a julia purl needs the \"uuid\" qualifier".into());
         }

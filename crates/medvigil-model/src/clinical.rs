@@ -197,6 +197,45 @@ impl ClinicalProfilePatch {
     }
 }
 
+/// One stored rubric answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RubricAnswerRecord {
+    /// Manufacturer as the inventory spells it.
+    pub manufacturer: String,
+    /// Model as the inventory spells it.
+    pub model: String,
+    /// The vulnerability (CVE id) the answer is specific to; `None`: every vulnerability.
+    pub vulnerability: Option<String>,
+    /// The rubric question id ("AV.1").
+    pub question: String,
+    /// Yes or no.
+    pub yes: bool,
+    /// The evidence behind the answer.
+    pub note: Option<String>,
+    /// When it was recorded (RFC 3339, UTC); set by the store.
+    pub answered_at: Option<String>,
+}
+
+/// What a profile override is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ProfileTarget {
+    /// Every device of a model.
+    Model {
+        /// Manufacturer as the inventory spells it.
+        manufacturer: String,
+        /// Model as the inventory spells it.
+        model: String,
+    },
+    /// One device.
+    Device {
+        /// The device's site.
+        site: String,
+        /// The device's asset id.
+        asset_id: String,
+    },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

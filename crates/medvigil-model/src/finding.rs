@@ -171,6 +171,55 @@ pub struct VexApplied {
     pub timestamp: Option<String>,
 }
 
+/// What a VEX statement is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum VexProduct {
+    /// A package URL (with or without version; without, it covers every version).
+    Purl {
+        /// The purl.
+        purl: String,
+    },
+    /// A CPE 2.3 name.
+    Cpe {
+        /// The CPE.
+        cpe: String,
+    },
+    /// A device model, optionally one firmware version.
+    Model {
+        /// Manufacturer.
+        manufacturer: String,
+        /// Model.
+        model: String,
+        /// Firmware version; `None` covers every version.
+        version: Option<String>,
+    },
+}
+
+/// One VEX statement: the status of a vulnerability in a product, on someone's word.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VexStatement {
+    /// The vulnerability (CVE or other id).
+    pub vulnerability_id: String,
+    /// Other ids of the same vulnerability given by the statement.
+    pub aliases: Vec<String>,
+    /// The products the statement covers.
+    pub products: Vec<VexProduct>,
+    /// The status it gives.
+    pub status: FindingStatus,
+    /// Why not affected (`component_not_present`, `vulnerable_code_not_in_execute_path`,
+    /// CycloneDX `code_not_reachable`...), as the document wrote it.
+    pub justification: Option<String>,
+    /// Free-text impact statement (or CycloneDX `detail`).
+    pub impact_statement: Option<String>,
+    /// What to do (OpenVEX `action_statement`, CycloneDX `response`).
+    pub action_statement: Option<String>,
+    /// When the statement was made.
+    pub timestamp: Option<String>,
+    /// The document and position it came from ("openvex:https://.../vex-1#statements[0]").
+    pub source: String,
+}
+
 /// One (asset, vulnerability) pair with its status and evidence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
@@ -218,6 +267,45 @@ impl Finding {
             self.advisory_id.clone().unwrap_or_default(),
         )
     }
+}
+
+/// Which findings to list (for stores and the CLI). Empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct FindingFilter {
+    /// Only this device asset id (in any site unless `site` is set).
+    pub asset_id: Option<String>,
+    /// Only this site.
+    pub site: Option<String>,
+    /// Only findings from this advisory (e.g. `ICSMA-20-023-01`).
+    pub advisory_id: Option<String>,
+    /// Only this vulnerability id.
+    pub vulnerability_id: Option<String>,
+    /// Only this status.
+    pub status: Option<FindingStatus>,
+}
+
+/// What a replacement changed, by finding identity (asset, vulnerability, advisory).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingChanges {
+    /// Findings that did not exist before.
+    pub added: u64,
+    /// Findings that existed and differ now (status, evidence, VEX).
+    pub updated: u64,
+    /// Findings that are exactly as before.
+    pub unchanged: u64,
+    /// Findings that no longer hold.
+    pub removed: u64,
+}
+
+/// What a VEX import changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VexImport {
+    /// Statements not seen before.
+    pub added: u64,
+    /// Statements already stored (same source) that changed.
+    pub updated: u64,
+    /// Statements already stored unchanged.
+    pub unchanged: u64,
 }
 
 #[cfg(test)]

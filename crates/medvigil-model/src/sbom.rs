@@ -141,6 +141,58 @@ pub struct Dependency {
     pub to: Vec<String>,
 }
 
+/// The device model and firmware version an SBOM describes. Matched case-insensitively
+/// (ASCII) on all three fields, as inventory devices are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirmwareTarget {
+    /// Device manufacturer ("Acme Medical").
+    pub manufacturer: String,
+    /// Device model ("InfuMax 3000").
+    pub model: String,
+    /// Firmware version ("2.1.3").
+    pub firmware_version: String,
+}
+
+/// A stored SBOM's identity and headline facts (what `sbom list` shows).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SbomSummary {
+    /// The store's id for the SBOM.
+    pub id: i64,
+    /// Device manufacturer, as first stored.
+    pub manufacturer: String,
+    /// Device model, as first stored.
+    pub model: String,
+    /// Firmware version, as first stored.
+    pub firmware_version: String,
+    /// The document's format.
+    pub format: SbomFormat,
+    /// Declared specification version.
+    pub spec_version: String,
+    /// Serial number / document namespace.
+    pub serial: Option<String>,
+    /// Document name.
+    pub name: Option<String>,
+    /// Document creation time, as written.
+    pub timestamp: Option<String>,
+    /// Number of components.
+    pub component_count: u64,
+    /// Number of dependency edges (one per from/to pair).
+    pub dependency_count: u64,
+    /// Where the document came from (file name given at import).
+    pub source: Option<String>,
+    /// When it was imported (UTC, RFC 3339).
+    pub imported_at: String,
+}
+
+/// A component together with the stored SBOM it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SbomComponent {
+    /// The SBOM's store id.
+    pub sbom_id: i64,
+    /// The component.
+    pub component: Component,
+}
+
 /// What a component is. Unknown spellings are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -815,6 +815,60 @@ impl SourceCounts {
     }
 }
 
+/// What an import did, per source.
+pub type KbCounts = BTreeMap<KbSource, SourceCounts>;
+
+/// Everything the knowledge base holds about one id, as stored (not merged).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct KbRecords {
+    /// Vulnerability records whose id or aliases reach the id (through one shared alias).
+    pub vulnerabilities: Vec<Vulnerability>,
+    /// Advisories with this id or covering one of the records' CVEs.
+    pub advisories: Vec<Advisory>,
+    /// KEV entries of the CVE ids involved.
+    pub kev: Vec<KevEntry>,
+    /// EPSS scores of the CVE ids involved.
+    pub epss: Vec<EpssScore>,
+    /// Recalls with this recall number, event id, product code or 510(k) number.
+    pub recalls: Vec<Recall>,
+}
+
+impl KbRecords {
+    /// True when nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.vulnerabilities.is_empty()
+            && self.advisories.is_empty()
+            && self.kev.is_empty()
+            && self.epss.is_empty()
+            && self.recalls.is_empty()
+    }
+}
+
+/// How much the knowledge base holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KbStats {
+    /// Vulnerability records per source (osv, nvd, cve5).
+    pub vulnerabilities: BTreeMap<KbSource, u64>,
+    /// Distinct ids and aliases.
+    pub ids: u64,
+    /// Distinct CVE ids among them.
+    pub cves: u64,
+    /// Advisories.
+    pub advisories: u64,
+    /// Advisories of the CSAF VEX profile.
+    pub vex_advisories: u64,
+    /// KEV entries.
+    pub kev: u64,
+    /// EPSS scores.
+    pub epss: u64,
+    /// The EPSS model version of the newest scores.
+    pub epss_model_version: Option<String>,
+    /// The EPSS score date of the newest scores.
+    pub epss_score_date: Option<String>,
+    /// Recalls.
+    pub recalls: u64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

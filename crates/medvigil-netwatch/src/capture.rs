@@ -141,13 +141,15 @@ pub fn read_frames<R: Read + Send>(
                     }
                     PcapBlockOwned::NG(Block::EnhancedPacket(epb)) => {
                         frame_no += 1;
-                        let iface = interfaces.get(epb.if_id as usize).copied().unwrap_or(
-                            Interface {
-                                linktype: Linktype::ETHERNET.0,
-                                resolution: 1_000_000,
-                                offset: 0,
-                            },
-                        );
+                        let iface =
+                            interfaces
+                                .get(epb.if_id as usize)
+                                .copied()
+                                .unwrap_or(Interface {
+                                    linktype: Linktype::ETHERNET.0,
+                                    resolution: 1_000_000,
+                                    offset: 0,
+                                });
                         let units = (u64::from(epb.ts_high) << 32) | u64::from(epb.ts_low);
                         let ts = Timestamp::from_units(units, iface.resolution, iface.offset);
                         let n = (epb.caplen as usize).min(epb.data.len());
@@ -181,7 +183,12 @@ pub fn read_frames<R: Read + Send>(
                 // source is stuck; give up rather than spin.
                 let before = reader.data().len();
                 if reader.refill().is_err() {
-                    return Ok(Some(problem(offset_before, frame_no, "read_error", "read failed")));
+                    return Ok(Some(problem(
+                        offset_before,
+                        frame_no,
+                        "read_error",
+                        "read failed",
+                    )));
                 }
                 if reader.data().len() == before && !reader.reader_exhausted() {
                     stalls += 1;
@@ -201,7 +208,9 @@ pub fn read_frames<R: Read + Send>(
                         offset_before,
                         frame_no,
                         "record_too_large",
-                        &format!("a record claims more than {MAX_RECORD} bytes (corrupt length field?)"),
+                        &format!(
+                            "a record claims more than {MAX_RECORD} bytes (corrupt length field?)"
+                        ),
                     )));
                 }
                 capacity = (capacity * 2).min(MAX_RECORD + 64 * 1024);
@@ -214,7 +223,12 @@ pub fn read_frames<R: Read + Send>(
                     )));
                 }
                 if reader.refill().is_err() {
-                    return Ok(Some(problem(offset_before, frame_no, "read_error", "read failed")));
+                    return Ok(Some(problem(
+                        offset_before,
+                        frame_no,
+                        "read_error",
+                        "read failed",
+                    )));
                 }
             }
             Err(PcapError::UnexpectedEof) => {
@@ -226,13 +240,23 @@ pub fn read_frames<R: Read + Send>(
                 )));
             }
             Err(PcapError::ReadError) => {
-                return Ok(Some(problem(offset_before, frame_no, "read_error", "read failed")));
+                return Ok(Some(problem(
+                    offset_before,
+                    frame_no,
+                    "read_error",
+                    "read failed",
+                )));
             }
             Err(e) => {
                 let detail = format!("corrupt block header: {e:?}");
                 // Keep the detail short: nom errors can carry the rest of the buffer.
                 let detail: String = detail.chars().take(120).collect();
-                return Ok(Some(problem(offset_before, frame_no, "corrupt_block", &detail)));
+                return Ok(Some(problem(
+                    offset_before,
+                    frame_no,
+                    "corrupt_block",
+                    &detail,
+                )));
             }
         }
     }

@@ -205,7 +205,9 @@ fn ip(data: &[u8]) -> Result<IpPacket<'_>, &'static str> {
             } else {
                 // Total length minus everything before the payload.
                 let before = payload.payload.as_ptr() as usize - data.as_ptr() as usize;
-                header_total.saturating_sub(before).max(payload.payload.len())
+                header_total
+                    .saturating_sub(before)
+                    .max(payload.payload.len())
             };
             let off = usize::from(h.fragments_offset().value()) * 8;
             let frag = (h.more_fragments() || off != 0).then_some(Fragment {
@@ -262,7 +264,9 @@ mod tests {
         f.extend([0x00, 0x1b, 0x44, 0x11, 0x3a, 0xb7]);
         f.extend([0x88, 0xa8, 0x00, 0x64, 0x81, 0x00, 0x00, 0x0a, 0x08, 0x00]);
         // IPv4: 20-byte header, total 28, UDP, 10.0.0.1 -> 10.0.0.2
-        f.extend([0x45, 0, 0, 28, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
+        f.extend([
+            0x45, 0, 0, 28, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+        ]);
         f.extend([0x04, 0x00, 0x00, 0x35, 0, 8, 0, 0]);
         let Decoded::Ip(link, p) = decode(linktype::ETHERNET, &f) else {
             panic!("not decoded")
@@ -279,7 +283,9 @@ mod tests {
     #[test]
     fn snaplen_cut_reports_claimed_length() {
         // IPv4 announcing 100 bytes of TCP payload area but only 24 captured.
-        let mut ip = vec![0x45, 0, 0, 120, 0, 1, 0x20, 0x00, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2];
+        let mut ip = vec![
+            0x45, 0, 0, 120, 0, 1, 0x20, 0x00, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+        ];
         ip.extend([0u8; 24]);
         let Decoded::Ip(_, p) = decode(linktype::RAW, &ip) else {
             panic!()
@@ -294,6 +300,52 @@ mod tests {
                 more: true
             })
         );
+    }
+
+    /// IPv6 with a fragment extension header (RFC 8200 4.5), first fragment of a UDP
+    /// datagram, over Linux cooked v2.
+    #[test]
+    fn ipv6_fragment_over_sll2() {
+        let mut f = vec![0x86, 0xdd, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6];
+        f.extend([0x00, 0x1b, 0x44, 0x11, 0x3a, 0xb7, 0, 0]);
+        assert_eq!(f.len(), 20);
+        // IPv6: payload 8 (frag header) + 16, next header 44 (fragment), hop limit 64
+        f.extend([0x60, 0, 0, 0, 0, 24, 44, 64]);
+        f.extend([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+        f.extend([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
+        // fragment header: next 17 (UDP), offset 0, M=1, id 0xdeadbeef
+        f.extend([17, 0, 0x00, 0x01, 0xde, 0xad, 0xbe, 0xef]);
+        f.extend([0u8; 16]);
+        let Decoded::Ip(link, p) = decode(linktype::LINUX_SLL2, &f) else {
+            panic!("not decoded")
+        };
+        assert_eq!(link.src_mac, Some([0x00, 0x1b, 0x44, 0x11, 0x3a, 0xb7]));
+        assert_eq!(p.src.to_string(), "fe80::1");
+        assert_eq!(p.proto, 17);
+        assert_eq!(p.payload.len(), 16);
+        assert_eq!(
+            p.fragment,
+            Some(Fragment {
+                id: 0xdead_beef,
+                offset: 0,
+                more: true
+            })
+        );
+    }
+
+    #[test]
+    fn linux_sll_v1() {
+        let mut f = vec![
+            0, 0, 0, 1, 0, 6, 0x00, 0x1b, 0x44, 0x11, 0x3a, 0xb7, 0, 0, 0x08, 0x00,
+        ];
+        f.extend([
+            0x45, 0, 0, 20, 0, 0, 0, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+        ]);
+        let Decoded::Ip(link, p) = decode(linktype::LINUX_SLL, &f) else {
+            panic!()
+        };
+        assert_eq!(link.src_mac, Some([0x00, 0x1b, 0x44, 0x11, 0x3a, 0xb7]));
+        assert_eq!(p.dst.to_string(), "10.0.0.2");
     }
 
     #[test]

@@ -74,6 +74,27 @@ impl<'de> Visitor<'de> for IgnoredVisitor {
     }
 }
 
+/// A string medvigil does not keep (descriptions, URLs, license texts): its type is
+/// checked, its content dropped at once, so large documents stay small in memory.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StrIgnored;
+
+impl<'de> Deserialize<'de> for StrIgnored {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = StrIgnored;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, _: &str) -> Result<StrIgnored, E> {
+                Ok(StrIgnored)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 /// A JSON value kept whole (e.g. `metadata.tools`, whose shape changed in 1.5), read with
 /// the same duplicate-key rejection as [`Ignored`].
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -140,6 +161,9 @@ pub(crate) struct Bom {
     pub serial_number: Option<String>,
     pub version: Option<i64>,
     pub metadata: Option<Metadata>,
+    /// Read through [`components_streamed`]: under a [`Stream`] each component is
+    /// validated and converted as soon as it is read, and this stays empty.
+    #[serde(default, deserialize_with = "components_streamed")]
     pub components: Option<Vec<Component>>,
     pub services: Option<Vec<Service>>,
     pub external_references: Option<Vec<ExternalReference>>,
@@ -203,11 +227,11 @@ pub(crate) struct Component {
     #[serde(rename = "type")]
     pub kind: String,
     #[serde(rename = "mime-type")]
-    pub mime_type: Option<String>,
+    pub mime_type: Option<StrIgnored>,
     #[serde(rename = "bom-ref")]
     pub bom_ref: Option<String>,
-    pub supplier: Option<Entity>,
-    pub manufacturer: Option<Entity>,
+    pub supplier: Option<Box<Entity>>,
+    pub manufacturer: Option<Box<Entity>>,
     pub author: Option<String>,
     pub authors: Option<Vec<Contact>>,
     pub publisher: Option<String>,
@@ -215,22 +239,22 @@ pub(crate) struct Component {
     pub name: String,
     pub version: Option<String>,
     #[serde(rename = "versionRange")]
-    pub version_range: Option<String>,
+    pub version_range: Option<StrIgnored>,
     #[serde(rename = "isExternal")]
     pub is_external: Option<bool>,
-    pub description: Option<String>,
+    pub description: Option<StrIgnored>,
     pub scope: Option<String>,
     pub hashes: Option<Vec<Hash>>,
     pub licenses: Option<Vec<LicenseChoice>>,
-    pub copyright: Option<String>,
+    pub copyright: Option<StrIgnored>,
     pub cpe: Option<String>,
     pub purl: Option<String>,
     #[serde(rename = "omniborId")]
     pub omnibor_id: Option<Vec<String>>,
     pub swhid: Option<Vec<String>>,
-    pub swid: Option<Swid>,
+    pub swid: Option<Box<Swid>>,
     pub modified: Option<bool>,
-    pub pedigree: Option<Pedigree>,
+    pub pedigree: Option<Box<Pedigree>>,
     #[serde(rename = "externalReferences")]
     pub external_references: Option<Vec<ExternalReference>>,
     pub properties: Option<Vec<Property>>,
@@ -261,7 +285,7 @@ pub(crate) struct Swid {
     pub tag_version: Option<i64>,
     pub patch: Option<bool>,
     pub text: Option<Attachment>,
-    pub url: Option<String>,
+    pub url: Option<StrIgnored>,
 }
 
 /// A hash.
@@ -297,7 +321,7 @@ pub(crate) struct License {
     #[serde(rename = "bom-ref")]
     pub bom_ref: Option<String>,
     pub text: Option<Attachment>,
-    pub url: Option<String>,
+    pub url: Option<StrIgnored>,
     pub licensing: Option<Ignored>,
     pub properties: Option<Vec<Property>>,
 }
@@ -307,17 +331,17 @@ pub(crate) struct License {
 #[serde(deny_unknown_fields)]
 pub(crate) struct Attachment {
     #[serde(rename = "contentType")]
-    pub content_type: Option<String>,
+    pub content_type: Option<StrIgnored>,
     pub encoding: Option<String>,
-    pub content: String,
+    pub content: StrIgnored,
 }
 
 /// An external reference.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ExternalReference {
-    pub url: String,
-    pub comment: Option<String>,
+    pub url: StrIgnored,
+    pub comment: Option<StrIgnored>,
     #[serde(rename = "type")]
     pub kind: String,
     pub hashes: Option<Vec<Hash>>,
@@ -352,7 +376,7 @@ pub(crate) struct Pedigree {
     pub variants: Option<Vec<Component>>,
     pub commits: Option<Ignored>,
     pub patches: Option<Vec<Patch>>,
-    pub notes: Option<String>,
+    pub notes: Option<StrIgnored>,
 }
 
 /// A patch in a pedigree.
@@ -373,7 +397,7 @@ pub(crate) struct Issue {
     pub kind: String,
     pub id: Option<String>,
     pub name: Option<String>,
-    pub description: Option<String>,
+    pub description: Option<StrIgnored>,
     pub source: Option<Ignored>,
     pub references: Option<Vec<String>>,
 }
@@ -445,8 +469,60 @@ pub(crate) fn minor_version(spec: &str) -> Result<u32, SbomError> {
     }
 }
 
+/// A location in the document (`components[1].hashes[0].content`), built on the stack
+/// as the validator descends and turned into text only when something is wrong.
+#[derive(Clone, Copy)]
+struct Path<'a> {
+    parent: Option<&'a Path<'a>>,
+    seg: Seg<'a>,
+}
+
+#[derive(Clone, Copy)]
+enum Seg<'a> {
+    Root,
+    Field(&'a str),
+    Index(usize),
+}
+
+impl<'a> Path<'a> {
+    const ROOT: Path<'static> = Path {
+        parent: None,
+        seg: Seg::Root,
+    };
+
+    fn f<'b>(&'b self, name: &'b str) -> Path<'b> {
+        Path {
+            parent: Some(self),
+            seg: Seg::Field(name),
+        }
+    }
+
+    fn i(&self, index: usize) -> Path<'_> {
+        Path {
+            parent: Some(self),
+            seg: Seg::Index(index),
+        }
+    }
+}
+
+impl std::fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(p) = self.parent {
+            p.fmt(f)?;
+        }
+        match self.seg {
+            Seg::Root => Ok(()),
+            Seg::Field(name) if matches!(self.parent.map(|p| p.seg), Some(Seg::Root) | None) => {
+                f.write_str(name)
+            }
+            Seg::Field(name) => write!(f, ".{name}"),
+            Seg::Index(i) => write!(f, "[{i}]"),
+        }
+    }
+}
+
 /// Collects the value-rule violations of a document; the first one is reported.
-struct Validator {
+pub(crate) struct Validator {
     minor: u32,
     refs: HashSet<String>,
     /// Whether identifiers must be non-empty (`refType` minLength 1 since 1.5; medvigil
@@ -455,17 +531,25 @@ struct Validator {
 }
 
 impl Validator {
-    fn err(&mut self, path: &str, msg: impl Into<String>) {
-        self.errors.push(SbomError::at(path, msg));
+    fn new(minor: u32) -> Validator {
+        Validator {
+            minor,
+            refs: HashSet::new(),
+            errors: Vec::new(),
+        }
     }
 
-    fn check_enum(&mut self, path: &str, what: &str, v: &str, allowed: &[&str]) {
+    fn err(&mut self, path: &Path<'_>, msg: impl Into<String>) {
+        self.errors.push(SbomError::at(path.to_string(), msg));
+    }
+
+    fn check_enum(&mut self, path: &Path<'_>, what: &str, v: &str, allowed: &[&str]) {
         if let Err(m) = one_of(what, v, allowed) {
             self.err(path, m);
         }
     }
 
-    fn bom_ref(&mut self, path: &str, r: &Option<String>) {
+    fn bom_ref(&mut self, path: &Path<'_>, r: &Option<String>) {
         if let Some(r) = r {
             if r.is_empty() {
                 self.err(path, "bom-ref must not be empty");
@@ -478,14 +562,14 @@ impl Validator {
         }
     }
 
-    fn component(&mut self, p: &str, c: &Component) {
+    fn component(&mut self, p: &Path<'_>, c: &Component) {
         self.check_enum(
-            &format!("{p}.type"),
+            &p.f("type"),
             "component type",
             &c.kind,
             component_types(self.minor),
         );
-        self.bom_ref(&format!("{p}.bom-ref"), &c.bom_ref);
+        self.bom_ref(&p.f("bom-ref"), &c.bom_ref);
         if self.minor <= 3 && c.version.is_none() {
             self.err(
                 p,
@@ -496,30 +580,30 @@ impl Validator {
             );
         }
         if let Some(s) = &c.scope {
-            self.check_enum(&format!("{p}.scope"), "scope", s, SCOPES);
+            self.check_enum(&p.f("scope"), "scope", s, SCOPES);
         }
         if let Some(hs) = &c.hashes {
-            self.hashes(&format!("{p}.hashes"), hs);
+            self.hashes(&p.f("hashes"), hs);
         }
         if let Some(ls) = &c.licenses {
-            self.licenses(&format!("{p}.licenses"), ls);
+            self.licenses(&p.f("licenses"), ls);
         }
         if let Some(s) = &c.swid {
             if s.tag_id.as_deref().is_none_or(str::is_empty) {
-                self.err(&format!("{p}.swid"), "swid requires tagId");
+                self.err(&p.f("swid"), "swid requires tagId");
             }
             if s.name.as_deref().is_none_or(str::is_empty) {
-                self.err(&format!("{p}.swid"), "swid requires name");
+                self.err(&p.f("swid"), "swid requires name");
             }
             if let Some(t) = &s.text {
-                self.attachment(&format!("{p}.swid.text"), t);
+                self.attachment(&p.f("swid").f("text"), t);
             }
         }
         if let Some(e) = &c.external_references {
-            self.external_references(&format!("{p}.externalReferences"), e);
+            self.external_references(&p.f("externalReferences"), e);
         }
         if let Some(ps) = &c.properties {
-            self.properties(&format!("{p}.properties"), ps);
+            self.properties(&p.f("properties"), ps);
         }
         if let Some(ped) = &c.pedigree {
             for (name, list) in [
@@ -528,20 +612,17 @@ impl Validator {
                 ("variants", &ped.variants),
             ] {
                 for (i, a) in list.iter().flatten().enumerate() {
-                    self.component(&format!("{p}.pedigree.{name}[{i}]"), a);
+                    self.component(&p.f("pedigree").f(name).i(i), a);
                 }
             }
             for (i, patch) in ped.patches.iter().flatten().enumerate() {
-                let pp = format!("{p}.pedigree.patches[{i}]");
-                self.check_enum(
-                    &format!("{pp}.type"),
-                    "patch type",
-                    &patch.kind,
-                    PATCH_TYPES,
-                );
+                let pd = p.f("pedigree");
+                let pl = pd.f("patches");
+                let pp = pl.i(i);
+                self.check_enum(&pp.f("type"), "patch type", &patch.kind, PATCH_TYPES);
                 for (j, is) in patch.resolves.iter().flatten().enumerate() {
                     self.check_enum(
-                        &format!("{pp}.resolves[{j}].type"),
+                        &pp.f("resolves").i(j).f("type"),
                         "issue type",
                         &is.kind,
                         ISSUE_TYPES,
@@ -550,21 +631,16 @@ impl Validator {
             }
         }
         for (i, sub) in c.components.iter().flatten().enumerate() {
-            self.component(&format!("{p}.components[{i}]"), sub);
+            self.component(&p.f("components").i(i), sub);
         }
     }
 
-    fn hashes(&mut self, p: &str, hs: &[Hash]) {
+    fn hashes(&mut self, p: &Path<'_>, hs: &[Hash]) {
         for (i, h) in hs.iter().enumerate() {
-            self.check_enum(
-                &format!("{p}[{i}].alg"),
-                "hash algorithm",
-                &h.alg,
-                HASH_ALGS,
-            );
+            self.check_enum(&p.i(i).f("alg"), "hash algorithm", &h.alg, HASH_ALGS);
             if !is_hash_content(&h.content) {
                 self.err(
-                    &format!("{p}[{i}].content"),
+                    &p.i(i).f("content"),
                     format!(
                         "hash content {:?} is not a hex digest of 32, 40, 64, 96 or 128 digits",
                         h.content
@@ -574,13 +650,13 @@ impl Validator {
         }
     }
 
-    fn attachment(&mut self, p: &str, a: &Attachment) {
+    fn attachment(&mut self, p: &Path<'_>, a: &Attachment) {
         if let Some(e) = &a.encoding {
-            self.check_enum(&format!("{p}.encoding"), "encoding", e, ENCODINGS);
+            self.check_enum(&p.f("encoding"), "encoding", e, ENCODINGS);
         }
     }
 
-    fn licenses(&mut self, p: &str, ls: &[LicenseChoice]) {
+    fn licenses(&mut self, p: &Path<'_>, ls: &[LicenseChoice]) {
         let has_expr = ls.iter().any(|l| l.expression.is_some());
         if has_expr && ls.len() > 1 && self.minor >= 5 {
             self.err(
@@ -589,7 +665,7 @@ impl Validator {
             );
         }
         for (i, l) in ls.iter().enumerate() {
-            let lp = format!("{p}[{i}]");
+            let lp = p.i(i);
             match (&l.license, &l.expression) {
                 (Some(_), Some(_)) => {
                     self.err(&lp, "an entry has either license or expression, not both")
@@ -597,7 +673,7 @@ impl Validator {
                 (None, None) => self.err(&lp, "an entry needs a license or an expression"),
                 (None, Some(_)) => {}
                 (Some(lic), None) => {
-                    let lp = format!("{lp}.license");
+                    let lp = lp.f("license");
                     match (&lic.id, &lic.name) {
                         (Some(_), Some(_)) => {
                             self.err(&lp, "a license has either id or name, not both")
@@ -605,30 +681,30 @@ impl Validator {
                         (None, None) => self.err(&lp, "a license needs an id or a name"),
                         (Some(id), None) => {
                             if !is_spdx_license_id(id) {
-                                self.err(&format!("{lp}.id"), format!("{id:?} is not an SPDX license identifier; use name for other licenses"));
+                                self.err(&lp.f("id"), format!("{id:?} is not an SPDX license identifier; use name for other licenses"));
                             }
                         }
                         (None, Some(_)) => {}
                     }
                     if let Some(t) = &lic.text {
-                        self.attachment(&format!("{lp}.text"), t);
+                        self.attachment(&lp.f("text"), t);
                     }
                     if let Some(a) = &lic.acknowledgement {
                         self.check_enum(
-                            &format!("{lp}.acknowledgement"),
+                            &lp.f("acknowledgement"),
                             "acknowledgement",
                             a,
                             ACKNOWLEDGEMENTS,
                         );
                     }
                     if let Some(ps) = &lic.properties {
-                        self.properties(&format!("{lp}.properties"), ps);
+                        self.properties(&lp.f("properties"), ps);
                     }
                 }
             }
             if let Some(a) = &l.acknowledgement {
                 self.check_enum(
-                    &format!("{lp}.acknowledgement"),
+                    &lp.f("acknowledgement"),
                     "acknowledgement",
                     a,
                     ACKNOWLEDGEMENTS,
@@ -637,51 +713,51 @@ impl Validator {
         }
     }
 
-    fn external_references(&mut self, p: &str, es: &[ExternalReference]) {
+    fn external_references(&mut self, p: &Path<'_>, es: &[ExternalReference]) {
         for (i, e) in es.iter().enumerate() {
             self.check_enum(
-                &format!("{p}[{i}].type"),
+                &p.i(i).f("type"),
                 "external reference type",
                 &e.kind,
                 external_reference_types(self.minor),
             );
             if let Some(hs) = &e.hashes {
-                self.hashes(&format!("{p}[{i}].hashes"), hs);
+                self.hashes(&p.i(i).f("hashes"), hs);
             }
         }
     }
 
-    fn properties(&mut self, p: &str, ps: &[Property]) {
+    fn properties(&mut self, p: &Path<'_>, ps: &[Property]) {
         if self.minor >= 6 {
             for (i, pr) in ps.iter().enumerate() {
                 if pr.name.is_none() {
-                    self.err(&format!("{p}[{i}]"), "property requires a name");
+                    self.err(&p.i(i), "property requires a name");
                 }
             }
         }
     }
 
-    fn service(&mut self, p: &str, s: &Service) {
-        self.bom_ref(&format!("{p}.bom-ref"), &s.bom_ref);
+    fn service(&mut self, p: &Path<'_>, s: &Service) {
+        self.bom_ref(&p.f("bom-ref"), &s.bom_ref);
         for (i, d) in s.data.iter().flatten().enumerate() {
             self.check_enum(
-                &format!("{p}.data[{i}].flow"),
+                &p.f("data").i(i).f("flow"),
                 "data flow",
                 &d.flow,
                 DATA_FLOWS,
             );
         }
         if let Some(ls) = &s.licenses {
-            self.licenses(&format!("{p}.licenses"), ls);
+            self.licenses(&p.f("licenses"), ls);
         }
         if let Some(e) = &s.external_references {
-            self.external_references(&format!("{p}.externalReferences"), e);
+            self.external_references(&p.f("externalReferences"), e);
         }
         if let Some(ps) = &s.properties {
-            self.properties(&format!("{p}.properties"), ps);
+            self.properties(&p.f("properties"), ps);
         }
         for (i, sub) in s.services.iter().flatten().enumerate() {
-            self.service(&format!("{p}.services[{i}]"), sub);
+            self.service(&p.f("services").i(i), sub);
         }
     }
 }
@@ -689,6 +765,14 @@ impl Validator {
 /// Applies the schema's value rules and CycloneDX's identity rules to a raw document.
 /// Returns every violation found, in document order (empty: valid).
 pub(crate) fn validate(bom: &Bom) -> Result<Vec<SbomError>, SbomError> {
+    let minor = check_header(bom)?;
+    let mut v = Validator::new(minor);
+    validate_with(bom, &mut v);
+    Ok(v.errors)
+}
+
+/// The bomFormat and specVersion checks; returns the spec's minor version.
+fn check_header(bom: &Bom) -> Result<u32, SbomError> {
     if bom.bom_format != "CycloneDX" {
         return Err(SbomError::at(
             "bomFormat",
@@ -698,66 +782,66 @@ pub(crate) fn validate(bom: &Bom) -> Result<Vec<SbomError>, SbomError> {
             ),
         ));
     }
-    let minor = minor_version(&bom.spec_version)?;
-    let mut v = Validator {
-        minor,
-        refs: HashSet::new(),
-        errors: Vec::new(),
-    };
-    if let Some(s) = &bom.serial_number {
-        if !is_urn_uuid(s) {
-            v.err(
-                "serialNumber",
-                format!("serialNumber {s:?} is not urn:uuid:<RFC 4122 UUID>"),
-            );
-        }
+    minor_version(&bom.spec_version)
+}
+
+/// Applies the value rules to everything in `bom`, adding violations to `v`.
+fn validate_with(bom: &Bom, v: &mut Validator) {
+    if let Some(s) = &bom.serial_number
+        && !is_urn_uuid(s)
+    {
+        v.err(
+            &Path::ROOT.f("serialNumber"),
+            format!("serialNumber {s:?} is not urn:uuid:<RFC 4122 UUID>"),
+        );
     }
-    if let Some(n) = bom.version {
-        if n < 1 {
-            v.err(
-                "version",
-                format!("BOM version must be 1 or more, found {n}"),
-            );
-        }
+    if let Some(n) = bom.version
+        && n < 1
+    {
+        v.err(
+            &Path::ROOT.f("version"),
+            format!("BOM version must be 1 or more, found {n}"),
+        );
     }
     if let Some(m) = &bom.metadata {
-        if let Some(t) = &m.timestamp {
-            if !is_date_time(t, true) {
-                v.err(
-                    "metadata.timestamp",
-                    format!(
-                        "timestamp {t:?} is not an RFC 3339 date-time (e.g. 2024-05-01T12:00:00Z)"
-                    ),
-                );
-            }
+        if let Some(t) = &m.timestamp
+            && !is_date_time(t, true)
+        {
+            v.err(
+                &Path::ROOT.f("metadata").f("timestamp"),
+                format!("timestamp {t:?} is not an RFC 3339 date-time (e.g. 2024-05-01T12:00:00Z)"),
+            );
         }
         if let Some(c) = &m.component {
-            v.component("metadata.component", c);
+            v.component(&Path::ROOT.f("metadata").f("component"), c);
         }
         if let Some(ls) = &m.licenses {
-            v.licenses("metadata.licenses", ls);
+            v.licenses(&Path::ROOT.f("metadata").f("licenses"), ls);
         }
         if let Some(ps) = &m.properties {
-            v.properties("metadata.properties", ps);
+            v.properties(&Path::ROOT.f("metadata").f("properties"), ps);
         }
     }
     for (i, c) in bom.components.iter().flatten().enumerate() {
-        v.component(&format!("components[{i}]"), c);
+        v.component(&Path::ROOT.f("components").i(i), c);
     }
     for (i, s) in bom.services.iter().flatten().enumerate() {
-        v.service(&format!("services[{i}]"), s);
+        v.service(&Path::ROOT.f("services").i(i), s);
     }
     if let Some(e) = &bom.external_references {
-        v.external_references("externalReferences", e);
+        v.external_references(&Path::ROOT.f("externalReferences"), e);
     }
     if let Some(ps) = &bom.properties {
-        v.properties("properties", ps);
+        v.properties(&Path::ROOT.f("properties"), ps);
     }
     for (i, d) in bom.dependencies.iter().flatten().enumerate() {
         match &d.reference {
-            None => v.err(&format!("dependencies[{i}]"), "dependency requires ref"),
+            None => v.err(
+                &Path::ROOT.f("dependencies").i(i),
+                "dependency requires ref",
+            ),
             Some(r) if r.is_empty() => v.err(
-                &format!("dependencies[{i}].ref"),
+                &Path::ROOT.f("dependencies").i(i).f("ref"),
                 "dependency ref must not be empty",
             ),
             _ => {}
@@ -765,17 +849,27 @@ pub(crate) fn validate(bom: &Bom) -> Result<Vec<SbomError>, SbomError> {
         for (j, t) in d.depends_on.iter().flatten().enumerate() {
             if t.is_empty() {
                 v.err(
-                    &format!("dependencies[{i}].dependsOn[{j}]"),
+                    &Path::ROOT.f("dependencies").i(i).f("dependsOn").i(j),
                     "dependsOn entries must not be empty",
                 );
             }
         }
     }
-    Ok(v.errors)
 }
 
 /// Converts a validated raw document to the model.
 pub(crate) fn to_model(bom: Bom, format: SbomFormat) -> Sbom {
+    to_model_with(bom, format, Vec::new(), 0)
+}
+
+/// [`to_model`] for a document whose top-level components were already converted
+/// (`streamed`, in document order, `counter` references synthesized so far).
+fn to_model_with(
+    bom: Bom,
+    format: SbomFormat,
+    streamed: Vec<MComponent>,
+    mut counter: usize,
+) -> Sbom {
     let mut out = Sbom {
         format,
         spec_version: bom.spec_version,
@@ -789,7 +883,6 @@ pub(crate) fn to_model(bom: Bom, format: SbomFormat) -> Sbom {
         components: Vec::new(),
         dependencies: Vec::new(),
     };
-    let mut counter = 0usize;
     if let Some(m) = bom.metadata {
         out.timestamp = m.timestamp;
         for a in m.authors.into_iter().flatten() {
@@ -801,10 +894,10 @@ pub(crate) fn to_model(bom: Bom, format: SbomFormat) -> Sbom {
             .into_iter()
             .flatten()
         {
-            if let Some(n) = e.name.clone().filter(|n| !n.trim().is_empty()) {
-                if !out.authors.contains(&n) {
-                    out.authors.push(n);
-                }
+            if let Some(n) = e.name.clone().filter(|n| !n.trim().is_empty())
+                && !out.authors.contains(&n)
+            {
+                out.authors.push(n);
             }
         }
         if let Some(AnyValue(t)) = m.tools {
@@ -817,6 +910,11 @@ pub(crate) fn to_model(bom: Bom, format: SbomFormat) -> Sbom {
             flatten(c, None, &mut out.components, &mut counter);
             out.subject = Some(out.components[first].reference.clone());
         }
+    }
+    if out.components.is_empty() {
+        out.components = streamed;
+    } else {
+        out.components.extend(streamed);
     }
     for c in bom.components.into_iter().flatten() {
         flatten(c, None, &mut out.components, &mut counter);
@@ -964,7 +1062,11 @@ fn flatten(c: Component, parent: Option<&str>, out: &mut Vec<MComponent>, counte
             .flatten()
             .map(|h| MHash {
                 alg: h.alg,
-                value: h.content.to_ascii_lowercase(),
+                value: if h.content.bytes().any(|b| b.is_ascii_uppercase()) {
+                    h.content.to_ascii_lowercase()
+                } else {
+                    h.content
+                },
             })
             .collect(),
         licenses,
@@ -976,6 +1078,106 @@ fn flatten(c: Component, parent: Option<&str>, out: &mut Vec<MComponent>, counte
     for sub in c.components.into_iter().flatten() {
         flatten(sub, Some(&reference), out, counter);
     }
+}
+
+/// Per-thread state of a streamed read ([`read_streamed`]): the validator and the
+/// components converted so far.
+pub(crate) struct Stream {
+    v: Validator,
+    out: Vec<MComponent>,
+    counter: usize,
+}
+
+thread_local! {
+    static STREAM: std::cell::RefCell<Option<Stream>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Clears the thread's stream state however the read ends.
+struct StreamGuard;
+
+impl Drop for StreamGuard {
+    fn drop(&mut self) {
+        STREAM.with(|s| s.borrow_mut().take());
+    }
+}
+
+/// `deserialize_with` of `Bom::components`: without a [`Stream`] an ordinary array;
+/// with one, each component is validated and converted to the model right after it is
+/// read and its raw form dropped, so a 200 MB document never holds all raw components
+/// and all model components at once.
+fn components_streamed<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<Component>>, D::Error> {
+    if STREAM.with(|s| s.borrow().is_none()) {
+        return Option::<Vec<Component>>::deserialize(d);
+    }
+    struct Seq;
+    impl<'de> Visitor<'de> for Seq {
+        type Value = Option<Vec<Component>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an array of components")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut i = 0;
+            while let Some(c) = seq.next_element::<Component>()? {
+                STREAM.with(|s| {
+                    let mut s = s.borrow_mut();
+                    let st = s.as_mut().expect("checked above");
+                    let before = st.v.errors.len();
+                    st.v.component(&Path::ROOT.f("components").i(i), &c);
+                    if st.v.errors.len() == before {
+                        flatten(c, None, &mut st.out, &mut st.counter);
+                    }
+                });
+                i += 1;
+            }
+            Ok(Some(Vec::new()))
+        }
+    }
+    d.deserialize_seq(Seq)
+}
+
+/// Reads a CycloneDX JSON document with streamed component conversion. `spec_version`
+/// is the version found by a cheap scan before parsing (it decides which enumerations
+/// apply while components stream by); the parsed root's own specVersion must agree.
+/// `read` deserializes the text (it runs with the stream state installed; it may run the
+/// deserializer twice, calling `reset` before a second run).
+pub(crate) fn read_streamed(
+    spec_version: &str,
+    format: SbomFormat,
+    read: impl FnOnce(&dyn Fn()) -> Result<Bom, SbomError>,
+) -> Result<Sbom, SbomError> {
+    let minor = minor_version(spec_version)?;
+    let _guard = StreamGuard;
+    let install = move || {
+        STREAM.with(|s| {
+            *s.borrow_mut() = Some(Stream {
+                v: Validator::new(minor),
+                out: Vec::new(),
+                counter: 0,
+            })
+        })
+    };
+    install();
+    let bom = read(&install)?;
+    let Some(mut st) = STREAM.with(|s| s.borrow_mut().take()) else {
+        unreachable!("the stream state is installed for the whole read");
+    };
+    let root_minor = check_header(&bom)?;
+    if root_minor != minor {
+        return Err(SbomError::at(
+            "specVersion",
+            format!(
+                "specVersion {:?} disagrees with an earlier \"specVersion\" key ({spec_version:?})",
+                bom.spec_version
+            ),
+        ));
+    }
+    validate_with(&bom, &mut st.v);
+    if let Some(e) = st.v.errors.into_iter().next() {
+        return Err(e);
+    }
+    Ok(to_model_with(bom, format, st.out, st.counter))
 }
 
 /// Parses `bom` fully: validation, then conversion. The first violation is the error.

@@ -12,30 +12,59 @@ use super::cdx::{self, Bom};
 
 /// Reads a CycloneDX JSON document.
 pub(crate) fn parse(text: &str) -> Result<Sbom, SbomError> {
-    cdx::finish(parse_raw(text)?, SbomFormat::CyclonedxJson)
+    match super::detect::detect(text.as_bytes())?.spec_version {
+        // Components are validated and converted while they are read (bounded memory).
+        Some(v) => cdx::read_streamed(&v, SbomFormat::CyclonedxJson, |reset| {
+            parse_raw_with(text, reset)
+        }),
+        None => cdx::finish(parse_raw(text)?, SbomFormat::CyclonedxJson),
+    }
 }
 
 /// Deserializes the raw document, mapping serde errors to positioned [`SbomError`]s.
 pub(crate) fn parse_raw(text: &str) -> Result<Bom, SbomError> {
+    parse_raw_with(text, &|| {})
+}
+
+/// [`parse_raw`], calling `reset` before the second (path-tracking) pass on errors.
+fn parse_raw_with(text: &str, reset: &dyn Fn()) -> Result<Bom, SbomError> {
     check_depth(text.as_bytes(), MAX_JSON_DEPTH)?;
+    // Fast path without path tracking; only a failing document is read a second time,
+    // with serde_path_to_error, to say where the problem is.
+    let first = match serde_json::from_str::<Bom>(text) {
+        Ok(bom) => return Ok(bom),
+        Err(e) => e,
+    };
+    reset();
     let mut de = serde_json::Deserializer::from_str(text);
-    let bom: Bom = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        SbomError {
-            line: Some(inner.line() as u64),
-            column: Some(inner.column() as u64),
-            path: (path != ".").then_some(path),
-            message: json_message(&inner),
+    let tracked: Result<Bom, _> = serde_path_to_error::deserialize(&mut de);
+    let e = match tracked {
+        Err(e) => e,
+        // Not expected: both passes read the same text the same way.
+        Ok(_) => {
+            return Err(SbomError {
+                line: Some(first.line() as u64),
+                column: Some(first.column() as u64),
+                path: None,
+                message: json_message(&first),
+            });
         }
-    })?;
-    de.end().map_err(|e| SbomError {
-        line: Some(e.line() as u64),
-        column: Some(e.column() as u64),
-        path: None,
-        message: json_message(&e),
-    })?;
-    Ok(bom)
+    };
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    // A trailing-characters error is only seen by the first pass's end check; report
+    // whichever error comes first in the text.
+    let (err, path) = if (first.line(), first.column()) < (inner.line(), inner.column()) {
+        (first, None)
+    } else {
+        (inner, (path != ".").then_some(path))
+    };
+    Err(SbomError {
+        line: Some(err.line() as u64),
+        column: Some(err.column() as u64),
+        path,
+        message: json_message(&err),
+    })
 }
 
 /// Deepest JSON nesting accepted (objects and arrays). Real SBOMs stay far below; the
@@ -146,7 +175,7 @@ mod tests {
         let e = err(&format!(r#"{{{HEAD},"components":[{{"type":"library""#));
         assert!(e.message.contains("truncated"), "{e}");
         let e = err(&format!(r#"{{{HEAD},"components":{{}}}}"#));
-        assert!(e.message.contains("expected a sequence"), "{e}");
+        assert!(e.message.contains("invalid type: map"), "{e}");
         let mut deep = format!(r#"{{{HEAD},"components":["#);
         for _ in 0..10_000 {
             deep.push_str(r#"{"type":"library","name":"n","components":["#);

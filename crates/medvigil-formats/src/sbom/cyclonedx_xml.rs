@@ -10,41 +10,55 @@
 //! `anyAttribute` wildcards allow.
 
 use medvigil_model::sbom::{Sbom, SbomFormat};
+use std::borrow::Cow;
+
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
-use super::cdx::{self, AnyValue, Ignored};
+use super::cdx::{self, AnyValue, Ignored, StrIgnored};
 use super::{SbomError, line_col};
 
 /// Deepest element nesting accepted.
 const MAX_XML_DEPTH: usize = 64;
 const NS_PREFIX: &str = "http://cyclonedx.org/schema/bom/";
 
-/// One element of the tree.
+/// One element of the tree. Names, attribute values and text borrow from the input
+/// when they can (no escapes, no line-end normalization), which keeps large documents
+/// cheap to read.
 #[derive(Debug, Default)]
-struct El {
+struct El<'i> {
     /// Local name.
-    name: String,
+    name: Cow<'i, str>,
     /// Whether the element is in the document's CycloneDX namespace (false: foreign
     /// extension, or unqualified).
     ours: bool,
     /// Unqualified attributes (local name, unescaped value).
-    attrs: Vec<(String, String)>,
-    children: Vec<El>,
-    text: String,
+    attrs: Vec<(Cow<'i, str>, Cow<'i, str>)>,
+    children: Vec<El<'i>>,
+    text: Cow<'i, str>,
     /// Byte offset of the start tag, for error positions.
     pos: usize,
 }
 
-impl El {
+/// `s` as a borrow of `input` when it lies inside it (quick-xml hands out slices of the
+/// input whenever nothing had to be unescaped), else an owned copy.
+fn reborrow<'i>(input: &'i str, s: &str) -> Cow<'i, str> {
+    let start = (s.as_ptr() as usize).wrapping_sub(input.as_ptr() as usize);
+    match input.get(start..start.wrapping_add(s.len())) {
+        Some(sub) if std::ptr::eq(sub.as_ptr(), s.as_ptr()) => Cow::Borrowed(sub),
+        _ => Cow::Owned(s.to_string()),
+    }
+}
+
+impl<'i> El<'i> {
     fn attr(&self, name: &str) -> Option<&str> {
         self.attrs
             .iter()
             .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
     }
-    fn kids(&self) -> impl Iterator<Item = &El> {
+    fn kids(&self) -> impl Iterator<Item = &El<'i>> {
         self.children.iter().filter(|c| c.ours)
     }
     fn value(&self) -> String {
@@ -60,11 +74,11 @@ pub(crate) fn parse(text: &str) -> Result<Sbom, SbomError> {
     cdx::finish(bom, SbomFormat::CyclonedxXml)
 }
 
-fn build_tree(text: &str) -> Result<(El, String), SbomError> {
+fn build_tree(text: &str) -> Result<(El<'_>, String), SbomError> {
     let mut reader = NsReader::from_str(text);
     reader.config_mut().trim_text(false);
-    let mut stack: Vec<El> = Vec::new();
-    let mut root: Option<El> = None;
+    let mut stack: Vec<El<'_>> = Vec::new();
+    let mut root: Option<El<'_>> = None;
     let mut root_ns = String::new();
     let pos_err = |pos: u64, msg: String| {
         let (l, c) = line_col(text.as_bytes(), pos as usize);
@@ -114,7 +128,7 @@ fn build_tree(text: &str) -> Result<(El, String), SbomError> {
                         ),
                     ));
                 }
-                let name = e.local_name().as_ref().to_string();
+                let name = reborrow(text, e.local_name().as_ref());
                 if stack.is_empty() {
                     root_ns = ns.clone().unwrap_or_default();
                 }
@@ -134,8 +148,10 @@ fn build_tree(text: &str) -> Result<(El, String), SbomError> {
                     let v = a
                         .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                         .map_err(|err| pos_err(start, format!("bad attribute value: {err}")))?;
-                    el.attrs
-                        .push((key.local_name().as_ref().to_string(), v.into_owned()));
+                    el.attrs.push((
+                        reborrow(text, key.local_name().as_ref()),
+                        reborrow(text, &v),
+                    ));
                 }
                 if is_empty {
                     attach(&mut stack, &mut root, el);
@@ -148,15 +164,24 @@ fn build_tree(text: &str) -> Result<(El, String), SbomError> {
                 attach(&mut stack, &mut root, el);
             }
             Event::Text(t) => {
+                let content = t.xml10_content();
                 if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&t.xml10_content());
-                } else if !t.xml10_content().trim().is_empty() {
+                    // Indentation between elements is not content; text that continues
+                    // after an entity reference is.
+                    if top.text.is_empty() {
+                        if !content.trim().is_empty() {
+                            top.text = reborrow(text, &content);
+                        }
+                    } else {
+                        top.text.to_mut().push_str(&content);
+                    }
+                } else if !content.trim().is_empty() {
                     return Err(pos_err(start, "text outside the root element".into()));
                 }
             }
             Event::CData(t) => {
                 if let Some(top) = stack.last_mut() {
-                    top.text.push_str(t.as_ref());
+                    top.text.to_mut().push_str(t.as_ref());
                 }
             }
             Event::GeneralRef(r) => {
@@ -175,7 +200,7 @@ fn build_tree(text: &str) -> Result<(El, String), SbomError> {
                     Err(e) => return Err(pos_err(start, format!("bad character reference: {e}"))),
                 };
                 if let Some(top) = stack.last_mut() {
-                    top.text.push(ch);
+                    top.text.to_mut().push(ch);
                 }
             }
             Event::Eof => break,
@@ -187,7 +212,7 @@ fn build_tree(text: &str) -> Result<(El, String), SbomError> {
             text.len() as u64,
             format!(
                 "the document is truncated: <{}> is never closed",
-                stack.last().map_or("", |e| e.name.as_str())
+                stack.last().map_or("", |e| e.name.as_ref())
             ),
         ));
     }
@@ -195,7 +220,7 @@ fn build_tree(text: &str) -> Result<(El, String), SbomError> {
     Ok((root, root_ns))
 }
 
-fn attach(stack: &mut [El], root: &mut Option<El>, el: El) {
+fn attach<'i>(stack: &mut [El<'i>], root: &mut Option<El<'i>>, el: El<'i>) {
     match stack.last_mut() {
         Some(parent) => parent.children.push(el),
         None => *root = Some(el),
@@ -282,7 +307,7 @@ impl Mapper<'_> {
             );
         }
         for c in root.kids() {
-            match c.name.as_str() {
+            match c.name.as_ref() {
                 "metadata" => {
                     let m = self.metadata(c)?;
                     self.once(&mut b.metadata, c, m)?
@@ -323,7 +348,7 @@ impl Mapper<'_> {
     fn metadata(&self, el: &El) -> R<cdx::Metadata> {
         let mut m = cdx::Metadata::default();
         for c in el.kids() {
-            match c.name.as_str() {
+            match c.name.as_ref() {
                 "timestamp" => self.text_once(&mut m.timestamp, c)?,
                 "lifecycles" => self.once(&mut m.lifecycles, c, Ignored)?,
                 "tools" => {
@@ -380,10 +405,10 @@ impl Mapper<'_> {
             let mut o = Map::new();
             for k in t.kids() {
                 if matches!(
-                    k.name.as_str(),
+                    k.name.as_ref(),
                     "vendor" | "group" | "name" | "version" | "publisher"
                 ) {
-                    o.insert(k.name.clone(), Value::String(k.value()));
+                    o.insert(k.name.to_string(), Value::String(k.value()));
                 }
             }
             Value::Object(o)
@@ -394,7 +419,7 @@ impl Mapper<'_> {
         }
         let mut o = Map::new();
         for k in el.kids() {
-            match k.name.as_str() {
+            match k.name.as_ref() {
                 "components" => {
                     for c in k.kids() {
                         self.component(c)?;
@@ -419,7 +444,7 @@ impl Mapper<'_> {
             ..Default::default()
         };
         for k in el.kids() {
-            match k.name.as_str() {
+            match k.name.as_ref() {
                 "name" => self.text_once(&mut c.name, k)?,
                 "email" => self.text_once(&mut c.email, k)?,
                 "phone" => self.text_once(&mut c.phone, k)?,
@@ -435,7 +460,7 @@ impl Mapper<'_> {
             ..Default::default()
         };
         for k in el.kids() {
-            match k.name.as_str() {
+            match k.name.as_ref() {
                 "name" => self.text_once(&mut e.name, k)?,
                 "url" => e.url.get_or_insert_with(Vec::new).push(k.value()),
                 "contact" => {
@@ -471,19 +496,19 @@ impl Mapper<'_> {
         let mut c = cdx::Component {
             kind: kind.to_string(),
             bom_ref: el.attr("bom-ref").map(str::to_string),
-            mime_type: el.attr("mime-type").map(str::to_string),
+            mime_type: el.attr("mime-type").map(|_| StrIgnored),
             ..Default::default()
         };
         let mut name = None;
         for k in el.kids() {
-            match k.name.as_str() {
+            match k.name.as_ref() {
                 "supplier" => {
                     let e = self.entity(k)?;
-                    self.once(&mut c.supplier, k, e)?
+                    self.once(&mut c.supplier, k, Box::new(e))?
                 }
                 "manufacturer" => {
                     let e = self.entity(k)?;
-                    self.once(&mut c.manufacturer, k, e)?
+                    self.once(&mut c.manufacturer, k, Box::new(e))?
                 }
                 "author" => self.text_once(&mut c.author, k)?,
                 "authors" => {
@@ -497,8 +522,8 @@ impl Mapper<'_> {
                 "group" => self.text_once(&mut c.group, k)?,
                 "name" => self.text_once(&mut name, k)?,
                 "version" => self.text_once(&mut c.version, k)?,
-                "versionRange" => self.text_once(&mut c.version_range, k)?,
-                "description" => self.text_once(&mut c.description, k)?,
+                "versionRange" => self.once(&mut c.version_range, k, StrIgnored)?,
+                "description" => self.once(&mut c.description, k, StrIgnored)?,
                 "scope" => self.text_once(&mut c.scope, k)?,
                 "hashes" => {
                     let h = self.hashes(k)?;
@@ -508,19 +533,19 @@ impl Mapper<'_> {
                     let l = self.licenses(k)?;
                     self.once(&mut c.licenses, k, l)?
                 }
-                "copyright" => self.text_once(&mut c.copyright, k)?,
+                "copyright" => self.once(&mut c.copyright, k, StrIgnored)?,
                 "cpe" => self.text_once(&mut c.cpe, k)?,
                 "purl" => self.text_once(&mut c.purl, k)?,
                 "omniborId" => c.omnibor_id.get_or_insert_with(Vec::new).push(k.value()),
                 "swhid" => c.swhid.get_or_insert_with(Vec::new).push(k.value()),
                 "swid" => {
                     let s = self.swid(k)?;
-                    self.once(&mut c.swid, k, s)?
+                    self.once(&mut c.swid, k, Box::new(s))?
                 }
                 "modified" => self.bool_once(&mut c.modified, k)?,
                 "pedigree" => {
                     let p = self.pedigree(k)?;
-                    self.once(&mut c.pedigree, k, p)?
+                    self.once(&mut c.pedigree, k, Box::new(p))?
                 }
                 "externalReferences" => {
                     let v = self.ext_refs(k)?;
@@ -570,16 +595,16 @@ impl Mapper<'_> {
 
     fn attachment(&self, el: &El) -> cdx::Attachment {
         cdx::Attachment {
-            content_type: el.attr("content-type").map(str::to_string),
+            content_type: el.attr("content-type").map(|_| StrIgnored),
             encoding: el.attr("encoding").map(str::to_string),
-            content: el.text.clone(),
+            content: StrIgnored,
         }
     }
 
     fn licenses(&self, el: &El) -> R<Vec<cdx::LicenseChoice>> {
         let mut out = Vec::new();
         for k in el.kids() {
-            match k.name.as_str() {
+            match k.name.as_ref() {
                 "license" => {
                     let mut l = cdx::License {
                         bom_ref: k.attr("bom-ref").map(str::to_string),
@@ -587,14 +612,14 @@ impl Mapper<'_> {
                         ..Default::default()
                     };
                     for f in k.kids() {
-                        match f.name.as_str() {
+                        match f.name.as_ref() {
                             "id" => self.text_once(&mut l.id, f)?,
                             "name" => self.text_once(&mut l.name, f)?,
                             "text" => {
                                 let a = self.attachment(f);
                                 self.once(&mut l.text, f, a)?
                             }
-                            "url" => self.text_once(&mut l.url, f)?,
+                            "url" => self.once(&mut l.url, f, StrIgnored)?,
                             "licensing" => self.once(&mut l.licensing, f, Ignored)?,
                             "properties" => {
                                 let p = self.properties(f)?;
@@ -647,12 +672,12 @@ impl Mapper<'_> {
             );
         }
         for k in el.kids() {
-            match k.name.as_str() {
+            match k.name.as_ref() {
                 "text" => {
                     let a = self.attachment(k);
                     self.once(&mut s.text, k, a)?
                 }
-                "url" => self.text_once(&mut s.url, k)?,
+                "url" => self.once(&mut s.url, k, StrIgnored)?,
                 _ => return Err(self.unknown(el, k)),
             }
         }
@@ -662,7 +687,7 @@ impl Mapper<'_> {
     fn pedigree(&self, el: &El) -> R<cdx::Pedigree> {
         let mut p = cdx::Pedigree::default();
         for k in el.kids() {
-            match k.name.as_str() {
+            match k.name.as_ref() {
                 "ancestors" => {
                     let v = self.components(k)?;
                     self.once(&mut p.ancestors, k, v)?
@@ -690,7 +715,7 @@ impl Mapper<'_> {
                             ..Default::default()
                         };
                         for f in pa.kids() {
-                            match f.name.as_str() {
+                            match f.name.as_ref() {
                                 "diff" => patch.diff = Some(Ignored),
                                 "resolves" => {
                                     let mut issues = Vec::new();
@@ -712,7 +737,7 @@ impl Mapper<'_> {
                     }
                     self.once(&mut p.patches, k, v)?
                 }
-                "notes" => self.text_once(&mut p.notes, k)?,
+                "notes" => self.once(&mut p.notes, k, StrIgnored)?,
                 _ => return Err(self.unknown(el, k)),
             }
         }
@@ -734,9 +759,9 @@ impl Mapper<'_> {
                 };
                 let mut url = None;
                 for k in r.kids() {
-                    match k.name.as_str() {
-                        "url" => self.text_once(&mut url, k)?,
-                        "comment" => self.text_once(&mut e.comment, k)?,
+                    match k.name.as_ref() {
+                        "url" => self.once(&mut url, k, StrIgnored)?,
+                        "comment" => self.once(&mut e.comment, k, StrIgnored)?,
                         "hashes" => {
                             let h = self.hashes(k)?;
                             self.once(&mut e.hashes, k, h)?
@@ -765,7 +790,7 @@ impl Mapper<'_> {
                 }
                 Ok(cdx::Property {
                     name: p.attr("name").map(str::to_string),
-                    value: Some(p.text.clone()),
+                    value: Some(p.text.to_string()),
                 })
             })
             .collect()
@@ -783,7 +808,7 @@ impl Mapper<'_> {
                     let r = k.attr("ref").ok_or_else(|| {
                         self.err(k, format!("<{}> requires the ref attribute", k.name))
                     })?;
-                    match k.name.as_str() {
+                    match k.name.as_ref() {
                         "dependency" => on.push(r.to_string()),
                         "provides" => provides.push(r.to_string()),
                         _ => return Err(self.unknown(d, k)),
@@ -810,7 +835,7 @@ impl Mapper<'_> {
                 };
                 let mut name = None;
                 for k in s.kids() {
-                    match k.name.as_str() {
+                    match k.name.as_ref() {
                         "provider" => {
                             let e = self.entity(k)?;
                             self.once(&mut out.provider, k, e)?

@@ -40,11 +40,17 @@ pub fn message_type_name(t: u8) -> &'static str {
 
 /// Whether a UDP payload looks like BOOTP/DHCP: op, Ethernet htype/hlen, magic cookie.
 pub fn looks_like_dhcp(b: &[u8]) -> bool {
-    b.len() >= 240 && matches!(b[0], 1 | 2) && b[1] == 1 && b[2] == 6 && b[236..240] == [99, 130, 83, 99]
+    b.len() >= 240
+        && matches!(b[0], 1 | 2)
+        && b[1] == 1
+        && b[2] == 6
+        && b[236..240] == [99, 130, 83, 99]
 }
 
-/// Parses a DHCP message; `Err` names what was wrong.
-pub fn parse(b: &[u8]) -> Result<DhcpMessage, &'static str> {
+/// Parses a DHCP message. `Err` when it is not BOOTP at all; otherwise the fields read
+/// and, when an option was malformed, what was wrong with it (the options before it are
+/// kept, as Wireshark does).
+pub fn parse(b: &[u8]) -> Result<(DhcpMessage, Option<&'static str>), &'static str> {
     if !looks_like_dhcp(b) {
         return Err("dhcp_not_bootp");
     }
@@ -53,6 +59,11 @@ pub fn parse(b: &[u8]) -> Result<DhcpMessage, &'static str> {
         client_mac: b[28..34].try_into().map_err(|_| "dhcp_short")?,
         ..Default::default()
     };
+    let problem = options(b, &mut m).err();
+    Ok((m, problem))
+}
+
+fn options(b: &[u8], m: &mut DhcpMessage) -> Result<(), &'static str> {
     let yiaddr = Ipv4Addr::new(b[16], b[17], b[18], b[19]);
     if !yiaddr.is_unspecified() {
         m.address = Some(yiaddr.into());
@@ -68,7 +79,9 @@ pub fn parse(b: &[u8]) -> Result<DhcpMessage, &'static str> {
             continue;
         }
         let len = usize::from(*b.get(at + 1).ok_or("dhcp_option_truncated")?);
-        let v = b.get(at + 2..at + 2 + len).ok_or("dhcp_option_overruns_packet")?;
+        let v = b
+            .get(at + 2..at + 2 + len)
+            .ok_or("dhcp_option_overruns_packet")?;
         match code {
             53 if len == 1 => m.message_type = Some(v[0]),
             12 => m.hostname = Some(clean(v)),
@@ -84,7 +97,7 @@ pub fn parse(b: &[u8]) -> Result<DhcpMessage, &'static str> {
         }
         at += 2 + len;
     }
-    Ok(m)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -105,7 +118,8 @@ mod tests {
         b.extend([60, 9]);
         b.extend(b"BD Alaris");
         b.extend([55, 4, 1, 3, 6, 15, 255]);
-        let m = parse(&b).unwrap();
+        let (m, problem) = parse(&b).unwrap();
+        assert_eq!(problem, None);
         assert_eq!(m.message_type, Some(1));
         assert_eq!(m.hostname.as_deref(), Some("PUMP-017"));
         assert_eq!(m.vendor_class.as_deref(), Some("BD Alaris"));
@@ -113,6 +127,12 @@ mod tests {
         // Lying option length.
         let n = b.len();
         b[n - 6] = 200;
-        assert_eq!(parse(&b), Err("dhcp_option_overruns_packet"));
+        let (m, problem) = parse(&b).unwrap();
+        assert_eq!(problem, Some("dhcp_option_overruns_packet"));
+        assert_eq!(
+            m.hostname.as_deref(),
+            Some("PUMP-017"),
+            "options before the bad one are kept"
+        );
     }
 }

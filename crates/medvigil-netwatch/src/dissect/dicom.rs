@@ -98,7 +98,11 @@ enum Pdv {
     /// Reading a PDV item header (length 4, context id 1, control header 1).
     Header,
     /// `left` bytes of the item's value remain; `command` says whether to keep them.
-    Body { left: u32, command: bool, last: bool },
+    Body {
+        left: u32,
+        command: bool,
+        last: bool,
+    },
 }
 
 /// One direction of a DICOM association.
@@ -129,6 +133,14 @@ impl DicomStream {
     /// Whether the stream gave up.
     pub fn is_dead(&self) -> bool {
         matches!(self.state, State::Dead)
+    }
+
+    /// Bytes held in buffers (for the analyser's global decoder budget).
+    pub fn buffered(&self) -> usize {
+        self.body.capacity()
+            + self.command.capacity()
+            + self.head.capacity()
+            + self.pdv_head.capacity()
     }
 
     /// Bytes were lost: PDU boundaries are unknown from here on.
@@ -273,8 +285,7 @@ impl DicomStream {
                     let take = (left as usize).min(data.len());
                     if command {
                         let room = MAX_COMMAND.saturating_sub(self.command.len());
-                        self.command
-                            .extend_from_slice(&data[..take.min(room)]);
+                        self.command.extend_from_slice(&data[..take.min(room)]);
                     }
                     data = &data[take..];
                     let left = left - take as u32;
@@ -532,10 +543,12 @@ pub(crate) mod tests {
         let pdu = associate_rq();
         for cut in 0..pdu.len() {
             let ev = run(&[&pdu[..cut], &pdu[cut..]]);
-            let [Event::Dicom {
-                pdu: Dicom::AssociateRq(rq),
-                ..
-            }] = ev.as_slice()
+            let [
+                Event::Dicom {
+                    pdu: Dicom::AssociateRq(rq),
+                    ..
+                },
+            ] = ev.as_slice()
             else {
                 panic!("cut {cut}: {ev:?}")
             };

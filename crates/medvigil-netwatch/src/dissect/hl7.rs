@@ -121,6 +121,11 @@ impl MllpStream {
         }
     }
 
+    /// Bytes held in buffers (for the analyser's global decoder budget).
+    pub fn buffered(&self) -> usize {
+        self.msh.capacity() + self.seg_head.capacity() + self.pid.capacity()
+    }
+
     /// Bytes were lost: drop the message in progress and look for the next start block.
     pub fn gap(&mut self) {
         self.state = State::Seek;
@@ -180,7 +185,9 @@ impl MllpStream {
         }
         if self.in_pid {
             let f = pid_fields(&self.pid);
-            self.pid_fields.get_or_insert_with(PidFields::default).merge(f);
+            self.pid_fields
+                .get_or_insert_with(PidFields::default)
+                .merge(f);
             self.in_pid = false;
             self.pid.clear();
         }
@@ -302,7 +309,10 @@ mod tests {
             let m = &m[0];
             assert_eq!(m.sending_application, "PAT_DEVICE_PHILIPS");
             assert_eq!(m.receiving_facility, "Hosp");
-            assert_eq!((m.message_type.as_str(), m.trigger.as_str()), ("ORU", "R01"));
+            assert_eq!(
+                (m.message_type.as_str(), m.trigger.as_str()),
+                ("ORU", "R01")
+            );
             assert_eq!(m.ihe_profile, Some("PCD-01"));
             assert_eq!(m.version, "2.6");
             let pid = m.pid.unwrap();

@@ -189,7 +189,14 @@ pub enum Verdict {
 pub const CLASSIFY_BYTES: usize = 64;
 
 const HTTP_METHODS: &[&[u8]] = &[
-    b"GET ", b"POST ", b"HEAD ", b"PUT ", b"DELETE ", b"OPTIONS ", b"PATCH ", b"CONNECT ",
+    b"GET ",
+    b"POST ",
+    b"HEAD ",
+    b"PUT ",
+    b"DELETE ",
+    b"OPTIONS ",
+    b"PATCH ",
+    b"CONNECT ",
 ];
 
 fn prefix_of(buf: &[u8], sig: &[u8]) -> Verdict {
@@ -315,7 +322,13 @@ pub fn classify(dir: usize, b: &[u8]) -> Verdict {
         }
     }
     if dir == 0 {
-        for cmd in [&b"USER "[..], b"AUTH TLS", b"FEAT\r\n", b"SYST\r\n", b"OPTS UTF8"] {
+        for cmd in [
+            &b"USER "[..],
+            b"AUTH TLS",
+            b"FEAT\r\n",
+            b"SYST\r\n",
+            b"OPTS UTF8",
+        ] {
             if let Some(p) = check(prefix_of(b, cmd), Protocol::Ftp) {
                 return Verdict::Is(p);
             }
@@ -337,13 +350,14 @@ pub fn classify(dir: usize, b: &[u8]) -> Verdict {
         let proto = u16::from_be_bytes([b[2], b[3]]);
         let len = usize::from(u16::from_be_bytes([b[4], b[5]]));
         let func = b[7] & 0x7f;
-        if proto == 0 && len >= 2 && len + 6 == b.len() && matches!(func, 1..=8 | 11..=17 | 20..=24 | 43)
+        if proto == 0
+            && len >= 2
+            && len + 6 == b.len()
+            && matches!(func, 1..=8 | 11..=17 | 20..=24 | 43)
         {
             return Verdict::Is(Protocol::Modbus);
         }
-    } else if b.len() >= 4 && b[2..4] == [0, 0] {
-        more = true;
-    } else if b.len() < 4 {
+    } else if b.len() < 4 || b[2..4] == [0, 0] {
         more = true;
     }
     if more { Verdict::More } else { Verdict::No }
@@ -379,6 +393,19 @@ impl Decoder {
             Protocol::Smb => Decoder::Smb(Box::default()),
             Protocol::Ftp => Decoder::Ftp(Box::default()),
             _ => Decoder::Done,
+        }
+    }
+
+    /// Bytes the decoder holds in buffers, both directions.
+    pub fn buffered(&self) -> usize {
+        match self {
+            Decoder::Hl7(s) => s[0].buffered() + s[1].buffered(),
+            Decoder::Dicom(s) => s[0].buffered() + s[1].buffered(),
+            Decoder::Http(s) => s[0].buffered() + s[1].buffered(),
+            Decoder::Tls(s) => s[0].buffered() + s[1].buffered(),
+            Decoder::Smb(s) => s[0].buffered() + s[1].buffered(),
+            Decoder::Ftp(s) => s[0].buffered() + s[1].buffered(),
+            Decoder::Done => 0,
         }
     }
 
@@ -439,19 +466,43 @@ mod tests {
     fn classify_by_content() {
         assert_eq!(classify(0, b"\x0bMSH|^~\\&|"), Verdict::Is(Protocol::Hl7));
         assert_eq!(classify(0, b"\x0bMS"), Verdict::More);
-        assert_eq!(classify(0, &dicom::tests::associate_rq()), Verdict::Is(Protocol::Dicom));
-        assert_eq!(classify(0, b"GET / HTTP/1.1\r\n"), Verdict::Is(Protocol::Http));
-        assert_eq!(classify(1, b"HTTP/1.1 200 OK\r\n"), Verdict::Is(Protocol::Http));
-        assert_eq!(classify(1, b"220 (vsFTPd 3.0.3)\r\n"), Verdict::Is(Protocol::Ftp));
+        assert_eq!(
+            classify(0, &dicom::tests::associate_rq()),
+            Verdict::Is(Protocol::Dicom)
+        );
+        assert_eq!(
+            classify(0, b"GET / HTTP/1.1\r\n"),
+            Verdict::Is(Protocol::Http)
+        );
+        assert_eq!(
+            classify(1, b"HTTP/1.1 200 OK\r\n"),
+            Verdict::Is(Protocol::Http)
+        );
+        assert_eq!(
+            classify(1, b"220 (vsFTPd 3.0.3)\r\n"),
+            Verdict::Is(Protocol::Ftp)
+        );
         assert_eq!(classify(1, b"220 mail ESMTP ready\r\n"), Verdict::No);
-        assert_eq!(classify(0, b"USER anonymous\r\n"), Verdict::Is(Protocol::Ftp));
-        assert_eq!(classify(1, &[0xff, 0xfd, 0x18]), Verdict::Is(Protocol::Telnet));
+        assert_eq!(
+            classify(0, b"USER anonymous\r\n"),
+            Verdict::Is(Protocol::Ftp)
+        );
+        assert_eq!(
+            classify(1, &[0xff, 0xfd, 0x18]),
+            Verdict::Is(Protocol::Telnet)
+        );
         assert_eq!(
             classify(0, b"\x00\x00\x00\x54\xfeSMB@\x00"),
             Verdict::Is(Protocol::Smb)
         );
-        assert_eq!(classify(0, &[0x16, 3, 1, 0, 200, 1]), Verdict::Is(Protocol::Tls));
-        assert_eq!(classify(0, &[5, 0x64, 5, 0xc9]), Verdict::Is(Protocol::Dnp3));
+        assert_eq!(
+            classify(0, &[0x16, 3, 1, 0, 200, 1]),
+            Verdict::Is(Protocol::Tls)
+        );
+        assert_eq!(
+            classify(0, &[5, 0x64, 5, 0xc9]),
+            Verdict::Is(Protocol::Dnp3)
+        );
         assert_eq!(
             classify(0, &[0, 1, 0, 0, 0, 6, 1, 3, 0, 0, 0, 10]),
             Verdict::Is(Protocol::Modbus)

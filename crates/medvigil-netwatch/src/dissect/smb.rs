@@ -66,16 +66,23 @@ impl SmbStream {
                     }
                     let h = &self.head;
                     // NetBIOS session message type 0x00; length is 17 bits (RFC 1002) or 24 (direct TCP).
-                    let len = (usize::from(h[1]) << 16) | (usize::from(h[2]) << 8) | usize::from(h[3]);
+                    let len =
+                        (usize::from(h[1]) << 16) | (usize::from(h[2]) << 8) | usize::from(h[3]);
                     let kind = h[0];
                     self.head.clear();
                     if kind != 0 {
                         // Session request/keepalive etc.: skip their bodies.
-                        self.state = State::Body { left: len, total: 0 };
+                        self.state = State::Body {
+                            left: len,
+                            total: 0,
+                        };
                         continue;
                     }
                     self.msg.clear();
-                    self.state = State::Body { left: len, total: len };
+                    self.state = State::Body {
+                        left: len,
+                        total: len,
+                    };
                 }
                 State::Body { left, total } => {
                     let take = left.min(data.len());
@@ -102,6 +109,11 @@ impl SmbStream {
         }
     }
 
+    /// Bytes held in buffers.
+    pub fn buffered(&self) -> usize {
+        self.msg.capacity() + self.head.capacity()
+    }
+
     /// Bytes were lost: message boundaries are unknown from here on.
     pub fn gap(&mut self) {
         self.done = true;
@@ -120,10 +132,10 @@ impl SmbStream {
                     // SMB1 negotiate request: header(32) word count(1)=0 byte count(2) dialects
                     if let Some(buf) = m.get(35..) {
                         for d in buf.split(|&c| c == 0) {
-                            if let Some(name) = d.strip_prefix(&[2]) {
-                                if dialects.len() < 32 {
-                                    dialects.push(super::clean(name));
-                                }
+                            if let Some(name) = d.strip_prefix(&[2])
+                                && dialects.len() < 32
+                            {
+                                dialects.push(super::clean(name));
                             }
                         }
                     }

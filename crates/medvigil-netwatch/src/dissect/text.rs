@@ -16,6 +16,11 @@ pub struct HttpHead {
 }
 
 impl HttpHead {
+    /// Bytes held in buffers.
+    pub fn buffered(&self) -> usize {
+        self.buf.capacity()
+    }
+
     /// Feeds bytes of the client (`dir` 0) or server (`dir` 1) side.
     pub fn feed(&mut self, data: &[u8], events: &mut Vec<Event>, dir: usize) {
         if self.done {
@@ -80,6 +85,11 @@ pub struct FtpLines {
 }
 
 impl FtpLines {
+    /// Bytes held in buffers.
+    pub fn buffered(&self) -> usize {
+        self.line.capacity()
+    }
+
     /// Feeds bytes; each complete line is interpreted.
     pub fn feed(&mut self, data: &[u8], events: &mut Vec<Event>, dir: usize) {
         for &b in data {
@@ -116,13 +126,18 @@ fn ftp_line(line: &[u8], events: &mut Vec<Event>, dir: usize) {
         let cmd = cmd.to_ascii_uppercase();
         match cmd.as_slice() {
             b"USER" => events.push(Event::FtpUser {
-                anonymous: arg.eq_ignore_ascii_case(b"anonymous") || arg.eq_ignore_ascii_case(b"ftp"),
+                anonymous: arg.eq_ignore_ascii_case(b"anonymous")
+                    || arg.eq_ignore_ascii_case(b"ftp"),
             }),
             b"PASS" => events.push(Event::FtpPass),
             b"AUTH" => events.push(Event::FtpAuthTls),
             b"PORT" => {
                 if let Some((ip, port)) = parse_h1_p2(arg) {
-                    events.push(Event::FtpDataChannel { ip, port, active: true });
+                    events.push(Event::FtpDataChannel {
+                        ip,
+                        port,
+                        active: true,
+                    });
                 }
             }
             _ => {}
@@ -137,7 +152,11 @@ fn ftp_line(line: &[u8], events: &mut Vec<Event>, dir: usize) {
                 .unwrap_or(&line[3..]);
             let inner = inner.split(|&c| c == b')').next().unwrap_or(b"");
             if let Some((ip, port)) = parse_h1_p2(inner.trim_ascii()) {
-                events.push(Event::FtpDataChannel { ip, port, active: false });
+                events.push(Event::FtpDataChannel {
+                    ip,
+                    port,
+                    active: false,
+                });
             }
         } else if line.starts_with(b"229") {
             // 229 Entering Extended Passive Mode (|||port|)
@@ -147,8 +166,15 @@ fn ftp_line(line: &[u8], events: &mut Vec<Event>, dir: usize) {
                     .take_while(|c| c.is_ascii_digit())
                     .copied()
                     .collect();
-                if let Some(port) = std::str::from_utf8(&digits).ok().and_then(|s| s.parse().ok()) {
-                    events.push(Event::FtpDataChannel { ip: None, port, active: false });
+                if let Some(port) = std::str::from_utf8(&digits)
+                    .ok()
+                    .and_then(|s| s.parse().ok())
+                {
+                    events.push(Event::FtpDataChannel {
+                        ip: None,
+                        port,
+                        active: false,
+                    });
                 }
             }
         } else if line.starts_with(b"230 ") {
@@ -181,11 +207,19 @@ mod tests {
     fn http_request_and_response_heads() {
         let mut c = HttpHead::default();
         let mut ev = Vec::new();
-        c.feed(b"GET /status HTTP/1.1\r\nHost: pump-17.icu\r\nUser-Agent: Alaris-", &mut ev, 0);
+        c.feed(
+            b"GET /status HTTP/1.1\r\nHost: pump-17.icu\r\nUser-Agent: Alaris-",
+            &mut ev,
+            0,
+        );
         assert!(ev.is_empty());
         c.feed(b"Gateway/12.1\r\n\r\nbody", &mut ev, 0);
         let mut s = HttpHead::default();
-        s.feed(b"HTTP/1.1 200 OK\r\nserver: Apache/2.2.3\r\n\r\n", &mut ev, 1);
+        s.feed(
+            b"HTTP/1.1 200 OK\r\nserver: Apache/2.2.3\r\n\r\n",
+            &mut ev,
+            1,
+        );
         assert_eq!(
             ev,
             vec![
@@ -208,7 +242,11 @@ mod tests {
         let mut ev = Vec::new();
         s.feed(b"220 (vsFTPd 3.0.3)\r\n", &mut ev, 1);
         c.feed(b"USER anonymous\r\nPASS s3cret-pw\r\n", &mut ev, 0);
-        s.feed(b"230 Login successful.\r\n227 Entering Passive Mode (90,130,70,73,100,85).\r\n", &mut ev, 1);
+        s.feed(
+            b"230 Login successful.\r\n227 Entering Passive Mode (90,130,70,73,100,85).\r\n",
+            &mut ev,
+            1,
+        );
         assert!(!format!("{ev:?}").contains("s3cret"));
         assert_eq!(
             ev,

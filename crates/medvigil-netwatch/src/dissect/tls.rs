@@ -26,6 +26,11 @@ pub fn version_name(v: u16) -> Option<&'static str> {
 }
 
 impl TlsHello {
+    /// Bytes held in buffers.
+    pub fn buffered(&self) -> usize {
+        self.buf.capacity()
+    }
+
     /// Feeds bytes; emits one event when the hello is complete.
     pub fn feed(&mut self, data: &[u8], events: &mut Vec<Event>, dir: usize) {
         if self.done {

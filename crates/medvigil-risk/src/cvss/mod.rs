@@ -19,6 +19,7 @@
 //! assert_eq!(v.to_string(), "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:F/RL:O");
 //! ```
 
+mod json;
 pub(crate) mod metric;
 pub mod v2;
 pub mod v3;

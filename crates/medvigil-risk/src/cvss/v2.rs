@@ -491,6 +491,13 @@ impl Vector {
         round1((adjusted_temporal + (10.0 - adjusted_temporal) * cdp) * td)
     }
 
+    /// The vector without `CVSS:2.0/` or parentheses, as NVD and the CVSS JSON schema write it.
+    pub fn bare_string(&self) -> String {
+        let mut bare = self.clone();
+        bare.wrap = Wrap::Bare;
+        bare.to_string()
+    }
+
     fn code_of(&self, key: &str) -> &'static str {
         match key {
             "AV" => self.av.code(),

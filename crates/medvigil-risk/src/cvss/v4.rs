@@ -868,6 +868,18 @@ impl Vector {
         Ok(())
     }
 
+    /// The vector string with its metrics in the specification's order (§7), which the
+    /// specification and the CVSS v4 JSON schema require; `to_string()` keeps the input order.
+    pub fn canonical_string(&self) -> String {
+        let mut c = self.clone();
+        c.order = CANONICAL
+            .iter()
+            .copied()
+            .filter(|k| self.order.contains(k))
+            .collect();
+        c.to_string()
+    }
+
     fn code_of(&self, key: &str) -> &'static str {
         match key {
             "AV" => self.av.code(),

@@ -1,13 +1,154 @@
-//! `medvigil findings`: not built yet (issue 5).
+//! `medvigil findings`: list findings with their evidence.
 
 use std::process::ExitCode;
 
+use medvigil_model::finding::{
+    AssetRef, Finding, FindingFilter, FindingStatus, MatchDetails, VexApplied,
+};
+use serde::Serialize;
+
 use crate::context::Context;
+use crate::exit::input_error;
 
 /// Arguments of `medvigil findings`.
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// Print a JSON array (fields: asset_id, site, asset, model, version, advisory_id,
+    /// vulnerability_id, status, matched_status, suppressed, matcher, confidence,
+    /// evidence, vex).
+    #[arg(long)]
+    pub json: bool,
+    /// Only this device (asset id).
+    #[arg(long, value_name = "ID")]
+    pub asset: Option<String>,
+    /// Only this site.
+    #[arg(long)]
+    pub site: Option<String>,
+    /// Only findings from this advisory (e.g. ICSMA-20-023-01).
+    #[arg(long, value_name = "ID")]
+    pub advisory: Option<String>,
+    /// Only this vulnerability (CVE or other id).
+    #[arg(long, value_name = "ID")]
+    pub vulnerability: Option<String>,
+    /// Only this status: affected, not_affected, fixed, under_investigation.
+    #[arg(long, value_name = "S")]
+    pub status: Option<String>,
+}
 
-pub fn run(_ctx: &Context, _args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`medvigil findings` is not implemented yet (issue 5)")
+/// The JSON shape of one finding (stable snake_case names).
+#[derive(Serialize)]
+pub struct FindingJson<'a> {
+    asset_id: Option<&'a str>,
+    site: Option<&'a str>,
+    asset: String,
+    model: Option<&'a str>,
+    version: Option<&'a str>,
+    advisory_id: Option<&'a str>,
+    vulnerability_id: &'a str,
+    status: FindingStatus,
+    matched_status: FindingStatus,
+    suppressed: bool,
+    matcher: &'a str,
+    confidence: f64,
+    evidence: &'a [MatchDetails],
+    vex: Option<&'a VexApplied>,
+}
+
+impl<'a> FindingJson<'a> {
+    /// The JSON view of a finding.
+    pub fn new(f: &'a Finding) -> FindingJson<'a> {
+        let (site, asset_id) = match &f.asset {
+            AssetRef::Device { site, asset_id } => (Some(site.as_str()), Some(asset_id.as_str())),
+            _ => (None, None),
+        };
+        FindingJson {
+            asset_id,
+            site,
+            asset: f.asset.key(),
+            model: f.model.as_deref(),
+            version: f.version.as_deref(),
+            advisory_id: f.advisory_id.as_deref(),
+            vulnerability_id: &f.vulnerability_id,
+            status: f.status,
+            matched_status: f.matched_status,
+            suppressed: f.is_suppressed(),
+            matcher: f.matcher(),
+            confidence: f.confidence(),
+            evidence: &f.details,
+            vex: f.vex.as_ref(),
+        }
+    }
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
+    let status = args
+        .status
+        .as_deref()
+        .map(str::parse::<FindingStatus>)
+        .transpose()
+        .map_err(|e| input_error(format!("--status: {e}")))?;
+    let store = ctx.open_store()?;
+    let findings = store.list_findings(&FindingFilter {
+        asset_id: args.asset,
+        site: args.site,
+        advisory_id: args.advisory,
+        vulnerability_id: args.vulnerability,
+        status,
+    })?;
+    if args.json {
+        let out: Vec<FindingJson> = findings.iter().map(FindingJson::new).collect();
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if findings.is_empty() {
+        println!(
+            "No findings. (Run `medvigil analyze` after importing an inventory and a knowledge base.)"
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<Vec<String>> = findings
+        .iter()
+        .map(|f| {
+            let status = if f.is_suppressed() {
+                "not_affected (VEX)".to_string()
+            } else {
+                f.status.to_string()
+            };
+            vec![
+                match &f.asset {
+                    AssetRef::Device { site, asset_id } => format!("{site}/{asset_id}"),
+                    other => other.key(),
+                },
+                f.model.clone().unwrap_or_default(),
+                f.version.clone().unwrap_or_default(),
+                f.advisory_id.clone().unwrap_or_default(),
+                f.vulnerability_id.clone(),
+                status,
+                f.matcher().to_string(),
+                format!("{:.2}", f.confidence()),
+                f.details
+                    .first()
+                    .map(|d| d.rule.clone())
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    crate::table::write(
+        &mut std::io::stdout(),
+        &[
+            "ASSET",
+            "MODEL",
+            "VERSION",
+            "ADVISORY",
+            "VULNERABILITY",
+            "STATUS",
+            "MATCHER",
+            "CONF",
+            "WHY",
+        ],
+        &rows,
+        70,
+    )?;
+    println!("\n{} findings.", findings.len());
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,586 @@
+//! The device matcher: inventory devices against the products of CSAF advisories.
+//!
+//! Medical advisories name hardware in prose ("CARESCAPE B450: Version 2.X") and
+//! hospital inventories spell vendors and models their own way ("GE Medical Systems",
+//! "Carescape B-450", "v2.1 build 3"). A device matches an advisory product when
+//!
+//! 1. the manufacturer and the product's vendor share a vendor group
+//!    ([`VendorTable`]: aliases, former companies, brands);
+//! 2. the model and the product name agree ([`model_match`]): shared model numbers
+//!    decide when both have them (a sibling such as B650 never matches B450), otherwise
+//!    distinctive words must cover one side;
+//! 3. the firmware version falls under the product's version or range
+//!    ([`FirmwareSpec`]); an unreadable range or a missing version still matches, at
+//!    lower confidence, because missing a real exposure costs more than a check.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use medvigil_model::Device;
+use medvigil_model::finding::{AssetRef, Finding, FindingStatus, MatchDetails, MatchKind};
+use medvigil_model::vuln::{Advisory, Product};
+
+use crate::firmware::{FirmwareSpec, Verdict};
+use crate::names::{ModelName, VendorId, VendorTable};
+
+/// The matcher's name in evidence.
+pub const MATCHER: &str = "csaf_product_tree";
+
+/// An advisory product made ready for matching.
+#[derive(Debug, Clone)]
+pub struct PreparedProduct {
+    /// The advisory's id.
+    pub advisory_id: String,
+    /// The product's id in the advisory.
+    pub product_id: String,
+    /// Vendor as the advisory wrote it.
+    pub vendor: String,
+    /// Product name as the advisory wrote it (family and name).
+    pub name: String,
+    /// The vendor's groups.
+    pub vendor_groups: BTreeSet<VendorId>,
+    /// Ways to read the name (the name itself; the name with a version branch that
+    /// is really a model, such as "Accu-Chek Inform II").
+    pub names: Vec<ModelName>,
+    /// The version text, raw.
+    pub version_text: Option<String>,
+    /// The version spec.
+    pub spec: FirmwareSpec,
+}
+
+/// An inventory device made ready for matching.
+#[derive(Debug, Clone)]
+pub struct PreparedDevice {
+    /// Manufacturer's groups.
+    pub vendor_groups: BTreeSet<VendorId>,
+    /// Model tokens.
+    pub model: ModelName,
+}
+
+impl PreparedDevice {
+    /// Prepares a device; `None` when it has no manufacturer or model to match on.
+    pub fn new(device: &Device, table: &VendorTable) -> Option<PreparedDevice> {
+        PreparedDevice::from_names(
+            device.manufacturer.as_deref()?,
+            device.model.as_deref()?,
+            table,
+        )
+    }
+
+    /// Prepares a manufacturer and model.
+    pub fn from_names(
+        manufacturer: &str,
+        model_text: &str,
+        table: &VendorTable,
+    ) -> Option<PreparedDevice> {
+        let vendor_groups = table.groups(manufacturer);
+        let mut model =
+            ModelName::with_vendor_words(model_text, &table.vendor_words(&vendor_groups));
+        if model.is_empty() {
+            // The model is only the vendor's name ("Omnipod" for Insulet): keep it.
+            model = ModelName::with_vendor_words(model_text, &BTreeSet::new());
+        }
+        model.mark_brands(&table.brand_words(&vendor_groups));
+        (!vendor_groups.is_empty() && !model.is_empty()).then_some(PreparedDevice {
+            vendor_groups,
+            model,
+        })
+    }
+}
+
+/// Flattens an advisory's products for matching.
+pub fn prepare(advisory: &Advisory, table: &VendorTable) -> Vec<PreparedProduct> {
+    advisory
+        .products
+        .iter()
+        .filter_map(|p| prepare_product(&advisory.id, p, table))
+        .collect()
+}
+
+fn prepare_product(advisory_id: &str, p: &Product, table: &VendorTable) -> Option<PreparedProduct> {
+    let vendor = p.vendor.clone()?;
+    let name = match (&p.product_family, &p.product_name) {
+        (Some(f), Some(n)) if !n.to_lowercase().contains(&f.to_lowercase()) => format!("{f} {n}"),
+        (_, Some(n)) => n.clone(),
+        (Some(f), None) => f.clone(),
+        (None, None) => p.name.clone(),
+    };
+    let vendor_groups = table.groups(&vendor);
+    let words = table.vendor_words(&vendor_groups);
+    let brands = table.brand_words(&vendor_groups);
+    let version_text = p.version.clone().or_else(|| p.version_range.clone());
+    let spec = version_text
+        .as_deref()
+        .map_or(FirmwareSpec::All, FirmwareSpec::parse);
+    let mut names = vec![ModelName::with_vendor_words(&name, &words)];
+    for m in &p.identification.model_numbers {
+        let mut n = names[0].clone();
+        n.numbers
+            .extend(ModelName::with_vendor_words(m, &words).numbers);
+        names.push(n);
+    }
+    // A "version" that is really a model ("Accu-Chek Inform II", "MMT-512 / MMT-712
+    // Paradigm x12") joins the name; the version is then unconstrained.
+    let (spec, version_text) = match (&spec, &version_text) {
+        (FirmwareSpec::Unreadable(_), Some(v)) if looks_like_model(v) => {
+            names = vec![ModelName::with_vendor_words(&format!("{name} {v}"), &words)];
+            (FirmwareSpec::All, None)
+        }
+        _ => {
+            // Model numbers written where the version belongs ("MyCareLink Monitor:
+            // 24950 | 24952"): long digit runs of the version text also name the model.
+            if let Some(v) = &version_text {
+                let extra: Vec<String> = crate::names::model_tokens(v)
+                    .into_iter()
+                    .filter(|t| t.len() >= 4 && t.bytes().all(|b| b.is_ascii_digit()))
+                    .collect();
+                if !extra.is_empty() {
+                    let mut n = names[0].clone();
+                    n.numbers.extend(extra);
+                    names.push(n);
+                }
+            }
+            (spec, version_text)
+        }
+    };
+    for n in &mut names {
+        n.mark_brands(&brands);
+    }
+    Some(PreparedProduct {
+        advisory_id: advisory_id.to_string(),
+        product_id: p.product_id.clone(),
+        vendor,
+        name,
+        vendor_groups,
+        names,
+        version_text,
+        spec,
+    })
+}
+
+/// A version branch that names a model: letters words, no comparison operators, no
+/// dates, no "shipped"/"release" prose.
+fn looks_like_model(v: &str) -> bool {
+    let l = v.to_lowercase();
+    if l.contains(['<', '>', '=']) {
+        return false;
+    }
+    const PROSE: [&str; 10] = [
+        "shipped",
+        "between",
+        "release",
+        "running",
+        "windows",
+        "option",
+        "through",
+        "firmware",
+        "version",
+        "distributed",
+    ];
+    if PROSE.iter().any(|w| l.contains(w)) {
+        return false;
+    }
+    const FILLER: [&str; 8] = [
+        "only", "with", "from", "rev", "revision", "model", "models", "and",
+    ];
+    crate::names::model_tokens(&l).iter().any(|t| {
+        t.len() >= 4 && t.chars().all(|c| c.is_ascii_alphabetic()) && !FILLER.contains(&t.as_str())
+    })
+}
+
+/// Whether two model-number tokens name the same model.
+fn number_eq(a: &str, b: &str) -> NumberEq {
+    if a == b {
+        return NumberEq::Exact;
+    }
+    // Catalogue prefixes come and go: "MMT-722" is the "Paradigm 722", GE's "Optima
+    // CT540" is the "Optima 540". Spacing variants ("B 450", "EC 40") were already
+    // joined when tokenizing.
+    let digits = |s: &str| {
+        s.trim_start_matches(|c: char| c.is_ascii_alphabetic())
+            .len()
+    };
+    let (da, db) = (digits(a), digits(b));
+    let bare = |s: &str, d: usize| d == s.len();
+    let (bare_one, other) = if bare(a, da) && !bare(b, db) {
+        (a, b)
+    } else if bare(b, db) && !bare(a, da) {
+        (b, a)
+    } else {
+        return NumberEq::No;
+    };
+    if bare_one.len() >= 3
+        && bare_one.bytes().all(|c| c.is_ascii_digit())
+        && other.ends_with(bare_one)
+        && other[..other.len() - bare_one.len()]
+            .bytes()
+            .all(|c| c.is_ascii_alphabetic())
+    {
+        NumberEq::Prefixed
+    } else {
+        NumberEq::No
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NumberEq {
+    No,
+    Exact,
+    /// Equal once a letter prefix only one side has is removed: only with a shared word.
+    Prefixed,
+}
+
+/// How a device model matched a product name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelMatch {
+    /// Confidence in [0, 1].
+    pub confidence: f64,
+    /// The rule, in words.
+    pub rule: String,
+    /// Whether a model number matched (an exact identifier rather than words).
+    pub by_number: bool,
+}
+
+/// Compares a device model with a product name (see the module doc for the rules).
+pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
+    let inter_w: BTreeSet<&String> = d.words.intersection(&p.words).collect();
+    let hit = |confidence: f64, rule: String, by_number: bool| {
+        Some(ModelMatch {
+            confidence,
+            rule,
+            by_number,
+        })
+    };
+    // A device written as the product's short name ("CSCS").
+    let d_all: BTreeSet<&String> = d.words.iter().chain(&d.numbers).collect();
+    if let Some(a) = p.acronyms.iter().find(|a| d_all.contains(a))
+        && d_all.len() <= 2
+    {
+        return hit(0.8, format!("short name {a:?}"), false);
+    }
+    match (d.numbers.is_empty(), p.numbers.is_empty()) {
+        (false, false) => {
+            let missing: Vec<&String> = d
+                .numbers
+                .iter()
+                .filter(|n| {
+                    !p.numbers.iter().any(|m| number_eq(n, m) != NumberEq::No) && !p.in_range(n)
+                })
+                .collect();
+            if !missing.is_empty() {
+                return None;
+            }
+            // Same number, different names: "Pyxis MedStation 4000" is not "Pyxis
+            // Anesthesia System 4000". A bare number ("4000") is reused across a vendor's
+            // lines, so each side having a word the other lacks, with nothing but brands
+            // in common, is a conflict. A lettered model number ("EX1150", "B450") is
+            // specific enough on its own.
+            let strong = d.numbers.iter().any(|n| {
+                n.chars().any(|c| c.is_ascii_alphabetic())
+                    && n.chars().filter(char::is_ascii_digit).count() >= 2
+            });
+            let p_words: BTreeSet<&String> = p.words.iter().chain(&p.acronyms).collect();
+            let d_extra = d.words.iter().any(|w| !p_words.contains(w));
+            let p_extra = p.words.iter().any(|w| !d.words.contains(w));
+            let shared_non_brand = inter_w.iter().any(|w| !d.brands.contains(*w));
+            let only_prefixed = d.numbers.iter().all(|n| {
+                !p.in_range(n) && !p.numbers.iter().any(|m| number_eq(n, m) == NumberEq::Exact)
+            });
+            if only_prefixed && !shared_non_brand {
+                return None;
+            }
+            if !strong && d_extra && p_extra && !shared_non_brand {
+                return None;
+            }
+            let nums: Vec<&str> = d.numbers.iter().map(String::as_str).collect();
+            let conf = if inter_w.is_empty() { 0.85 } else { 0.95 };
+            hit(
+                conf,
+                format!("model number {} shared", nums.join(", ")),
+                true,
+            )
+        }
+        (false, true) => {
+            // "Alaris 8015 PC Unit" against "Alaris PC Unit": every product word present.
+            if !p.words.is_empty() && p.words.is_subset(&d.words) {
+                hit(
+                    0.75,
+                    format!("all product words ({}) in the model", join(&p.words)),
+                    false,
+                )
+            } else {
+                None
+            }
+        }
+        (true, false) => {
+            // A model without a number against a numbered product is too vague unless
+            // it repeats most of the product's words.
+            if d.words.len() >= 2
+                && d.words.is_subset(&p.words)
+                && d.words.len() * 2 >= p.words.len()
+            {
+                hit(
+                    0.6,
+                    format!("model words ({}) in the product name", join(&d.words)),
+                    false,
+                )
+            } else {
+                None
+            }
+        }
+        (true, true) => {
+            if inter_w.is_empty() {
+                return None;
+            }
+            let n = inter_w.len();
+            // Brands count for identity but not for coverage: "Alaris GS" is not half of
+            // "Alaris Gateway Workstation Alaris GS".
+            let nb = inter_w.iter().filter(|w| !d.brands.contains(**w)).count();
+            let dn = d.words.iter().filter(|w| !d.brands.contains(*w)).count();
+            let pn = p.words.iter().filter(|w| !p.brands.contains(*w)).count();
+            let covers_p = n == p.words.len() && nb * 2 >= dn;
+            let covers_d = n == d.words.len() && nb * 2 >= pn;
+            if covers_p && covers_d {
+                hit(0.9, format!("same words ({})", join(&d.words)), false)
+            } else if covers_p || covers_d {
+                hit(
+                    0.75,
+                    format!(
+                        "shared words ({})",
+                        inter_w
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    false,
+                )
+            } else if d.words.len() == 1
+                && n == 1
+                && d.words
+                    .iter()
+                    .all(|w| w.len() >= 5 && !d.brands.contains(w))
+            {
+                // A one-word model that is a product's distinctive name ("SmartLog").
+                hit(
+                    0.6,
+                    format!("model name {} in the product name", join(&d.words)),
+                    false,
+                )
+            } else {
+                None
+            }
+        }
+    }
+}
+
+fn join(s: &BTreeSet<String>) -> String {
+    s.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
+}
+
+/// One product of an advisory that a device matched.
+#[derive(Debug, Clone)]
+pub struct ProductHit<'a> {
+    /// The product.
+    pub product: &'a PreparedProduct,
+    /// How the model matched.
+    pub model: ModelMatch,
+    /// The firmware verdict.
+    pub verdict: Verdict,
+}
+
+/// Matches a prepared device against a prepared product.
+pub fn match_product<'a>(
+    d: &PreparedDevice,
+    version: Option<&str>,
+    p: &'a PreparedProduct,
+) -> Option<ProductHit<'a>> {
+    if !d.vendor_groups.iter().any(|g| p.vendor_groups.contains(g)) {
+        return None;
+    }
+    let model = p
+        .names
+        .iter()
+        .filter_map(|n| model_match(&d.model, n))
+        .max_by(|a, b| a.confidence.total_cmp(&b.confidence))?;
+    let verdict = p.spec.contains(version);
+    (verdict != Verdict::NotAffected).then_some(ProductHit {
+        product: p,
+        model,
+        verdict,
+    })
+}
+
+/// The findings of one device against one advisory: one per vulnerability whose
+/// product status names a matched product.
+pub fn device_findings(
+    device: &Device,
+    prepared: &PreparedDevice,
+    advisory: &Advisory,
+    products: &[PreparedProduct],
+) -> Vec<Finding> {
+    let hits: Vec<ProductHit> = products
+        .iter()
+        .filter_map(|p| match_product(prepared, device.version.as_deref(), p))
+        .collect();
+    if hits.is_empty() {
+        return Vec::new();
+    }
+    let asset = AssetRef::Device {
+        site: device.site.clone(),
+        asset_id: device.asset_id.clone(),
+    };
+    findings_for_hits(
+        asset,
+        device.manufacturer.as_deref(),
+        device.model.as_deref(),
+        device.version.as_deref(),
+        advisory,
+        &hits,
+    )
+}
+
+/// Turns product hits into findings, one per vulnerability of the advisory.
+pub fn findings_for_hits(
+    asset: AssetRef,
+    manufacturer: Option<&str>,
+    model: Option<&str>,
+    version: Option<&str>,
+    advisory: &Advisory,
+    hits: &[ProductHit],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, v) in advisory.vulnerabilities.iter().enumerate() {
+        let ps = &v.product_status;
+        let status_of = |pid: &str| -> Option<FindingStatus> {
+            let has = |l: &Vec<String>| l.iter().any(|x| x == pid);
+            if has(&ps.known_affected) || has(&ps.first_affected) || has(&ps.last_affected) {
+                Some(FindingStatus::Affected)
+            } else if has(&ps.under_investigation) {
+                Some(FindingStatus::UnderInvestigation)
+            } else if has(&ps.fixed) || has(&ps.first_fixed) {
+                Some(FindingStatus::Fixed)
+            } else if has(&ps.known_not_affected) {
+                Some(FindingStatus::NotAffected)
+            } else {
+                None
+            }
+        };
+        let mut details: Vec<(FindingStatus, MatchDetails)> = Vec::new();
+        for h in hits {
+            let Some(status) = status_of(&h.product.product_id) else {
+                continue;
+            };
+            details.push((status, evidence(manufacturer, model, version, h)));
+        }
+        if details.is_empty() {
+            continue;
+        }
+        // Affected beats under investigation beats fixed beats not affected.
+        details.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(b.1.confidence.total_cmp(&a.1.confidence))
+        });
+        let status = details[0].0;
+        let vid = v
+            .cve
+            .clone()
+            .or_else(|| v.ids.first().map(|(_, t)| t.clone()))
+            .unwrap_or_else(|| format!("{}#{}", advisory.id, i + 1));
+        out.push(Finding {
+            asset: asset.clone(),
+            model: model.map(str::to_string),
+            version: version.map(str::to_string),
+            vulnerability_id: vid,
+            advisory_id: Some(advisory.id.clone()),
+            status,
+            matched_status: status,
+            details: details.into_iter().map(|(_, d)| d).collect(),
+            vex: None,
+        });
+    }
+    out
+}
+
+fn evidence(
+    manufacturer: Option<&str>,
+    model: Option<&str>,
+    version: Option<&str>,
+    h: &ProductHit,
+) -> MatchDetails {
+    let mut searched_by = BTreeMap::new();
+    if let Some(m) = manufacturer {
+        searched_by.insert("manufacturer".into(), m.to_string());
+    }
+    if let Some(m) = model {
+        searched_by.insert("model".into(), m.to_string());
+    }
+    if let Some(v) = version {
+        searched_by.insert("version".into(), v.to_string());
+    }
+    let p = h.product;
+    let found = BTreeMap::from([
+        ("advisory_id".to_string(), p.advisory_id.clone()),
+        ("product_id".to_string(), p.product_id.clone()),
+        ("vendor".to_string(), p.vendor.clone()),
+        ("product".to_string(), p.name.clone()),
+    ]);
+    let (version_rule, factor) = match h.verdict {
+        Verdict::Affected if p.spec == FirmwareSpec::All => {
+            ("all versions affected".to_string(), 1.0)
+        }
+        Verdict::Affected => (format!("version in {}", p.spec), 1.0),
+        Verdict::Unknown if version.is_none() => ("device version unknown".to_string(), 0.6),
+        Verdict::Unknown => (
+            format!(
+                "version not comparable with {:?}",
+                p.version_text.as_deref().unwrap_or("")
+            ),
+            0.6,
+        ),
+        Verdict::NotAffected => ("version outside the range".to_string(), 0.0),
+    };
+    MatchDetails {
+        kind: if h.model.by_number {
+            MatchKind::ExactIndirect
+        } else {
+            MatchKind::Name
+        },
+        matcher: MATCHER.to_string(),
+        searched_by,
+        found,
+        rule: format!("vendor group shared; {}; {version_rule}", h.model.rule),
+        range: p.version_text.clone(),
+        confidence: (h.model.confidence * factor * 100.0).round() / 100.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(model: &str, vendor: &str) -> ModelName {
+        let t = VendorTable::builtin();
+        ModelName::new(model, vendor, &t)
+    }
+
+    #[test]
+    fn siblings_do_not_match() {
+        let p = m("B450", "GE");
+        assert!(model_match(&m("CARESCAPE B450", "GE"), &p).is_some());
+        assert!(model_match(&m("Carescape B-450", "GE"), &p).is_some());
+        assert!(model_match(&m("CARESCAPE B650", "GE"), &p).is_none());
+        let alaris = m("Alaris 8000 PC unit", "BD");
+        assert!(model_match(&m("Alaris 8015 PC Unit", "BD"), &alaris).is_none());
+        let pyx = m("BD Pyxis Anesthesia System 4000", "BD");
+        assert!(model_match(&m("Pyxis MedStation 4000", "BD"), &pyx).is_none());
+    }
+
+    #[test]
+    fn words_must_cover_one_side() {
+        let p = m("ApexPro Telemetry Server", "GE");
+        assert!(model_match(&m("ApexPro Telemetry Server", "GE"), &p).is_some());
+        assert!(model_match(&m("CARESCAPE Telemetry Server", "GE"), &p).is_none());
+        let c = m("CARESCAPE Central Station (CSCS)", "GE");
+        assert!(model_match(&m("CSCS", "GE"), &c).is_some());
+    }
+}

@@ -1,0 +1,853 @@
+//! The matching engine: an in-memory inverted index over the knowledge base, and the
+//! matchers that run against it.
+//!
+//! [`Engine::new`] indexes every affected rule once: OSV packages by purl identity
+//! (`type/namespace/name`), NVD criteria by CPE `vendor:product`, advisory products and
+//! KEV entries and recalls by vendor group. A device or component then only meets the
+//! rules that share one of its keys, so a full re-evaluation costs a hash lookup per
+//! identifier instead of a scan of the knowledge base, and [`Engine::advisory_findings`]
+//! evaluates one new advisory against only the devices of its vendors
+//! ([`DeviceIndex`]).
+//!
+//! Matchers (each records [`MatchDetails`]):
+//!
+//! | matcher | asset | rule |
+//! | --- | --- | --- |
+//! | `purl_osv` | component purl | OSV `affected[]` package and ranges/versions |
+//! | `cpe_nvd` | component CPE | NVD configuration tree (NISTIR 7696 + version bounds) |
+//! | `csaf_product_tree` | device model + firmware | CSAF products ([`crate::csaf`]) |
+//! | `kev` | device manufacturer + model | KEV `vendorProject` + `product` |
+//! | `recall` | device manufacturer + model or product code | openFDA recall |
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use medvigil_model::Device;
+use medvigil_model::finding::{AssetRef, Finding, FindingStatus, MatchDetails, MatchKind};
+use medvigil_model::sbom::Component;
+use medvigil_model::vuln::{
+    Advisory, AffectedRule, BoolOperator, CpeMatch, KevEntry, NvdConfiguration, NvdNode,
+    OsvAffected, OsvEvent, Recall, Vulnerability,
+};
+use medvigil_version::{Scheme, Version, VersionRange};
+
+use crate::cpe::{Cpe, CpeValue};
+use crate::csaf::{PreparedDevice, PreparedProduct, findings_for_hits, match_product, model_match};
+use crate::names::{ModelName, VendorId, VendorTable};
+use crate::purl::Purl;
+
+/// The knowledge base, indexed for matching.
+pub struct Engine {
+    table: VendorTable,
+    vulns: Vec<Vulnerability>,
+    advisories: Vec<Advisory>,
+    products: Vec<Vec<PreparedProduct>>,
+    /// purl package key → (vulnerability, affected entry, its scheme and range).
+    by_package: HashMap<String, Vec<OsvRule>>,
+    /// CPE `vendor:product` → (vulnerability, configuration).
+    by_cpe: HashMap<String, Vec<(usize, usize)>>,
+    /// Vendor group → (advisory, product).
+    by_vendor: HashMap<VendorId, Vec<(usize, usize)>>,
+    kev: Vec<(KevEntry, BTreeSet<VendorId>, ModelName)>,
+    kev_by_vendor: HashMap<VendorId, Vec<usize>>,
+    recalls: Vec<(Recall, BTreeSet<VendorId>, ModelName)>,
+    recalls_by_vendor: HashMap<VendorId, Vec<usize>>,
+}
+
+struct OsvRule {
+    vuln: usize,
+    ecosystem: String,
+    package: String,
+    scheme: Scheme,
+    ranges: Vec<VersionRange>,
+    versions: Vec<String>,
+}
+
+/// Counts of what an engine indexed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct IndexStats {
+    /// Vulnerability records.
+    pub vulnerabilities: usize,
+    /// Distinct purl packages with OSV rules.
+    pub packages: usize,
+    /// Distinct CPE vendor:product keys.
+    pub cpe_keys: usize,
+    /// Advisories.
+    pub advisories: usize,
+    /// Advisory products.
+    pub advisory_products: usize,
+    /// OSV or NVD rules that could not be read (bad range, bad CPE) and were skipped.
+    pub skipped_rules: usize,
+}
+
+/// The purl type an OSV ecosystem's packages have.
+fn ecosystem_purl_type(ecosystem: &str) -> Option<(&'static str, Option<&'static str>)> {
+    let base = ecosystem.split(':').next().unwrap_or("");
+    Some(match base {
+        "PyPI" => ("pypi", None),
+        "npm" => ("npm", None),
+        "Go" => ("golang", None),
+        "crates.io" => ("cargo", None),
+        "Maven" => ("maven", None),
+        "NuGet" => ("nuget", None),
+        "RubyGems" => ("gem", None),
+        "Packagist" => ("composer", None),
+        "Hex" => ("hex", None),
+        "Pub" => ("pub", None),
+        "Debian" => ("deb", Some("debian")),
+        "Ubuntu" => ("deb", Some("ubuntu")),
+        "Alpine" => ("apk", Some("alpine")),
+        _ => return None,
+    })
+}
+
+/// The purl package key for an OSV package (its purl if given, else from ecosystem
+/// and name).
+fn osv_package_key(a: &OsvAffected) -> Option<String> {
+    if let Some(p) = a.purl.as_deref().and_then(|p| Purl::normalize(p).ok()) {
+        return Some(p.package_key());
+    }
+    let (ty, ns) = ecosystem_purl_type(&a.ecosystem)?;
+    let (namespace, name) = match (ty, ns) {
+        ("maven", _) => match a.name.split_once(':') {
+            Some((g, n)) => (Some(g.to_string()), n.to_string()),
+            None => return None,
+        },
+        ("golang" | "npm" | "composer", _) => match a.name.rsplit_once('/') {
+            Some((n, last)) => (Some(n.to_string()), last.to_string()),
+            None => (None, a.name.clone()),
+        },
+        (_, Some(ns)) => (Some(ns.to_string()), a.name.clone()),
+        _ => (None, a.name.clone()),
+    };
+    Purl::new(ty, namespace.as_deref(), &name, None, [], None)
+        .ok()
+        .map(|p| p.package_key())
+}
+
+impl Engine {
+    /// Indexes a knowledge base. Rules that cannot be read are counted in
+    /// [`IndexStats::skipped_rules`], never fatal: one bad record must not hide the rest.
+    pub fn new(
+        table: VendorTable,
+        vulns: Vec<Vulnerability>,
+        advisories: Vec<Advisory>,
+        kev: Vec<KevEntry>,
+        recalls: Vec<Recall>,
+    ) -> (Engine, IndexStats) {
+        let mut stats = IndexStats {
+            vulnerabilities: vulns.len(),
+            advisories: advisories.len(),
+            ..Default::default()
+        };
+        let mut by_package: HashMap<String, Vec<OsvRule>> = HashMap::new();
+        let mut by_cpe: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (vi, v) in vulns.iter().enumerate() {
+            let mut nvd_i = 0;
+            for rule in &v.affected {
+                match rule {
+                    AffectedRule::Osv(a) => match osv_rule(vi, a) {
+                        Some((key, r)) => by_package.entry(key).or_default().push(r),
+                        None => stats.skipped_rules += 1,
+                    },
+                    AffectedRule::Nvd(cfg) => {
+                        let mut keys = BTreeSet::new();
+                        for n in &cfg.nodes {
+                            for m in n.cpe_match.iter().filter(|m| m.vulnerable) {
+                                match m
+                                    .criteria
+                                    .parse::<Cpe>()
+                                    .ok()
+                                    .and_then(|c| c.vendor_product())
+                                {
+                                    Some(k) => {
+                                        keys.insert(k);
+                                    }
+                                    None => stats.skipped_rules += 1,
+                                }
+                            }
+                        }
+                        for k in keys {
+                            by_cpe.entry(k).or_default().push((vi, nvd_i));
+                        }
+                        nvd_i += 1;
+                    }
+                    #[allow(unreachable_patterns)]
+                    _ => {}
+                }
+            }
+        }
+        let mut products = Vec::with_capacity(advisories.len());
+        let mut by_vendor: HashMap<VendorId, Vec<(usize, usize)>> = HashMap::new();
+        for (ai, a) in advisories.iter().enumerate() {
+            let prepared = crate::csaf::prepare(a, &table);
+            for (pi, p) in prepared.iter().enumerate() {
+                for g in &p.vendor_groups {
+                    by_vendor.entry(g.clone()).or_default().push((ai, pi));
+                }
+            }
+            stats.advisory_products += prepared.len();
+            products.push(prepared);
+        }
+        let mut kev_by_vendor: HashMap<VendorId, Vec<usize>> = HashMap::new();
+        let kev: Vec<_> = kev
+            .into_iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let groups = table.groups(&k.vendor_project);
+                for g in &groups {
+                    kev_by_vendor.entry(g.clone()).or_default().push(i);
+                }
+                let model = ModelName::new(&k.product, &k.vendor_project, &table);
+                (k, groups, model)
+            })
+            .collect();
+        let mut recalls_by_vendor: HashMap<VendorId, Vec<usize>> = HashMap::new();
+        let recalls: Vec<_> = recalls
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let firm = r.recalling_firm.clone().unwrap_or_default();
+                let groups = table.groups(&firm);
+                for g in &groups {
+                    recalls_by_vendor.entry(g.clone()).or_default().push(i);
+                }
+                let text = r
+                    .device_name
+                    .clone()
+                    .or_else(|| r.product_description.clone())
+                    .unwrap_or_default();
+                let model = ModelName::new(&text, &firm, &table);
+                (r, groups, model)
+            })
+            .collect();
+        stats.packages = by_package.len();
+        stats.cpe_keys = by_cpe.len();
+        (
+            Engine {
+                table,
+                vulns,
+                advisories,
+                products,
+                by_package,
+                by_cpe,
+                by_vendor,
+                kev,
+                kev_by_vendor,
+                recalls,
+                recalls_by_vendor,
+            },
+            stats,
+        )
+    }
+
+    /// The vendor table in use.
+    pub fn table(&self) -> &VendorTable {
+        &self.table
+    }
+
+    /// The indexed advisories.
+    pub fn advisories(&self) -> &[Advisory] {
+        &self.advisories
+    }
+
+    /// Every finding for one device: advisories, KEV, recalls.
+    pub fn device_findings(&self, device: &Device) -> Vec<Finding> {
+        let Some(prepared) = PreparedDevice::new(device, &self.table) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut candidates: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for g in &prepared.vendor_groups {
+            for &(ai, pi) in self.by_vendor.get(g).into_iter().flatten() {
+                candidates.entry(ai).or_default().push(pi);
+            }
+        }
+        for (ai, mut pis) in candidates {
+            pis.sort_unstable();
+            pis.dedup();
+            out.extend(self.device_advisory(device, &prepared, ai, &pis));
+        }
+        out.extend(self.kev_findings(device, &prepared));
+        out.extend(self.recall_findings(device, &prepared));
+        out
+    }
+
+    fn device_advisory(
+        &self,
+        device: &Device,
+        prepared: &PreparedDevice,
+        ai: usize,
+        pis: &[usize],
+    ) -> Vec<Finding> {
+        let products = &self.products[ai];
+        let hits: Vec<_> = pis
+            .iter()
+            .filter_map(|&pi| match_product(prepared, device.version.as_deref(), &products[pi]))
+            .collect();
+        if hits.is_empty() {
+            return Vec::new();
+        }
+        findings_for_hits(
+            device_asset(device),
+            device.manufacturer.as_deref(),
+            device.model.as_deref(),
+            device.version.as_deref(),
+            &self.advisories[ai],
+            &hits,
+        )
+    }
+
+    /// The findings of one advisory (already indexed, by id) against the candidate
+    /// devices of `index`: only devices sharing a vendor group with it are looked at.
+    pub fn advisory_findings(&self, advisory_id: &str, index: &DeviceIndex) -> Vec<Finding> {
+        let Some(ai) = self.advisories.iter().position(|a| a.id == advisory_id) else {
+            return Vec::new();
+        };
+        let products = &self.products[ai];
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for p in products {
+            for g in &p.vendor_groups {
+                for &di in index.by_vendor.get(g).into_iter().flatten() {
+                    if !seen.insert(di) {
+                        continue;
+                    }
+                    let (device, prepared) = &index.devices[di];
+                    let pis: Vec<usize> = (0..products.len()).collect();
+                    out.extend(self.device_advisory(device, prepared, ai, &pis));
+                }
+            }
+        }
+        out
+    }
+
+    fn kev_findings(&self, device: &Device, prepared: &PreparedDevice) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let mut seen = BTreeSet::new();
+        for g in &prepared.vendor_groups {
+            for &ki in self.kev_by_vendor.get(g).into_iter().flatten() {
+                if !seen.insert(ki) {
+                    continue;
+                }
+                let (k, _, model) = &self.kev[ki];
+                let Some(m) = model_match(&prepared.model, model) else {
+                    continue;
+                };
+                out.push(simple_finding(
+                    device,
+                    &k.cve_id,
+                    None,
+                    MatchDetails {
+                        kind: MatchKind::Name,
+                        matcher: "kev".into(),
+                        searched_by: device_searched_by(device),
+                        found: BTreeMap::from([
+                            ("vendor_project".into(), k.vendor_project.clone()),
+                            ("product".into(), k.product.clone()),
+                            ("date_added".into(), k.date_added.clone()),
+                        ]),
+                        rule: format!(
+                            "known exploited: vendor group shared; {}; KEV names no version, so every version is flagged",
+                            m.rule
+                        ),
+                        range: None,
+                        confidence: (m.confidence * 0.8 * 100.0).round() / 100.0,
+                    },
+                ));
+            }
+        }
+        out
+    }
+
+    fn recall_findings(&self, device: &Device, prepared: &PreparedDevice) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let mut seen = BTreeSet::new();
+        let code = device
+            .attributes
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("product_code"))
+            .map(|(_, v)| v.trim().to_ascii_uppercase());
+        for g in &prepared.vendor_groups {
+            for &ri in self.recalls_by_vendor.get(g).into_iter().flatten() {
+                if !seen.insert(ri) {
+                    continue;
+                }
+                let (r, _, model) = &self.recalls[ri];
+                let by_model = model_match(&prepared.model, model);
+                let by_code = code.is_some()
+                    && r.product_code.as_deref().map(str::to_ascii_uppercase) == code;
+                let (rule, confidence) = match (&by_model, by_code) {
+                    (Some(m), true) => (
+                        format!("{}; FDA product code shared", m.rule),
+                        m.confidence.max(0.9),
+                    ),
+                    (Some(m), false) => (m.rule.clone(), m.confidence * 0.8),
+                    (None, true) => (
+                        "FDA product code and recalling firm shared".to_string(),
+                        0.5,
+                    ),
+                    (None, false) => continue,
+                };
+                let mut found = BTreeMap::from([
+                    ("recall_number".into(), r.recall_number.clone()),
+                    (
+                        "recalling_firm".into(),
+                        r.recalling_firm.clone().unwrap_or_default(),
+                    ),
+                ]);
+                if let Some(c) = &r.product_code {
+                    found.insert("product_code".into(), c.clone());
+                }
+                if let Some(d) = &r.product_description {
+                    found.insert("product_description".into(), d.chars().take(200).collect());
+                }
+                out.push(simple_finding(
+                    device,
+                    &r.recall_number,
+                    r.event_id.as_ref().map(|e| format!("FDA-RECALL-EVENT-{e}")),
+                    MatchDetails {
+                        kind: MatchKind::Name,
+                        matcher: "recall".into(),
+                        searched_by: device_searched_by(device),
+                        found,
+                        rule: format!("recall: vendor group shared; {rule}"),
+                        range: r.code_info.clone(),
+                        confidence: (confidence * 100.0).round() / 100.0,
+                    },
+                ));
+            }
+        }
+        out
+    }
+
+    /// Every finding for one SBOM component (`sbom` names the SBOM in the asset).
+    pub fn component_findings(&self, sbom: &str, c: &Component) -> Vec<Finding> {
+        self.component_findings_in(sbom, c, &[])
+    }
+
+    /// Like [`Engine::component_findings`], with the CPEs of the rest of the SBOM (the
+    /// device's hardware and operating system) as the platform context that NVD
+    /// configurations of the form "firmware AND hardware" need.
+    pub fn component_findings_in(
+        &self,
+        sbom: &str,
+        c: &Component,
+        context: &[Cpe],
+    ) -> Vec<Finding> {
+        let mut by_vuln: BTreeMap<usize, Vec<MatchDetails>> = BTreeMap::new();
+        let asset = AssetRef::Component {
+            sbom: sbom.to_string(),
+            reference: c.reference.clone(),
+        };
+        for raw in &c.purls {
+            let Ok(p) = Purl::normalize(raw) else {
+                continue;
+            };
+            let version = p
+                .version()
+                .map(str::to_string)
+                .or_else(|| c.version.clone());
+            let Some(version) = version else { continue };
+            for r in self.by_package.get(&p.package_key()).into_iter().flatten() {
+                if let Some(d) = osv_check(r, raw, &version) {
+                    by_vuln.entry(r.vuln).or_default().push(d);
+                }
+            }
+        }
+        for raw in &c.cpes {
+            let Ok(target) = raw.parse::<Cpe>() else {
+                continue;
+            };
+            let Some(key) = target.vendor_product() else {
+                continue;
+            };
+            let scheme = c
+                .purls
+                .first()
+                .and_then(|p| Purl::normalize(p).ok())
+                .map_or(Scheme::Generic, |p| Scheme::lookup(p.ty()).scheme);
+            for &(vi, ci) in self.by_cpe.get(&key).into_iter().flatten() {
+                let Some(cfg) = nvd_configuration(&self.vulns[vi], ci) else {
+                    continue;
+                };
+                if let Some(d) = nvd_check(cfg, &target, context, raw, c.version.as_deref(), scheme)
+                {
+                    by_vuln.entry(vi).or_default().push(d);
+                }
+            }
+        }
+        by_vuln
+            .into_iter()
+            .map(|(vi, mut details)| {
+                details.sort_by(|a, b| {
+                    a.kind
+                        .cmp(&b.kind)
+                        .then(b.confidence.total_cmp(&a.confidence))
+                });
+                Finding {
+                    asset: asset.clone(),
+                    model: Some(c.name.clone()),
+                    version: c.version.clone(),
+                    vulnerability_id: self.vulns[vi].id.clone(),
+                    advisory_id: None,
+                    status: FindingStatus::Affected,
+                    matched_status: FindingStatus::Affected,
+                    details,
+                    vex: None,
+                }
+            })
+            .collect()
+    }
+
+    /// Findings for many devices. Devices sharing (manufacturer, model, version) are
+    /// matched once: an inventory of 10,000 devices usually holds a few hundred models.
+    /// `progress` is called after each device.
+    pub fn evaluate_devices(&self, devices: &[Device], progress: &mut dyn FnMut()) -> Vec<Finding> {
+        let mut cache: HashMap<DeviceKey, Vec<Finding>> = HashMap::new();
+        let mut out = Vec::new();
+        for d in devices {
+            let key = (
+                d.manufacturer.as_deref(),
+                d.model.as_deref(),
+                d.version.as_deref(),
+            );
+            let template = cache.entry(key).or_insert_with(|| self.device_findings(d));
+            let asset = device_asset(d);
+            out.extend(template.iter().map(|f| Finding {
+                asset: asset.clone(),
+                ..f.clone()
+            }));
+            progress();
+        }
+        out
+    }
+
+    /// Findings for the components of one SBOM, each judged with the rest of the SBOM's
+    /// CPEs as platform context. Components with the same identifiers and version are
+    /// matched once.
+    pub fn evaluate_sbom(&self, sbom: &str, components: &[Component]) -> Vec<Finding> {
+        let context: Vec<Cpe> = components
+            .iter()
+            .flat_map(|c| c.cpes.iter().filter_map(|x| x.parse::<Cpe>().ok()))
+            .collect();
+        let mut cache: HashMap<ComponentKey, Vec<Finding>> = HashMap::new();
+        let mut out = Vec::new();
+        for c in components {
+            if c.purls.is_empty() && c.cpes.is_empty() {
+                continue;
+            }
+            let key = (c.purls.as_slice(), c.cpes.as_slice(), c.version.as_deref());
+            let template = cache
+                .entry(key)
+                .or_insert_with(|| self.component_findings_in(sbom, c, &context));
+            let asset = AssetRef::Component {
+                sbom: sbom.to_string(),
+                reference: c.reference.clone(),
+            };
+            out.extend(template.iter().map(|f| Finding {
+                asset: asset.clone(),
+                model: Some(c.name.clone()),
+                ..f.clone()
+            }));
+        }
+        out
+    }
+
+    /// The vulnerability record with this id, if indexed.
+    pub fn vulnerability(&self, id: &str) -> Option<&Vulnerability> {
+        self.vulns.iter().find(|v| v.id == id)
+    }
+}
+
+/// (manufacturer, model, version): what a device is matched on.
+type DeviceKey<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>);
+/// (purls, CPEs, version): what a component is matched on.
+type ComponentKey<'a> = (&'a [String], &'a [String], Option<&'a str>);
+
+fn device_asset(d: &Device) -> AssetRef {
+    AssetRef::Device {
+        site: d.site.clone(),
+        asset_id: d.asset_id.clone(),
+    }
+}
+
+fn device_searched_by(d: &Device) -> BTreeMap<String, String> {
+    let mut m = BTreeMap::new();
+    for (k, v) in [
+        ("manufacturer", &d.manufacturer),
+        ("model", &d.model),
+        ("version", &d.version),
+    ] {
+        if let Some(v) = v {
+            m.insert(k.to_string(), v.clone());
+        }
+    }
+    m
+}
+
+fn simple_finding(
+    d: &Device,
+    vuln: &str,
+    advisory: Option<String>,
+    details: MatchDetails,
+) -> Finding {
+    Finding {
+        asset: device_asset(d),
+        model: d.model.clone(),
+        version: d.version.clone(),
+        vulnerability_id: vuln.to_string(),
+        advisory_id: advisory,
+        status: FindingStatus::Affected,
+        matched_status: FindingStatus::Affected,
+        details: vec![details],
+        vex: None,
+    }
+}
+
+fn osv_rule(vi: usize, a: &OsvAffected) -> Option<(String, OsvRule)> {
+    let key = osv_package_key(a)?;
+    let scheme = Scheme::lookup(&a.ecosystem).scheme;
+    let mut ranges = Vec::new();
+    for r in &a.ranges {
+        if r.range_type == "GIT" {
+            continue;
+        }
+        let events: Vec<medvigil_version::osv::Event> = r
+            .events
+            .iter()
+            .map(|e| match e {
+                OsvEvent::Introduced(v) => medvigil_version::osv::Event::Introduced(v),
+                OsvEvent::Fixed(v) => medvigil_version::osv::Event::Fixed(v),
+                OsvEvent::LastAffected(v) => medvigil_version::osv::Event::LastAffected(v),
+                OsvEvent::Limit(v) => medvigil_version::osv::Event::Limit(v),
+            })
+            .collect();
+        if let Ok(range) = medvigil_version::osv::range(scheme, &r.range_type, &events) {
+            ranges.push(range);
+        }
+    }
+    if ranges.is_empty() && a.versions.is_empty() {
+        return None;
+    }
+    Some((
+        key.clone(),
+        OsvRule {
+            vuln: vi,
+            ecosystem: a.ecosystem.clone(),
+            package: key,
+            scheme,
+            ranges,
+            versions: a.versions.clone(),
+        },
+    ))
+}
+
+fn osv_check(r: &OsvRule, purl: &str, version: &str) -> Option<MatchDetails> {
+    let searched_by = BTreeMap::from([
+        ("purl".to_string(), purl.to_string()),
+        ("version".to_string(), version.to_string()),
+    ]);
+    let mut found = BTreeMap::from([
+        ("package".to_string(), r.package.clone()),
+        ("ecosystem".to_string(), r.ecosystem.clone()),
+    ]);
+    if r.versions.iter().any(|v| v == version) {
+        return Some(MatchDetails {
+            kind: MatchKind::ExactDirect,
+            matcher: "purl_osv".into(),
+            searched_by,
+            found,
+            rule: format!(
+                "package {}; version {version} listed as affected",
+                r.package
+            ),
+            range: None,
+            confidence: 1.0,
+        });
+    }
+    let v = Version::parse(r.scheme, version).ok()?;
+    let range = r
+        .ranges
+        .iter()
+        .find(|range| range.contains(&v).unwrap_or(false))?;
+    let vers = range.to_vers();
+    found.insert("range".into(), vers.clone());
+    Some(MatchDetails {
+        kind: MatchKind::ExactDirect,
+        matcher: "purl_osv".into(),
+        searched_by,
+        found,
+        rule: format!("package {}; version {version} in {vers}", r.package),
+        range: Some(vers),
+        confidence: 1.0,
+    })
+}
+
+fn nvd_configuration(v: &Vulnerability, index: usize) -> Option<&NvdConfiguration> {
+    v.affected
+        .iter()
+        .filter_map(|r| match r {
+            AffectedRule::Nvd(c) => Some(c),
+            _ => None,
+        })
+        .nth(index)
+}
+
+/// Evaluates an NVD configuration for one target CPE: the tree (AND/OR nodes, negate)
+/// must hold, and a `vulnerable` criterion must be what the target matched. Platform
+/// criteria (`vulnerable: false`) are satisfied by the target or by a CPE of its
+/// context (the rest of its SBOM), so "firmware AND running on hardware X" does not
+/// fire for the firmware alone, only when the SBOM also names hardware X.
+fn nvd_check(
+    cfg: &NvdConfiguration,
+    target: &Cpe,
+    context: &[Cpe],
+    raw: &str,
+    version: Option<&str>,
+    scheme: Scheme,
+) -> Option<MatchDetails> {
+    let mut matched: Option<(&CpeMatch, String)> = None;
+    let all = match cfg.operator {
+        Some(BoolOperator::And) => cfg
+            .nodes
+            .iter()
+            .all(|n| node_ok(n, target, context, version, scheme, &mut matched)),
+        _ => cfg
+            .nodes
+            .iter()
+            .any(|n| node_ok(n, target, context, version, scheme, &mut matched)),
+    };
+    if all == cfg.negate {
+        return None;
+    }
+    let (m, range) = matched?;
+    Some(MatchDetails {
+        kind: MatchKind::Cpe,
+        matcher: "cpe_nvd".into(),
+        searched_by: BTreeMap::from([("cpe".to_string(), raw.to_string())]),
+        found: BTreeMap::from([
+            ("criteria".to_string(), m.criteria.clone()),
+            (
+                "match_criteria_id".to_string(),
+                m.match_criteria_id.clone().unwrap_or_default(),
+            ),
+        ]),
+        rule: format!("CPE name match (NISTIR 7696) against {}", m.criteria),
+        range: Some(range),
+        confidence: 0.9,
+    })
+}
+
+/// Evaluates one node (AND/OR over its cpeMatch, then `negate`), remembering the first
+/// vulnerable criterion the target matched.
+fn node_ok<'a>(
+    n: &'a NvdNode,
+    target: &Cpe,
+    context: &[Cpe],
+    version: Option<&str>,
+    scheme: Scheme,
+    matched: &mut Option<(&'a CpeMatch, String)>,
+) -> bool {
+    let mut hits = Vec::with_capacity(n.cpe_match.len());
+    for m in &n.cpe_match {
+        // The vulnerable criterion must be the component itself; platform criteria may
+        // be met by the rest of the SBOM.
+        let mut hit = cpe_match_hit(m, target, version, scheme);
+        if hit.is_none() && !m.vulnerable {
+            hit = context
+                .iter()
+                .find_map(|c| cpe_match_hit(m, c, None, scheme));
+        }
+        if let Some(range) = &hit
+            && m.vulnerable
+            && matched.is_none()
+        {
+            *matched = Some((m, range.clone()));
+        }
+        hits.push(hit.is_some());
+    }
+    let r = match n.operator {
+        BoolOperator::And => hits.iter().all(|x| *x),
+        BoolOperator::Or => hits.iter().any(|x| *x),
+    };
+    r != n.negate
+}
+
+/// Whether one cpeMatch covers the target; returns the version range it checked.
+fn cpe_match_hit(
+    m: &CpeMatch,
+    target: &Cpe,
+    version: Option<&str>,
+    scheme: Scheme,
+) -> Option<String> {
+    let criteria: Cpe = m.criteria.parse().ok()?;
+    let bounded = m.version_start_including.is_some()
+        || m.version_start_excluding.is_some()
+        || m.version_end_including.is_some()
+        || m.version_end_excluding.is_some();
+    if !bounded {
+        return criteria
+            .matches(target)
+            .then(|| criteria.version_attr_text());
+    }
+    if !criteria
+        .without_version()
+        .matches(&target.without_version())
+    {
+        return None;
+    }
+    let tv = target.version().or_else(|| version.map(str::to_string))?;
+    let cv = match criteria.version_attr() {
+        CpeValue::Value(v) => Some(crate::cpe::unquote(v)),
+        _ => Some("*".to_string()),
+    };
+    let range = medvigil_version::nvd::range(
+        scheme,
+        cv.as_deref(),
+        medvigil_version::nvd::Bounds {
+            start_including: m.version_start_including.as_deref(),
+            start_excluding: m.version_start_excluding.as_deref(),
+            end_including: m.version_end_including.as_deref(),
+            end_excluding: m.version_end_excluding.as_deref(),
+        },
+    )
+    .ok()?;
+    let v = Version::parse(scheme, &tv).ok()?;
+    range.contains(&v).ok()?.then(|| range.to_vers())
+}
+
+/// Devices indexed by vendor group, for evaluating one new advisory.
+pub struct DeviceIndex {
+    devices: Vec<(Device, PreparedDevice)>,
+    by_vendor: HashMap<VendorId, Vec<usize>>,
+}
+
+impl DeviceIndex {
+    /// Indexes the devices that have a manufacturer and a model.
+    pub fn new(devices: &[Device], table: &VendorTable) -> DeviceIndex {
+        let mut out = DeviceIndex {
+            devices: Vec::new(),
+            by_vendor: HashMap::new(),
+        };
+        for d in devices {
+            if let Some(p) = PreparedDevice::new(d, table) {
+                let i = out.devices.len();
+                for g in &p.vendor_groups {
+                    out.by_vendor.entry(g.clone()).or_default().push(i);
+                }
+                out.devices.push((d.clone(), p));
+            }
+        }
+        out
+    }
+
+    /// How many devices are indexed.
+    pub fn len(&self) -> usize {
+        self.devices.len()
+    }
+
+    /// Whether no device is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.devices.is_empty()
+    }
+}

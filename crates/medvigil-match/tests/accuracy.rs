@@ -1,0 +1,163 @@
+//! Accuracy of the device matcher on a labelled development set (issue 5, item 7).
+//!
+//! `tests/accuracy/devices.csv` is an inventory written the way hospitals write it, with
+//! the (device, advisory) pairs a person reading CISA's medical advisories of 2017-2021
+//! would flag. Every device is matched against every one of those advisories; pairs with
+//! a 2017-2019 advisory were used to tune the matcher, pairs with a 2020-2021 advisory
+//! were not.
+//!
+//! Target: 0.95 precision and recall on both. The tuning split meets it and is asserted
+//! at 0.95. The evaluation split reaches 0.986 precision but only about 0.81 recall
+//! (before any tuning it was 0.968 / 0.718): medical product names defeat token rules
+//! in ways the tuning data did not show (class words such as "Ultrasound ClearVue" for
+//! a "ClearVue 650", renamed products such as "IntelliVue Information Center iX" for
+//! "Patient Information Center iX"). Its floor below is a regression guard at the level
+//! reached, not the target; the target stays open work.
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use medvigil_match::csaf::{PreparedDevice, device_findings, prepare};
+use medvigil_match::names::VendorTable;
+use medvigil_model::Device;
+
+struct Labelled {
+    device: Device,
+    expected: BTreeSet<String>,
+}
+
+fn devices() -> Vec<Labelled> {
+    let text = include_str!("accuracy/devices.csv");
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.starts_with("asset_id,") || line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!(f.len(), 5, "devices.csv line {}: 5 fields expected", i + 1);
+        let mut d = Device::new("dev", f[0]);
+        d.manufacturer = Some(f[1].to_string());
+        d.model = Some(f[2].to_string());
+        d.version = (!f[3].is_empty()).then(|| f[3].to_string());
+        out.push(Labelled {
+            device: d,
+            expected: f[4].split_whitespace().map(str::to_string).collect(),
+        });
+    }
+    out
+}
+
+#[derive(Default)]
+struct Score {
+    tp: usize,
+    fp: Vec<String>,
+    fn_: Vec<String>,
+}
+
+impl Score {
+    fn precision(&self) -> f64 {
+        self.tp as f64 / (self.tp + self.fp.len()).max(1) as f64
+    }
+    fn recall(&self) -> f64 {
+        self.tp as f64 / (self.tp + self.fn_.len()).max(1) as f64
+    }
+}
+
+fn split_of(advisory_id: &str) -> &'static str {
+    // ICSMA-YY-...
+    match advisory_id.get(6..8) {
+        Some("17" | "18" | "19") => "tune (2017-2019)",
+        _ => "evaluate (2020-2021)",
+    }
+}
+
+#[test]
+fn corpus_device_matcher_precision_and_recall() {
+    let Some(dir) = medvigil_testkit::corpus("csaf/cisa-ot") else {
+        return;
+    };
+    let table = VendorTable::builtin();
+    let mut advisories = Vec::new();
+    for year in ["2017", "2018", "2019", "2020", "2021"] {
+        for f in medvigil_testkit::files_under(&dir.join(year), |n| {
+            n.starts_with("icsma-") && n.ends_with(".json")
+        }) {
+            let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&f).unwrap())
+                .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+            let adv = support::advisory(&doc);
+            let prepared = prepare(&adv, &table);
+            advisories.push((adv, prepared));
+        }
+    }
+    assert!(advisories.len() >= 100, "{} advisories", advisories.len());
+    let known: BTreeSet<&str> = advisories.iter().map(|(a, _)| a.id.as_str()).collect();
+    let mut scores: BTreeMap<&str, Score> = BTreeMap::new();
+    for l in devices() {
+        for e in &l.expected {
+            assert!(
+                known.contains(e.as_str()),
+                "{}: unknown advisory {e}",
+                l.device.asset_id
+            );
+        }
+        let prepared = PreparedDevice::new(&l.device, &table);
+        let mut predicted = BTreeMap::new();
+        if let Some(p) = &prepared {
+            for (adv, products) in &advisories {
+                let f = device_findings(&l.device, p, adv, products);
+                if let Some(best) = f.first() {
+                    predicted.insert(adv.id.clone(), best.details[0].rule.clone());
+                }
+            }
+        }
+        let d = &l.device;
+        let who = format!(
+            "{} {:?} {:?} {:?}",
+            d.asset_id,
+            d.manufacturer.as_deref().unwrap_or(""),
+            d.model.as_deref().unwrap_or(""),
+            d.version.as_deref().unwrap_or("")
+        );
+        for (id, rule) in &predicted {
+            let s = scores.entry(split_of(id)).or_default();
+            if l.expected.contains(id) {
+                s.tp += 1;
+            } else {
+                s.fp.push(format!("{who} -> {id} ({rule})"));
+            }
+        }
+        for id in l.expected.iter().filter(|e| !predicted.contains_key(*e)) {
+            scores
+                .entry(split_of(id))
+                .or_default()
+                .fn_
+                .push(format!("{who} -/-> {id}"));
+        }
+    }
+    let mut report = String::new();
+    for (split, s) in &scores {
+        report.push_str(&format!(
+            "{split}: precision {:.3} recall {:.3} (tp {}, fp {}, fn {})\n",
+            s.precision(),
+            s.recall(),
+            s.tp,
+            s.fp.len(),
+            s.fn_.len()
+        ));
+        for x in s.fp.iter().chain(&s.fn_) {
+            report.push_str(&format!("    {x}\n"));
+        }
+    }
+    eprintln!("{report}");
+    let tune = &scores["tune (2017-2019)"];
+    assert!(
+        tune.precision() >= 0.95 && tune.recall() >= 0.95,
+        "tuning split below 0.95:\n{report}"
+    );
+    let eval = &scores["evaluate (2020-2021)"];
+    assert!(
+        eval.precision() >= 0.95 && eval.recall() >= 0.80,
+        "evaluation split below its floor (precision 0.95, recall 0.80):\n{report}"
+    );
+}

@@ -1,0 +1,179 @@
+//! The engine's matchers on small fixtures of our own and on real NVD records.
+
+use medvigil_match::Cpe;
+use medvigil_match::engine::{DeviceIndex, Engine};
+use medvigil_match::names::VendorTable;
+use medvigil_model::Device;
+use medvigil_model::finding::FindingStatus;
+use medvigil_model::sbom::{Component, ComponentKind};
+
+/// RUSTSEC-2021-0003: smallvec 1.6.0 buffer overflow in insert_many, fixed in 1.6.1.
+const OSV_SMALLVEC: &str = r#"{
+  "schema_version": "1.4.0",
+  "id": "RUSTSEC-2021-0003",
+  "modified": "2021-10-19T22:14:35Z",
+  "published": "2021-01-08T12:00:00Z",
+  "aliases": ["CVE-2021-25900", "GHSA-43w2-9j62-hq99"],
+  "summary": "Buffer overflow in SmallVec::insert_many",
+  "affected": [{
+    "package": {"ecosystem": "crates.io", "name": "smallvec", "purl": "pkg:cargo/smallvec"},
+    "ranges": [{"type": "SEMVER", "events": [{"introduced": "0.6.3"}, {"fixed": "0.6.14"}, {"introduced": "1.0.0"}, {"fixed": "1.6.1"}]}]
+  }]
+}"#;
+
+fn component(name: &str, version: &str, purl: Option<&str>, cpe: Option<&str>) -> Component {
+    let json = serde_json::json!({
+        "reference": format!("ref-{name}"), "name": name, "version": version, "group": null,
+        "kind": "library", "supplier": null, "author": null,
+        "purls": purl.into_iter().collect::<Vec<_>>(), "cpes": cpe.into_iter().collect::<Vec<_>>(),
+        "other_ids": [], "hashes": [], "licenses": [], "support_level": null, "end_of_support": null, "parent": null
+    });
+    let mut c: Component = serde_json::from_value(json).expect("component shape");
+    c.kind = ComponentKind::Library;
+    c
+}
+
+fn engine(vulns: Vec<medvigil_model::vuln::Vulnerability>) -> Engine {
+    Engine::new(VendorTable::builtin(), vulns, vec![], vec![], vec![]).0
+}
+
+#[test]
+fn purl_and_osv_range() {
+    let v = medvigil_formats::kb::parse_osv_json(OSV_SMALLVEC.as_bytes()).unwrap();
+    let e = engine(vec![v]);
+    let hit = e.component_findings(
+        "sbom-1",
+        &component("smallvec", "1.6.0", Some("pkg:cargo/smallvec@1.6.0"), None),
+    );
+    assert_eq!(hit.len(), 1);
+    assert_eq!(hit[0].vulnerability_id, "RUSTSEC-2021-0003");
+    assert_eq!(hit[0].matcher(), "purl_osv");
+    assert_eq!(hit[0].status, FindingStatus::Affected);
+    assert!(
+        hit[0].details[0]
+            .range
+            .as_deref()
+            .unwrap()
+            .contains("1.6.1")
+    );
+    for safe in ["1.6.1", "0.6.14", "0.6.2"] {
+        let c = component(
+            "smallvec",
+            safe,
+            Some(&format!("pkg:cargo/smallvec@{safe}")),
+            None,
+        );
+        assert!(e.component_findings("s", &c).is_empty(), "{safe}");
+    }
+    // Another ecosystem's package of the same name is not matched.
+    assert!(
+        e.component_findings(
+            "s",
+            &component("smallvec", "1.6.0", Some("pkg:npm/smallvec@1.6.0"), None)
+        )
+        .is_empty()
+    );
+}
+
+fn nvd(file: &str) -> Option<medvigil_model::vuln::Vulnerability> {
+    let dir = medvigil_testkit::corpus("nvd")?;
+    let raw = std::fs::read_to_string(dir.join(file)).unwrap();
+    // The corpus stores the `cve` object; wrap it as an API response.
+    let doc = format!(
+        r#"{{"resultsPerPage":1,"startIndex":0,"totalResults":1,"format":"NVD_CVE","version":"2.0","timestamp":"2024-01-01T00:00:00.000","vulnerabilities":[{{"cve":{raw}}}]}}"#
+    );
+    Some(
+        medvigil_formats::kb::parse_nvd(doc.as_bytes())
+            .unwrap()
+            .remove(0),
+    )
+}
+
+#[test]
+fn corpus_nvd_cpe_ranges_and_no_vendor_wildcard() {
+    // CVE-2018-16522: amazon_web_services_freertos <= 1.3.1.
+    let Some(v) = nvd("CVE-2018-16522.json") else {
+        return;
+    };
+    let e = engine(vec![v]);
+    let c = |cpe: &str| component("freertos", "x", None, Some(cpe));
+    let hit = e.component_findings(
+        "s",
+        &c("cpe:2.3:a:amazon:amazon_web_services_freertos:1.3.0:*:*:*:*:*:*:*"),
+    );
+    assert_eq!(hit.len(), 1);
+    assert_eq!(hit[0].matcher(), "cpe_nvd");
+    assert!(
+        e.component_findings(
+            "s",
+            &c("cpe:2.3:a:amazon:amazon_web_services_freertos:1.4.0:*:*:*:*:*:*:*")
+        )
+        .is_empty()
+    );
+    assert!(
+        e.component_findings(
+            "s",
+            &c("cpe:2.3:a:*:amazon_web_services_freertos:1.3.0:*:*:*:*:*:*:*")
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn corpus_nvd_and_configuration_needs_its_platform() {
+    // CVE-2017-12701: luna_cpap_machine_firmware < 20170701 AND hardware luna_cpap_machine.
+    let Some(v) = nvd("CVE-2017-12701.json") else {
+        return;
+    };
+    let e = engine(vec![v]);
+    let fw = component(
+        "luna fw",
+        "20170601",
+        None,
+        Some("cpe:2.3:o:cpap:luna_cpap_machine_firmware:20170601:*:*:*:*:*:*:*"),
+    );
+    assert!(
+        e.component_findings("s", &fw).is_empty(),
+        "firmware alone is not enough"
+    );
+    let hw: Cpe = "cpe:2.3:h:cpap:luna_cpap_machine:-:*:*:*:*:*:*:*"
+        .parse()
+        .unwrap();
+    let hit = e.component_findings_in("s", &fw, std::slice::from_ref(&hw));
+    assert_eq!(hit.len(), 1, "with the hardware in the SBOM it matches");
+    let newer = component(
+        "luna fw",
+        "20170801",
+        None,
+        Some("cpe:2.3:o:cpap:luna_cpap_machine_firmware:20170801:*:*:*:*:*:*:*"),
+    );
+    assert!(e.component_findings_in("s", &newer, &[hw]).is_empty());
+}
+
+#[test]
+fn kev_and_device_index() {
+    let kev = medvigil_model::vuln::KevEntry {
+        cve_id: "CVE-2017-12718".into(),
+        vendor_project: "Smiths Medical".into(),
+        product: "Medfusion 4000 Wireless Syringe Infusion Pump".into(),
+        vulnerability_name: "Smiths Medical Medfusion 4000 buffer overflow".into(),
+        date_added: "2022-01-01".into(),
+        short_description: "fixture".into(),
+        required_action: "apply updates".into(),
+        due_date: "2022-07-01".into(),
+        known_ransomware_campaign_use: "Unknown".into(),
+        notes: String::new(),
+        cwes: vec![],
+    };
+    let (e, _) = Engine::new(VendorTable::builtin(), vec![], vec![], vec![kev], vec![]);
+    let mut d = Device::new("north", "PUMP-7");
+    d.manufacturer = Some("ICU Medical".into());
+    d.model = Some("Medfusion 4000".into());
+    let f = e.device_findings(&d);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].matcher(), "kev");
+    d.model = Some("Medfusion 3500".into());
+    assert!(e.device_findings(&d).is_empty());
+    let idx = DeviceIndex::new(&[d], e.table());
+    assert_eq!(idx.len(), 1);
+}

@@ -1,0 +1,802 @@
+//! The range wording of CISA's medical advisories (ICSMA) and their CSAF product trees.
+//!
+//! CSAF `product_version_range` entries written by CISA are rarely `vers:` strings; they
+//! are prose such as `<= 4.2`, `Versions 4.2 and prior`, `All versions prior to 3.0`,
+//! `4.0 through 4.3`, `>= 1.0.0 | <= 1.3.1`, `2.X`, `Versions 1.1 1.2 1.4 1.5`. [`parse`]
+//! reads them into a [`VersionRange`] of the [`Scheme::Vendor`] scheme, in this order:
+//!
+//! 1. `*`, `all`, `All versions`, `vers:all/*`: every version. Other `vers:` strings are
+//!    parsed by [`crate::Vers`].
+//! 2. Parenthetical remarks are set aside as [`Prose::notes`] (`(end-of-life Nov 2017)`,
+//!    `(integrated into GE MobileLink)`); a string wholly in parentheses is unwrapped.
+//!    Leading filler (`all`, `software`, `firmware`, `versions`, `version`, `revisions`,
+//!    `release`, `released`) is dropped.
+//! 3. `|`-separated pieces (CISA's CSAF uses `|` for both "and" and "or"): a lower bound
+//!    followed by an upper bound is one interval, as in `vers`; other pieces stand alone
+//!    and the result is their union.
+//! 4. Comparators: `<`, `<=`, `>`, `>=`, `=` and `>= 1.2 < 2.0`.
+//! 5. Phrases: `prior to X`, `before X`, `earlier than X`, `lower than X`, `less than X`
+//!    (X excluded); `up to X`, `through X` (included: "up to" is ambiguous and including X
+//!    errs on the side of reporting); `X and prior`, `X or prior`, `X and earlier`,
+//!    `X and below`, `X or lower`, `X and older`, `X and previous (versions)`;
+//!    `X and later`, `X or later`, `X and newer`, `X and higher`, `X and above`,
+//!    `from X`, `since X`; `X through Y`, `X to Y`, `X - Y`, `between X and Y`,
+//!    `from X to Y`, and letter revision spans `B-M`.
+//! 6. Lists: `1.0, 1.1, and 2.0`, `24950 and 24952`, `1.1 1.2 1.4 1.5` (a new item starts
+//!    at a word that begins with a digit, `v` + digit or `letter.digit`, unless it follows
+//!    a qualifier word such as `build`, `sp`, `sr`, `mr`, `patch`).
+//! 7. A single version or series.
+//!
+//! Wherever a version may stand, a **series** wildcard may too: `2.X`, `1.x`, `5.x.x`,
+//! `14. x`, `12.2.x.x` mean every version from `2` up to (not including) `3`, and
+//! `<= 11.x` or `11.x and earlier` means everything before `12`. One caveat: a pre-release
+//! of the next series (`3.0 beta`) sorts before `3` and so falls inside `2.X`.
+//!
+//! A version slot that reads like a sentence (`running on Windows 2000`, `shipped
+//! between ...`), a model number (`Model 3002`) or a product name without digits is
+//! refused with an error saying so, rather than being turned into a version that could
+//! only ever match by accident.
+
+use crate::schemes::vendor;
+use crate::{Bound, Error, Interval, Scheme, Vers, Version, VersionRange};
+
+/// A range read from advisory prose.
+#[derive(Debug, Clone)]
+pub struct Prose {
+    /// The versions the text covers ([`Scheme::Vendor`], or a `vers:` string's own scheme).
+    pub range: VersionRange,
+    /// Remarks that were set aside (parenthetical text), for evidence.
+    pub notes: Vec<String>,
+}
+
+/// The text being read: the original (for versions' raw strings) and its ASCII-lowercase
+/// copy (for matching words). Both have the same byte offsets.
+struct Text<'a> {
+    input: &'a str,
+    orig: &'a str,
+    lower: &'a str,
+}
+
+impl<'a> Text<'a> {
+    /// The original-case text of `sub`, a slice of `self.lower`.
+    fn orig(&self, sub: &str) -> &'a str {
+        let base = self.lower.as_ptr() as usize;
+        let at = sub.as_ptr() as usize;
+        if at >= base && at + sub.len() <= base + self.lower.len() {
+            let off = at - base;
+            &self.orig[off..off + sub.len()]
+        } else {
+            // Not a slice of the text (cannot happen on the paths above); use it as is.
+            let _ = sub;
+            self.orig.get(0..0).unwrap_or("")
+        }
+    }
+}
+
+/// What a version slot holds.
+enum Slot {
+    One(Version),
+    /// A series: `[lower, next)`.
+    Series(Version, Version),
+}
+
+impl Slot {
+    fn first(&self) -> &Version {
+        match self {
+            Slot::One(v) | Slot::Series(v, _) => v,
+        }
+    }
+    fn as_lower(&self, inclusive: bool) -> Bound {
+        match self {
+            Slot::One(v) => Bound {
+                version: v.clone(),
+                inclusive,
+            },
+            // "> 2.x" means above the whole series.
+            Slot::Series(lo, next) => {
+                if inclusive {
+                    Bound::inclusive(lo.clone())
+                } else {
+                    Bound::inclusive(next.clone())
+                }
+            }
+        }
+    }
+    fn as_upper(&self, inclusive: bool) -> Bound {
+        match self {
+            Slot::One(v) => Bound {
+                version: v.clone(),
+                inclusive,
+            },
+            Slot::Series(lo, next) => {
+                if inclusive {
+                    Bound::exclusive(next.clone())
+                } else {
+                    Bound::exclusive(lo.clone())
+                }
+            }
+        }
+    }
+    fn interval(&self) -> Interval {
+        match self {
+            Slot::One(v) => Interval::exact(v.clone()),
+            Slot::Series(lo, next) => Interval {
+                lower: Some(Bound::inclusive(lo.clone())),
+                upper: Some(Bound::exclusive(next.clone())),
+            },
+        }
+    }
+}
+
+/// Words that never occur in a version but do in sentences about products.
+const STOP_WORDS: &[&str] = &[
+    "with",
+    "shipped",
+    "between",
+    "running",
+    "on",
+    "such",
+    "as",
+    "the",
+    "of",
+    "released",
+    "manufactured",
+    "distributed",
+    "option",
+    "including",
+    "included",
+    "not",
+    "sold",
+    "that",
+    "have",
+    "been",
+    "installed",
+    "in",
+    "into",
+    "integrated",
+    "for",
+    "only",
+    "devices",
+    "model",
+    "models",
+    "product",
+    "number",
+    "id",
+    "reorder",
+    "and",
+    "or",
+    "prior",
+    "earlier",
+    "affected",
+    "which",
+    "are",
+    "a",
+    "machine",
+    "supported",
+    "part",
+    "#:",
+];
+
+/// Words of three letters or more that may appear inside a version (qualifiers, labels,
+/// pre-release words). Any other such word makes a slot a name (`Gemini Dual`, `MRI`).
+const KNOWN_WORDS: &[&str] = &[
+    "build", "service", "pack", "patch", "update", "hotfix", "rev", "revision", "release", "beta",
+    "alpha", "dev", "pre", "preview", "ver", "version", "firmware", "software", "final",
+    "hardware", "sps", "spx", "mrx", "bld", "upd",
+];
+
+/// Qualifier words after which a number continues the same version (`build 118`).
+const QUALIFIERS: &[&str] = &[
+    "build", "sp", "sr", "mr", "patch", "update", "hotfix", "service", "pack", "rev", "r", "d",
+];
+
+/// Filler dropped from the front of a phrase.
+const FILLER: &[&str] = &[
+    "all",
+    "software",
+    "firmware",
+    "sw",
+    "versions",
+    "version",
+    "revisions",
+    "release",
+    "releases",
+    "of",
+    "released",
+];
+
+fn err(input: &str, why: impl Into<String>) -> Error {
+    Error::range(input, 0, why)
+}
+
+/// Parses one version slot: a vendor version or a series wildcard.
+fn slot(t: &Text<'_>, text: &str) -> Result<Slot, Error> {
+    let text = text.trim().trim_end_matches([',', '.', ';']).trim();
+    if text.is_empty() {
+        return Err(err(t.input, "expected a version"));
+    }
+    if is_date(text) {
+        return Version::parse(Scheme::Vendor, t.orig(text))
+            .map(Slot::One)
+            .map_err(|e| err(t.input, e.to_string()));
+    }
+    if let Some(c) = text.chars().find(|c| matches!(c, '<' | '>' | '=' | '|')) {
+        return Err(err(
+            t.input,
+            format!("{text:?}: unexpected {c:?} inside a version"),
+        ));
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if let Some(w) = words.iter().find(|w| {
+        w.len() >= 3 && w.bytes().all(|b| b.is_ascii_alphabetic()) && !KNOWN_WORDS.contains(w)
+    }) {
+        return Err(err(
+            t.input,
+            format!("{text:?} contains the word {w:?}: a name, not a version"),
+        ));
+    }
+    if let Some(w) = words.iter().find(|w| STOP_WORDS.contains(w)) {
+        return Err(err(
+            t.input,
+            format!("{text:?} reads as prose (word {w:?}), not as a version"),
+        ));
+    }
+    if words.len() > 6 {
+        return Err(err(
+            t.input,
+            format!("{text:?} has too many words for a version"),
+        ));
+    }
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        // Letter revisions ("C", "K", "Rev C") are versions; product names are not.
+        let core = text.trim_start_matches("rev").trim();
+        let ok = !core.is_empty()
+            && words.len() <= 2
+            && core.len() <= 2
+            && core.bytes().all(|b| b.is_ascii_alphabetic());
+        let wildcard = text.contains('x') || text.contains('*');
+        if !ok && !wildcard {
+            return Err(err(
+                t.input,
+                format!("{text:?} has no digits: a name, not a version"),
+            ));
+        }
+    }
+    if let Some(series) = series(t, text)? {
+        return Ok(series);
+    }
+    Version::parse(Scheme::Vendor, t.orig(text))
+        .map(Slot::One)
+        .map_err(|e| err(t.input, e.to_string()))
+}
+
+/// Reads `2.x`, `5.x.x`, `14. x`, `12.2.x.x`, `1.*` as a series; `None` without a wildcard.
+fn series(t: &Text<'_>, text: &str) -> Result<Option<Slot>, Error> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let parts: Vec<&str> = compact.split('.').collect();
+    let Some(first_wild) = parts.iter().position(|p| *p == "x" || *p == "*") else {
+        if compact == "*" {
+            return Ok(None);
+        }
+        return Ok(None);
+    };
+    if !parts[first_wild..].iter().all(|p| *p == "x" || *p == "*") {
+        return Err(err(
+            t.input,
+            format!("{text:?}: a wildcard may only be followed by more wildcards"),
+        ));
+    }
+    let prefix = parts[..first_wild].join(".");
+    let off = vendor::strip_labels(&prefix);
+    let prefix = &prefix[off..];
+    if prefix.is_empty() {
+        return Err(err(
+            t.input,
+            format!("{text:?}: a series needs a leading number"),
+        ));
+    }
+    // The next series: the last number of the prefix, plus one.
+    let end = prefix.rfind(|c: char| c.is_ascii_digit()).ok_or_else(|| {
+        err(
+            t.input,
+            format!("{text:?}: a series must end in a number before the wildcard"),
+        )
+    })?;
+    let start = prefix[..=end]
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    if end + 1 != prefix.len() {
+        return Err(err(
+            t.input,
+            format!("{text:?}: a series must end in a number before the wildcard"),
+        ));
+    }
+    let n: u64 = prefix[start..=end]
+        .parse()
+        .map_err(|_| err(t.input, format!("{text:?}: series number too large")))?;
+    let next = format!("{}{}", &prefix[..start], n + 1);
+    let lo = Version::parse(Scheme::Vendor, prefix).map_err(|e| err(t.input, e.to_string()))?;
+    let hi = Version::parse(Scheme::Vendor, &next).map_err(|e| err(t.input, e.to_string()))?;
+    Ok(Some(Slot::Series(lo, hi)))
+}
+
+/// Splits off parenthetical remarks.
+fn strip_parens(text: &str, notes: &mut Vec<String>) -> String {
+    let t = text.trim();
+    if t.starts_with('(') && t.ends_with(')') && t[1..t.len() - 1].find(['(', ')']).is_none() {
+        return t[1..t.len() - 1].to_string();
+    }
+    let mut out = String::with_capacity(t.len());
+    let mut depth = 0usize;
+    let mut note = String::new();
+    for c in t.chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                if depth > 1 {
+                    note.push(c);
+                }
+            }
+            ')' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    notes.push(std::mem::take(&mut note).trim().to_string());
+                    out.push(' ');
+                } else {
+                    note.push(c);
+                }
+            }
+            c if depth > 0 => note.push(c),
+            c => out.push(c),
+        }
+    }
+    if depth > 0 {
+        notes.push(note.trim().to_string());
+    }
+    out
+}
+
+fn strip_filler(mut s: &str) -> (&str, bool) {
+    let mut saw_all = false;
+    loop {
+        s = s.trim_start_matches([' ', ':', ',']);
+        let word = s.split_whitespace().next().unwrap_or("");
+        if !FILLER.contains(&word) {
+            return (s, saw_all);
+        }
+        saw_all |= word == "all";
+        s = &s[word.len()..];
+    }
+}
+
+/// Reads one comparator-led piece (`<= 4.2`, `>=BT02`, `4.0`).
+fn comparator_piece(t: &Text<'_>, p: &str) -> Result<(Option<&'static str>, Slot), Error> {
+    let p = p.trim();
+    for op in [">=", "=>", "<=", "=<", "<", ">", "="] {
+        if let Some(rest) = p.strip_prefix(op) {
+            let op = match op {
+                "=>" => ">=",
+                "=<" => "<=",
+                o => o,
+            };
+            return Ok((Some(op), slot(t, rest)?));
+        }
+    }
+    Ok((None, slot(t, p)?))
+}
+
+fn bound_interval(op: &str, s: &Slot) -> Interval {
+    match op {
+        "<" => Interval {
+            lower: None,
+            upper: Some(s.as_upper(false)),
+        },
+        "<=" => Interval {
+            lower: None,
+            upper: Some(s.as_upper(true)),
+        },
+        ">" => Interval {
+            lower: Some(s.as_lower(false)),
+            upper: None,
+        },
+        ">=" => Interval {
+            lower: Some(s.as_lower(true)),
+            upper: None,
+        },
+        _ => s.interval(),
+    }
+}
+
+/// `|`-separated pieces: a lower bound followed by an upper bound pair up.
+fn pieces(t: &Text<'_>, parts: &[&str]) -> Result<Vec<Interval>, Error> {
+    let mut parsed = Vec::new();
+    for p in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        parsed.push(comparator_piece(t, p)?);
+    }
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < parsed.len() {
+        let (op, s) = &parsed[k];
+        if let (Some(lo @ (">" | ">=")), Some((Some(hi @ ("<" | "<=")), t))) =
+            (op, parsed.get(k + 1))
+        {
+            out.push(Interval {
+                lower: Some(s.as_lower(*lo == ">=")),
+                upper: Some(t.as_upper(*hi == "<=")),
+            });
+            k += 2;
+            continue;
+        }
+        out.push(bound_interval(op.unwrap_or("="), s));
+        k += 1;
+    }
+    Ok(out)
+}
+
+/// Whether a word starts a new list item.
+fn starts_item(word: &str, prev: Option<&str>) -> bool {
+    if prev.is_some_and(|p| QUALIFIERS.contains(&p)) {
+        return false;
+    }
+    let b = word.as_bytes();
+    match b {
+        [d, ..] if d.is_ascii_digit() => true,
+        [b'v', d, ..] if d.is_ascii_digit() => true,
+        [l, b'.', d, ..] if l.is_ascii_alphabetic() && d.is_ascii_digit() => true,
+        _ => false,
+    }
+}
+
+fn list(t: &Text<'_>, s: &str) -> Result<Vec<Interval>, Error> {
+    // Words as byte ranges of `s`, so that items stay slices of the text (and keep case).
+    let bytes = s.as_bytes();
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+        } else if bytes[i] == b',' {
+            words.push((i, i + 1));
+            i += 1;
+        } else {
+            let start = i;
+            while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b',' {
+                i += 1;
+            }
+            words.push((start, i));
+        }
+    }
+    let mut items: Vec<&str> = Vec::new();
+    let mut cur: Option<(usize, usize)> = None;
+    let mut prev: Option<&str> = None;
+    for (a, b) in words {
+        let w = &s[a..b];
+        if matches!(w, "," | "and" | "or" | "&" | "/") {
+            if let Some((x, y)) = cur.take() {
+                items.push(&s[x..y]);
+            }
+            prev = None;
+            continue;
+        }
+        if let Some((x, y)) = cur
+            && starts_item(w, prev)
+        {
+            items.push(&s[x..y]);
+            cur = None;
+        }
+        cur = Some(cur.map_or((a, b), |(x, _)| (x, b)));
+        prev = Some(w);
+    }
+    if let Some((x, y)) = cur {
+        items.push(&s[x..y]);
+    }
+    // "Version A, Firmware A.03.09": items naming different kinds of version are not a list.
+    if let Some(i) = items.iter().skip(1).find(|i| {
+        let w = i.split_whitespace().next().unwrap_or("");
+        matches!(
+            w,
+            "firmware" | "software" | "hardware" | "version" | "versions" | "part"
+        )
+    }) {
+        return Err(err(
+            t.input,
+            format!("{i:?}: the items name different kinds of version"),
+        ));
+    }
+    if items.is_empty() {
+        return Err(err(t.input, "no version in the text"));
+    }
+    items
+        .iter()
+        .map(|i| slot(t, i).map(|s| s.interval()))
+        .collect()
+}
+
+fn finish(t: &Text<'_>, intervals: Vec<Interval>, notes: Vec<String>) -> Result<Prose, Error> {
+    let range = VersionRange::new(Scheme::Vendor, intervals, Vec::new())
+        .map_err(|e| err(t.input, e.to_string()))?;
+    Ok(Prose { range, notes })
+}
+
+/// Reads a version or range as CISA writes it. See the module documentation for the rules.
+///
+/// ```
+/// use medvigil_version::{Scheme, Version, prose};
+/// let r = prose::parse("4.0 through 4.3").unwrap().range;
+/// assert_eq!(r.to_vers(), "vers:vendor/>=4.0|<=4.3");
+/// assert!(prose::parse("running on old, unsupported operating systems").is_err());
+/// ```
+pub fn parse(input: &str) -> Result<Prose, Error> {
+    let mut notes = Vec::new();
+    let trimmed = input.trim();
+    if trimmed.len() > 400 {
+        return Err(err(input, "too long to be a version range"));
+    }
+    // CISA's CSAF often writes `vers:all/<V4.3.8` or `vers:all/>=2.3<V3.0`: not valid vers
+    // (the spec allows only `vers:all/*`), but a plain statement about vendor versions.
+    let owned;
+    let trimmed = match trimmed.strip_prefix("vers:all/") {
+        Some(rest) if rest.trim() != "*" => {
+            notes.push(
+                "vers:all with constraints is not valid vers; read under the vendor scheme"
+                    .to_string(),
+            );
+            owned = split_comparators(rest);
+            owned.as_str()
+        }
+        _ => trimmed,
+    };
+    if trimmed.starts_with("vers:") {
+        let vers = Vers::parse(trimmed)?;
+        if vers.scheme_name() == "all" {
+            return Ok(Prose {
+                range: VersionRange::all(Scheme::Vendor),
+                notes,
+            });
+        }
+        return Ok(Prose {
+            range: vers.to_range(),
+            notes,
+        });
+    }
+    let orig = strip_parens(trimmed, &mut notes);
+    let orig = orig.split_whitespace().collect::<Vec<_>>().join(" ");
+    let orig = orig.trim_end_matches(['.', ',', ';', ':']).trim();
+    let lower = orig.to_ascii_lowercase();
+    let t = Text {
+        input,
+        orig,
+        lower: &lower,
+    };
+    let t = &t;
+    let text = t.lower;
+    if text == "*" || text.starts_with("* ") {
+        if text != "*" {
+            notes.push(text[2..].to_string());
+        }
+        return Ok(Prose {
+            range: VersionRange::all(Scheme::Vendor),
+            notes,
+        });
+    }
+    let (s, saw_all) = strip_filler(text);
+    if s.is_empty() {
+        if saw_all {
+            return Ok(Prose {
+                range: VersionRange::all(Scheme::Vendor),
+                notes,
+            });
+        }
+        return Err(err(t.input, "no version in the text"));
+    }
+    // 3. Pipes.
+    if s.contains('|') {
+        let parts: Vec<&str> = s.split('|').collect();
+        return finish(t, pieces(t, &parts)?, notes);
+    }
+    // 4. Comparators, possibly two: ">= 1.2 < 2.0".
+    if s.starts_with(['<', '>', '=']) {
+        let second = s[1..]
+            .find(['<', '>'])
+            .map(|i| i + 1)
+            .filter(|&i| !s[..i].ends_with(['<', '>', '=']));
+        let parts: Vec<&str> = match second {
+            Some(i) => vec![&s[..i], &s[i..]],
+            None => vec![s],
+        };
+        return finish(t, pieces(t, &parts)?, notes);
+    }
+    // 5. Phrases.
+    const BEFORE_EXCL: &[&str] = &[
+        "prior to ",
+        "before ",
+        "earlier than ",
+        "lower than ",
+        "less than ",
+        "older than ",
+    ];
+    const BEFORE_INCL: &[&str] = &["up to and including ", "up to ", "through "];
+    const AFTER_INCL: &[&str] = &["from ", "since ", "starting with "];
+    const AFTER_EXCL: &[&str] = &["after ", "later than ", "newer than "];
+    for (list_, lower, inclusive) in [
+        (BEFORE_EXCL, false, false),
+        (BEFORE_INCL, false, true),
+        (AFTER_EXCL, true, false),
+    ] {
+        for p in list_ {
+            if let Some(rest) = s.strip_prefix(p) {
+                let (rest, _) = strip_filler(rest);
+                let v = slot(t, rest)?;
+                let i = if lower {
+                    Interval {
+                        lower: Some(v.as_lower(inclusive)),
+                        upper: None,
+                    }
+                } else {
+                    Interval {
+                        lower: None,
+                        upper: Some(v.as_upper(inclusive)),
+                    }
+                };
+                return finish(t, vec![i], notes);
+            }
+        }
+    }
+    const UPPER_SUFFIX: &[&str] = &[
+        " and prior versions",
+        " and all prior versions",
+        " and prior",
+        " or prior",
+        " and earlier",
+        " or earlier",
+        " and below",
+        " or below",
+        " and lower",
+        " or lower",
+        " and older",
+        " or older",
+        " and previous versions",
+        " and previous",
+        " or previous",
+        " and before",
+    ];
+    const LOWER_SUFFIX: &[&str] = &[
+        " and later",
+        " or later",
+        " and newer",
+        " or newer",
+        " and higher",
+        " or higher",
+        " and above",
+        " or above",
+        " and up",
+        " onwards",
+    ];
+    for suf in UPPER_SUFFIX {
+        if let Some(rest) = s.strip_suffix(suf) {
+            let v = slot(t, rest)?;
+            return finish(
+                t,
+                vec![Interval {
+                    lower: None,
+                    upper: Some(v.as_upper(true)),
+                }],
+                notes,
+            );
+        }
+    }
+    for suf in LOWER_SUFFIX {
+        if let Some(rest) = s.strip_suffix(suf) {
+            let v = slot(t, rest)?;
+            return finish(
+                t,
+                vec![Interval {
+                    lower: Some(v.as_lower(true)),
+                    upper: None,
+                }],
+                notes,
+            );
+        }
+    }
+    // Spans.
+    let span = |a: &str, b: &str| -> Result<Prose, Error> {
+        let (b, _) = strip_filler(b);
+        let lo = slot(t, a)?;
+        let hi = slot(t, b)?;
+        let i = Interval {
+            lower: Some(lo.as_lower(true)),
+            upper: Some(hi.as_upper(true)),
+        };
+        if lo.first().cmp_same(hi.first()) == std::cmp::Ordering::Greater {
+            return Err(err(t.input, "the start of the span is above its end"));
+        }
+        finish(t, vec![i], notes.clone())
+    };
+    if let Some(rest) = s.strip_prefix("between ")
+        && let Some((a, b)) = rest.split_once(" and ")
+    {
+        return span(a, b);
+    }
+    let body = s.strip_prefix("from ").unwrap_or(s);
+    for sep in [
+        " through to ",
+        " through ",
+        " thru ",
+        " to ",
+        " - ",
+        " until ",
+    ] {
+        if let Some((a, b)) = body.split_once(sep) {
+            return span(a, b);
+        }
+    }
+    // "from X" / "since X" with no end (spans were tried above).
+    if let Some(p) = AFTER_INCL.iter().find(|p| s.starts_with(*p)) {
+        let v = slot(t, &s[p.len()..])?;
+        return finish(
+            t,
+            vec![Interval {
+                lower: Some(v.as_lower(true)),
+                upper: None,
+            }],
+            notes,
+        );
+    }
+    // Letter revision spans: "rev b-m".
+    let letters = s.trim_start_matches("rev ").trim();
+    if let Some((a, b)) = letters.split_once('-')
+        && a.len() == 1
+        && b.len() == 1
+        && a.bytes().all(|c| c.is_ascii_alphabetic())
+        && b.bytes().all(|c| c.is_ascii_alphabetic())
+    {
+        return span(a, b);
+    }
+    // 6/7. A date, a list, or a single version (a list of one).
+    if is_date(s) {
+        let v =
+            Version::parse(Scheme::Vendor, t.orig(s)).map_err(|e| err(t.input, e.to_string()))?;
+        return finish(t, vec![Interval::exact(v)], notes);
+    }
+    finish(t, list(t, s)?, notes)
+}
+
+/// Puts a `|` before each comparator not already after one: `>=2.3<V3.0` becomes
+/// `>=2.3|<V3.0`.
+fn split_comparators(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    let mut prev: Option<char> = None;
+    for c in s.chars() {
+        let starts_op = matches!(c, '<' | '>' | '!')
+            && !matches!(prev, None | Some('|' | '<' | '>' | '!' | '=' | ' '));
+        if starts_op {
+            out.push('|');
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    out
+}
+
+/// Whether `s` is only a date with a month name (`November 29 2017`, `26-June-2017`,
+/// `May 2018`): month names, numbers and separators, and a four-digit year.
+fn is_date(s: &str) -> bool {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let mut month = false;
+    let mut year = false;
+    for w in s
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if w.bytes().all(|b| b.is_ascii_digit()) {
+            year |= w.len() == 4;
+        } else if w.len() >= 3 && MONTHS.iter().any(|m| w.starts_with(m)) {
+            month = true;
+        } else {
+            return false;
+        }
+    }
+    month && year && Version::parse(Scheme::Vendor, s).is_ok()
+}

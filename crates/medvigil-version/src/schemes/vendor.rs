@@ -1,0 +1,302 @@
+//! Firmware and software versions as medical-device makers and their advisories write
+//! them: `V2.3.0.12`, `v4.1 build 118`, `4.2 SP1`, `2.4A`, `Rev C`, `BT03`, `3.0 D15`,
+//! `12.2.8.410`, `2023.3_Build_9342`, `November 29 2017`, `8/30/2024`.
+//!
+//! These strings follow no published grammar, so this module states its rules:
+//!
+//! 1. **Labels are dropped from the front**: the words `version(s)`, `ver`, `software`,
+//!    `firmware`, `fw`, `sw`, `revision`, `rev`, `release`, and a `v` glued to a number
+//!    (`V2.3` = `2.3`). `Rev C` is revision `C`.
+//! 2. **Runs**: the rest is cut into runs of digits and runs of letters; spaces, dots,
+//!    dashes, underscores, slashes and brackets only separate (`4.2 SP1` = `4.2-sp1` =
+//!    `4.2.SP.1`). Letters are case-insensitive.
+//! 3. **Order**: runs compare left to right: numbers numerically, words alphabetically,
+//!    and in the same position a word sorts before a number (`2.4A < 2.4.1`). When one
+//!    version runs out, the other is newer if its next run is a number or a word (`4.2 <
+//!    4.2 SP1 < 4.3`, `4.1 < 4.1 build 118`) and older if it is a pre-release word: `dev`
+//!    < `alpha` < `beta` < `pre`/`preview` < `rc` (`4.2 beta < 4.2`).
+//! 4. **Trailing zeros** of the leading numeric part do not count: `2.0 == 2 == 2.0.0`, and
+//!    `4.2.0 SP1 == 4.2 SP1`.
+//! 5. **Dates** written with a month name (`November 29 2017`, `26-June-2017`, `May 2018`)
+//!    or as `m/d/yyyy` become year, month, day, so they order in time. A date without a
+//!    year is rejected.
+//! 6. **Wildcards** (`2.X`, `1.x`, `5.x.x`, `*`) are not versions but series; they are
+//!    rejected here and handled as ranges by [`crate::prose`].
+//!
+//! Comparisons across different naming systems (a date against `4.2`) still give an
+//! answer, but a meaningless one: that is the caller's model to get right.
+
+use std::cmp::Ordering;
+
+use super::generic::{self, Token};
+use crate::{Error, Scheme};
+
+/// Pre-release words and their ranks.
+const PRE_WORDS: [(&str, u8); 6] = [
+    ("dev", 0),
+    ("alpha", 1),
+    ("beta", 2),
+    ("pre", 3),
+    ("preview", 3),
+    ("rc", 4),
+];
+
+/// Leading words that label a version rather than being part of it.
+const LABEL_WORDS: [&str; 12] = [
+    "versions",
+    "version",
+    "ver",
+    "software",
+    "firmware",
+    "fw",
+    "sw",
+    "revisions",
+    "revision",
+    "rev",
+    "release",
+    "v",
+];
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Longest accepted input; longer strings are prose, not versions.
+const MAX_LEN: usize = 120;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tok {
+    Pre(u8),
+    Word(Box<str>),
+    Num(Box<str>),
+}
+
+impl Tok {
+    /// Position in the padded order: pre-release < end < word < number.
+    fn class(t: Option<&Tok>) -> u8 {
+        match t {
+            Some(Tok::Pre(_)) => 0,
+            None => 1,
+            Some(Tok::Word(_)) => 2,
+            Some(Tok::Num(_)) => 3,
+        }
+    }
+}
+
+/// A parsed vendor firmware version.
+#[derive(Debug, Clone)]
+pub(crate) struct VendorVersion {
+    toks: Vec<Tok>,
+}
+
+/// Reads a date (`November 29 2017`, `26-June-2017`, `May 2018`, `8/30/2024`) into
+/// `[year, month, day?]`; `Ok(None)` when the text is not a date.
+fn date(input: &str, lower: &str) -> Result<Option<Vec<Tok>>, Error> {
+    let toks = generic::tokens(lower);
+    let num = |t: &Token| match t {
+        Token::Num(d) => d.parse::<u32>().ok().or(Some(0)),
+        Token::Word(_) => None,
+    };
+    // m/d/yyyy
+    let slashes = lower.split('/').collect::<Vec<_>>();
+    if slashes.len() == 3
+        && slashes
+            .iter()
+            .all(|p| !p.is_empty() && p.trim().bytes().all(|b| b.is_ascii_digit()))
+    {
+        let (m, d, y) = (
+            slashes[0].trim().parse::<u32>().unwrap_or(0),
+            slashes[1].trim().parse::<u32>().unwrap_or(0),
+            slashes[2].trim(),
+        );
+        if y.len() == 4 && (1..=12).contains(&m) && (1..=31).contains(&d) {
+            return Ok(Some(date_toks(y.parse().unwrap_or(0), m, Some(d))));
+        }
+        return Err(Error::version(
+            Scheme::Vendor,
+            input,
+            0,
+            "dates with '/' must be month/day/year",
+        ));
+    }
+    let Some(m) = toks.iter().find_map(|t| match t {
+        Token::Word(w) => month_name(w),
+        Token::Num(_) => None,
+    }) else {
+        return Ok(None);
+    };
+    let mut year = None;
+    let mut day = None;
+    for t in &toks {
+        match t {
+            Token::Word(w) if month_name(w).is_some() => {}
+            Token::Word(_) => return Ok(None),
+            Token::Num(d) => {
+                let n = num(t).unwrap_or(0);
+                if d.len() == 4 && year.is_none() {
+                    year = Some(n);
+                } else if (1..=31).contains(&n) && day.is_none() {
+                    day = Some(n);
+                } else {
+                    return Ok(None);
+                }
+            }
+        }
+    }
+    let Some(year) = year else {
+        return Err(Error::version(
+            Scheme::Vendor,
+            input,
+            0,
+            "a date needs a year",
+        ));
+    };
+    Ok(Some(date_toks(year, m, day)))
+}
+
+fn month_name(w: &str) -> Option<u32> {
+    MONTHS
+        .iter()
+        .position(|m| *m == w || (w.len() >= 3 && w.len() <= 4 && m.starts_with(w)))
+        .map(|i| i as u32 + 1)
+}
+
+fn date_toks(y: u32, m: u32, d: Option<u32>) -> Vec<Tok> {
+    let mut v = vec![
+        Tok::Num(y.to_string().into()),
+        Tok::Num(m.to_string().into()),
+    ];
+    if let Some(d) = d {
+        v.push(Tok::Num(d.to_string().into()));
+    }
+    v
+}
+
+/// Removes label words and a glued `v` from the front; returns the byte offset consumed.
+pub(crate) fn strip_labels(lower: &str) -> usize {
+    let mut off = 0;
+    loop {
+        let rest = &lower[off..];
+        let trimmed = rest.trim_start_matches(|c: char| c.is_whitespace() || c == ':');
+        off += rest.len() - trimmed.len();
+        let word_end = trimmed
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(trimmed.len());
+        let word = &trimmed[..word_end];
+        let after = trimmed[word_end..].chars().next();
+        if word == "v" && after.is_some_and(|c| c.is_ascii_digit()) {
+            return off + 1;
+        }
+        let is_label = LABEL_WORDS.contains(&word)
+            && (after.is_none_or(|c| c.is_whitespace() || c == '.' || c == ':'))
+            && word_end < trimmed.len();
+        if !is_label {
+            return off;
+        }
+        off += word_end;
+        if trimmed[word_end..].starts_with('.') {
+            off += 1;
+        }
+    }
+}
+
+impl VendorVersion {
+    pub(crate) fn parse(input: &str) -> Result<VendorVersion, Error> {
+        let err = |pos: usize, why: &str| Error::version(Scheme::Vendor, input, pos, why);
+        if input.len() > MAX_LEN {
+            return Err(err(MAX_LEN, "too long for a version (prose?)"));
+        }
+        let lower = input.to_lowercase();
+        if lower.len() != input.len() {
+            return Err(err(0, "unexpected non-ASCII letters"));
+        }
+        if let Some(toks) = date(input, &lower)? {
+            return Ok(VendorVersion { toks });
+        }
+        let off = strip_labels(&lower);
+        let body = &lower[off..];
+        if let Some(i) = body.find('*') {
+            return Err(err(
+                off + i,
+                "'*' is a wildcard: a series of versions, not one version",
+            ));
+        }
+        let mut toks = Vec::new();
+        for t in generic::tokens(body) {
+            toks.push(match t {
+                Token::Num(d) => Tok::Num(d),
+                Token::Word(w) if &*w == "x" => {
+                    let at = off + body.find('x').unwrap_or(0);
+                    return Err(err(
+                        at,
+                        "'x' is a wildcard: a series of versions, not one version",
+                    ));
+                }
+                Token::Word(w) => match PRE_WORDS.iter().find(|(p, _)| *p == &*w) {
+                    Some((_, rank)) => Tok::Pre(*rank),
+                    None => Tok::Word(w),
+                },
+            });
+        }
+        if toks.is_empty() {
+            return Err(err(off, "a version needs at least one letter or digit"));
+        }
+        // Trailing zeros of the leading numeric part are insignificant.
+        let lead = toks.iter().take_while(|t| matches!(t, Tok::Num(_))).count();
+        let mut keep = lead;
+        while keep > 1 && matches!(&toks[keep - 1], Tok::Num(d) if d.is_empty()) {
+            keep -= 1;
+        }
+        toks.drain(keep..lead);
+        Ok(VendorVersion { toks })
+    }
+
+    pub(crate) fn is_prerelease(&self) -> bool {
+        self.toks.iter().any(|t| matches!(t, Tok::Pre(_)))
+    }
+}
+
+impl Ord for VendorVersion {
+    fn cmp(&self, other: &VendorVersion) -> Ordering {
+        let n = self.toks.len().max(other.toks.len());
+        for k in 0..n {
+            let (a, b) = (self.toks.get(k), other.toks.get(k));
+            let r = Tok::class(a)
+                .cmp(&Tok::class(b))
+                .then_with(|| match (a, b) {
+                    (Some(Tok::Pre(x)), Some(Tok::Pre(y))) => x.cmp(y),
+                    (Some(Tok::Word(x)), Some(Tok::Word(y))) => x.cmp(y),
+                    (Some(Tok::Num(x)), Some(Tok::Num(y))) => {
+                        x.len().cmp(&y.len()).then_with(|| x.cmp(y))
+                    }
+                    _ => Ordering::Equal,
+                });
+            if r != Ordering::Equal {
+                return r;
+            }
+        }
+        Ordering::Equal
+    }
+}
+impl PartialOrd for VendorVersion {
+    fn partial_cmp(&self, other: &VendorVersion) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl PartialEq for VendorVersion {
+    fn eq(&self, other: &VendorVersion) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for VendorVersion {}

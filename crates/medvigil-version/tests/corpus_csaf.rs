@@ -1,0 +1,397 @@
+//! Every version and range string in the product trees of CISA's 144 medical advisories
+//! (`csaf/cisa-ot/*/icsma-*.json`) must be read by [`prose::parse`], except the listed
+//! ones, each with the reason it is not a version range at all.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use medvigil_version::{Scheme, Version, prose};
+
+/// Strings CISA put in a `product_version`/`product_version_range` branch that are not
+/// versions or ranges, with why. Refusing them is the right answer: turning them into a
+/// version would only ever match by accident.
+const NOT_VERSIONS: &[(&str, &str)] = &[
+    ("6.x model 35700BAX", "a version plus a model number"),
+    ("8.x model 35700BAX2", "a version plus a model number"),
+    ("9.x model 35700BAX3", "a version plus a model number"),
+    ("v6.x model 35700BAX", "a version plus a model number"),
+    ("v8.x model 35700BAX2", "a version plus a model number"),
+    ("v9.x model 35700BAX3", "a version plus a model number"),
+    ("< august 28", "a date without a year"),
+    (
+        "distributed  < april 1, 2018",
+        "a distribution date, not a version",
+    ),
+    (
+        "A.01 <= C.0x | 4.0",
+        "a revision span whose end is a partial wildcard (C.0x) mixed with a version",
+    ),
+    ("Accu-Chek Inform II", "a product name"),
+    ("Accu-Chek Inform II Base Unit Light", "a product name"),
+    (
+        "Accu-Chek Inform II Base Unit NEW with Software 04.00.00 or newer",
+        "a product name with a condition",
+    ),
+    ("CoaguChek Pro II", "a product name"),
+    ("CoaguChek XS Plus", "a product name"),
+    ("CoaguChek XS Pro", "a product name"),
+    ("cobas h 232 POC", "a product name"),
+    ("CS2  Avance | Amingo | Avance CS2", "product names"),
+    ("IGS", "a product name"),
+    (
+        "Product ID/Reorder number 19191 | 40160",
+        "catalogue numbers, not versions",
+    ),
+    (
+        "UDI/Model/NDC number ZXP425 (10-Pack) | ZXR425 (10-Pack Canada)",
+        "catalogue numbers, not versions",
+    ),
+    (
+        "Version A, Firmware A.03.09",
+        "two versions (hardware and firmware) in one string",
+    ),
+    (
+        "Version A, Firmware A.03.09, Part #: M8096-67501",
+        "hardware version, firmware version and part number in one string",
+    ),
+    (
+        "Version B, Firmware A.01.09, Part #: N/A (Replaced by Version C)",
+        "hardware version, firmware version and part number in one string",
+    ),
+    (
+        "Windows 10 Professional Operating System U.S. release",
+        "an operating system, not a version",
+    ),
+    (
+        "Windows 10 Professional Operating System, U.S. and Malaysian Releases, between November 2017 and November 2018",
+        "an operating system and a shipping window",
+    ),
+    ("base units (BU)|handheld base units (HBU)", "product names"),
+    (
+        "with ViewForum option (shipped between 2016-August 2018)",
+        "a shipping window and an option, not a version",
+    ),
+    (
+        "with ViewForum option (shipped between 26-June-2017 through 07-August 2018)",
+        "a shipping window and an option, not a version",
+    ),
+    (
+        "with wireless option (shipped between 2016-August 2018)",
+        "a shipping window and an option, not a version",
+    ),
+    (
+        "with wireless option (shipped between 26-June-2017 through 07-August 2018)",
+        "a shipping window and an option, not a version",
+    ),
+    (
+        "Rev J-M | (X3/MX100 for Rev M only)",
+        "a revision span plus a product condition",
+    ),
+    (
+        "<=11.2 on Windows 8.1 with IIS 7.5",
+        "a version plus an operating-system condition",
+    ),
+    ("MMT-508 MiniMed pump", "a model number and name"),
+    ("MMT-511 pump Paradigm", "a model number and name"),
+    ("MMT-512 / MMT-712 Paradigm x12", "model numbers and name"),
+    ("MMT-515 / MMT-715 Paradigm x15", "model numbers and name"),
+    (
+        "MMT-522 / MMT-722 Paradigm REAL-TIME",
+        "model numbers and name",
+    ),
+    (
+        "MMT-522(K) / MMT-722(K) Paradigm REAL-TIME",
+        "model numbers and name",
+    ),
+    ("MMT-523 / MMT-723 Paradigm Revel", "model numbers and name"),
+    ("MMT-523(K) / MMT-723(K) Paradigm", "model numbers and name"),
+    ("MMT-551 / MMT-751 MiniMed 530G", "model numbers and name"),
+    ("MMT-554 / MMT-754 MiniMed Veo", "model numbers and name"),
+    ("882160 Gemini Dual", "a catalogue number and product name"),
+    (
+        "882300 Gemini 16 Slice",
+        "a catalogue number and product name",
+    ),
+    (
+        "882390 Gemini GXL 6 Slice",
+        "a catalogue number and product name",
+    ),
+    (
+        "882400 Gemini GXL 10 Slice",
+        "a catalogue number and product name",
+    ),
+    (
+        "882410 Gemini GXL 16 Slice",
+        "a catalogue number and product name",
+    ),
+    ("882412 GEMINI LXL", "a catalogue number and product name"),
+    (
+        "882438 TruFlight Select PET/CT",
+        "a catalogue number and product name",
+    ),
+    (
+        "882470 Gemini TF 16 w/ TOF Performance",
+        "a catalogue number and product name",
+    ),
+    (
+        "882471 Gemini TF 64 w/ TOF Performance",
+        "a catalogue number and product name",
+    ),
+    (
+        "882473 Gemini TF Ready",
+        "a catalogue number and product name",
+    ),
+    (
+        "882476 Gemini TF Big Bore",
+        "a catalogue number and product name",
+    ),
+    (
+        "7100 | 7900 | 100 | Protiva Carestation View",
+        "model numbers and a product name",
+    ),
+    ("7100 | 7900 MRI", "model numbers and a product name"),
+    (
+        "653 MCE 3.x",
+        "a product name (VxWorks 653 MCE) and a series",
+    ),
+    ("CR-IR 357", "a product name"),
+    ("2nd Edition", "a hardware edition, not a version"),
+    ("3rd Edition", "a hardware edition, not a version"),
+    (
+        "A10 < A11",
+        "'<' between two versions; the product name says 'A10 and A11', so CISA's '<' means neither bound",
+    ),
+    (
+        "LPI 3.5.12.P30",
+        "a product code before the version; refused by the rule that a 3+ letter word is a name",
+    ),
+];
+
+fn collect(branches: &serde_json::Value, out: &mut BTreeMap<String, BTreeSet<String>>, file: &str) {
+    let Some(list) = branches.as_array() else {
+        return;
+    };
+    for b in list {
+        let category = b["category"].as_str().unwrap_or("");
+        if matches!(category, "product_version" | "product_version_range")
+            && let Some(name) = b["name"].as_str()
+        {
+            out.entry(name.to_string())
+                .or_default()
+                .insert(file.to_string());
+        }
+        collect(&b["branches"], out, file);
+    }
+}
+
+fn strings(dir: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let files =
+        medvigil_testkit::files_under(dir, |n| n.starts_with("icsma-") && n.ends_with(".json"));
+    assert_eq!(files.len(), 144, "expected the 144 medical advisories");
+    let mut out = BTreeMap::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        collect(&doc["product_tree"]["branches"], &mut out, &name);
+    }
+    out
+}
+
+#[test]
+fn corpus_every_icsma_version_string_is_read_or_explained() {
+    let Some(dir) = medvigil_testkit::corpus("csaf/cisa-ot") else {
+        return;
+    };
+    let all = strings(&dir);
+    assert!(all.len() > 250, "found only {} distinct strings", all.len());
+    let exceptions: BTreeMap<&str, &str> = NOT_VERSIONS.iter().copied().collect();
+    let mut unexplained = Vec::new();
+    let mut stale = Vec::new();
+    let mut read = 0;
+    for (s, files) in &all {
+        match (prose::parse(s), exceptions.get(s.as_str())) {
+            (Ok(_), None) => read += 1,
+            (Ok(p), Some(why)) => stale.push(format!(
+                "{s:?} is listed as not a version ({why}) but parses as {}",
+                p.range
+            )),
+            (Err(e), None) => {
+                unexplained.push(format!("{s:?} (in {}): {e}", files.iter().next().unwrap()))
+            }
+            (Err(_), Some(_)) => {}
+        }
+    }
+    for (s, _) in NOT_VERSIONS {
+        assert!(
+            all.contains_key(*s),
+            "exception {s:?} no longer occurs in the corpus"
+        );
+    }
+    if std::env::var_os("MEDVIGIL_SHOW_READINGS").is_some() {
+        for s in all.keys() {
+            if let Ok(p) = prose::parse(s) {
+                eprintln!("{s:?} => {}", p.range);
+            }
+        }
+    }
+    eprintln!(
+        "icsma product trees: {} distinct version strings, {read} read, {} explained as not versions",
+        all.len(),
+        all.len() - read
+    );
+    assert!(
+        unexplained.is_empty(),
+        "{} strings not understood:\n{}",
+        unexplained.len(),
+        unexplained.join("\n")
+    );
+    assert!(stale.is_empty(), "{}", stale.join("\n"));
+}
+
+/// Spot checks that what is read is read right, on strings taken from the corpus.
+#[test]
+fn corpus_icsma_readings_are_right() {
+    let Some(dir) = medvigil_testkit::corpus("csaf/cisa-ot") else {
+        return;
+    };
+    let all = strings(&dir);
+    let v = |s: &str| Version::parse(Scheme::Vendor, s).unwrap();
+    let cases: &[(&str, &str, bool)] = &[
+        ("<= 4.2", "4.2", true),
+        ("<= 4.2", "4.2 SP1", false),
+        ("2.X", "2.9.9", true),
+        ("2.X", "3.0", false),
+        ("1.X", "1.0", true),
+        ("< 3.x", "2.99", true),
+        ("< 3.x", "3.0", false),
+        ("<= 11.x", "11.5", true),
+        ("<= 11.x", "12", false),
+        ("<= 12.2.x.x", "12.2.9.1", true),
+        ("<= 12.2.x.x", "12.3", false),
+        (">= 1.1 | <= 1.3.2", "1.3.2", true),
+        (">= 1.1 | <= 1.3.2", "1.3.3", false),
+        (">= 1.1 | <= 1.3.2", "1.0.9", false),
+        (">=BT02 | <= BT06", "BT04", true),
+        (">=BT02 | <= BT06", "BT08", false),
+        ("BT05 | BT08", "BT08", true),
+        ("BT05 | BT08", "BT06", false),
+        ("<= U61 |<= L81", "L70", true),
+        ("vers:all/*", "anything 1", true),
+        ("1.1 | 1.2 | 1.4 | 1.5", "1.3", false),
+        ("1.1 | 1.2 | 1.4 | 1.5", "1.4", true),
+        ("<8/30/2024", "August 1 2024", true),
+        ("<8/30/2024", "September 2024", false),
+        ("<= 2.01 (end-of-life Nov 2017)", "2.01", true),
+        ("< 1.8.4 Service Pack 01", "1.8.4", true),
+        ("< 1.8.4 Service Pack 01", "1.8.4 Service Pack 01", false),
+        ("2.3.6 and  below", "2.3.6", true),
+        ("2.3.6 and  below", "2.3.7", false),
+        ("Rev B-M", "Rev C", true),
+        ("Rev B-M", "Rev N", false),
+        ("<=2023.3_Build_9342", "2023.3 build 9000", true),
+        ("(Release 1.3.2 1.4.0 1.4.1 1.4.3 1.4.5)", "1.4.1", true),
+        ("(Release 1.3.2 1.4.0 1.4.1 1.4.3 1.4.5)", "1.4.2", false),
+        ("4.20 | 4.20 SR1 | 4.30", "4.20 SR1", true),
+        ("4.20 | 4.20 SR1 | 4.30", "4.20 SR2", false),
+        ("1.1.3 MR Build 11", "1.1.3 MR Build 11", true),
+        ("2131 and 2141", "2141", true),
+    ];
+    for (range, version, want) in cases {
+        assert!(
+            all.contains_key(*range),
+            "{range:?} is not in the corpus (any more)"
+        );
+        let p = prose::parse(range).unwrap_or_else(|e| panic!("{range:?}: {e}"));
+        assert_eq!(
+            p.range.contains(&v(version)).unwrap(),
+            *want,
+            "{version:?} in {range:?} ({})",
+            p.range
+        );
+    }
+}
+
+/// `vers:` strings CISA and the OASIS examples put in CSAF product trees that are
+/// refused, with why.
+const VERS_REFUSED: &[(&str, &str)] = &[(
+    "vers:all/*_installed_on_CP200_devices",
+    "'*' followed by a condition: not a range",
+)];
+
+/// Every `vers:` string anywhere in the CSAF corpus (all 2,384 CISA ICS advisories and
+/// the OASIS examples and test cases). Valid ones must pass the strict [`Vers`] parser;
+/// CISA's `vers:all/<constraints>` (invalid vers, 240 distinct strings) must be read by
+/// [`prose::parse`] under the vendor scheme.
+#[test]
+fn corpus_every_csaf_vers_string_is_read() {
+    let Some(dir) = medvigil_testkit::corpus("csaf") else {
+        return;
+    };
+    let mut found = BTreeMap::<String, String>::new();
+    for f in medvigil_testkit::files_under(&dir, |n| n.ends_with(".json")) {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("\"vers:") {
+            let tail = &rest[i + 1..];
+            let end = tail.find('"').unwrap_or(tail.len());
+            found
+                .entry(tail[..end].to_string())
+                .or_insert_with(|| f.display().to_string());
+            rest = &tail[end..];
+        }
+    }
+    assert!(found.len() > 200, "only {} vers strings found", found.len());
+    let refused: BTreeMap<&str, &str> = VERS_REFUSED.iter().copied().collect();
+    let mut problems = Vec::new();
+    let (mut strict, mut lenient) = (0, 0);
+    for (s, file) in &found {
+        let strict_ok = medvigil_version::Vers::parse(s).is_ok();
+        let read = prose::parse(s);
+        match (read, refused.get(s.as_str())) {
+            (Ok(p), None) => {
+                if strict_ok {
+                    strict += 1;
+                } else {
+                    lenient += 1;
+                    assert!(
+                        s.starts_with("vers:all/"),
+                        "{s} is neither valid vers nor vers:all"
+                    );
+                    assert!(!p.notes.is_empty(), "{s}: the leniency must be noted");
+                }
+            }
+            (Ok(p), Some(why)) => problems.push(format!(
+                "{s:?} listed as refused ({why}) but reads as {}",
+                p.range
+            )),
+            (Err(e), None) => problems.push(format!("{s:?} (in {file}): {e}")),
+            (Err(_), Some(_)) => {}
+        }
+    }
+    eprintln!(
+        "csaf vers strings: {} distinct, {strict} valid vers, {lenient} CISA vers:all/<...> read leniently",
+        found.len()
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // Spot checks of what the lenient reading means.
+    let v = |s: &str| Version::parse(Scheme::Vendor, s).unwrap();
+    for (range, version, want) in [
+        ("vers:all/<V4.3.8", "V4.3.7", true),
+        ("vers:all/<V4.3.8", "4.3.8", false),
+        ("vers:all/>=2.3<V3.0", "2.9", true),
+        ("vers:all/>=2.3<V3.0", "3.0", false),
+        ("vers:all/<V17 Update 5", "V17 Update 4", true),
+        ("vers:all/<V17 Update 5", "V17 Update 5", false),
+        ("vers:all/<V5.1 SP1 HF8", "V5.1 SP1 HF7", true),
+        ("vers:all/<V5.1 SP1 HF8", "V5.1 SP2", false),
+    ] {
+        assert!(found.contains_key(range), "{range} not in the corpus");
+        let r = prose::parse(range).unwrap().range;
+        assert_eq!(
+            r.contains(&v(version)).unwrap(),
+            want,
+            "{version} in {range} = {r}"
+        );
+    }
+}
