@@ -43,6 +43,69 @@ impl std::fmt::Display for Position {
     }
 }
 
+/// Byte offsets to positions in one text, in O(log lines) each after one O(n) pass.
+///
+/// [`Position::of_offset`] rescans from the start; readers that report a position for
+/// every record use this instead, or a large file becomes quadratic.
+pub struct LineIndex<'a> {
+    text: &'a [u8],
+    /// Byte offset where each line starts; `line_starts[0] == 0`.
+    line_starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &'a [u8]) -> LineIndex<'a> {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr_iter(b'\n', text).map(|i| i + 1));
+        LineIndex { text, line_starts }
+    }
+
+    /// The position of byte `offset` (clamped to the end of the text).
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = 1 + self.text[start..offset]
+            .iter()
+            .filter(|&&b| (b & 0xC0) != 0x80)
+            .count() as u64;
+        Position {
+            line: line as u64 + 1,
+            column,
+        }
+    }
+}
+
+fn memchr_iter(needle: u8, text: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    text.iter()
+        .enumerate()
+        .filter(move |(_, b)| **b == needle)
+        .map(|(i, _)| i)
+}
+
+/// The offsets where the elements of the JSON array starting at `array_start` begin, in
+/// one pass. `None` if no array starts there.
+pub fn array_element_offsets(text: &[u8], array_start: usize) -> Option<Vec<usize>> {
+    if text.get(array_start)? != &b'[' {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut pos = skip_ws(text, array_start + 1);
+    if text.get(pos)? == &b']' {
+        return Some(out);
+    }
+    loop {
+        out.push(pos);
+        pos = skip_ws(text, skip_value(text, pos)?);
+        match text.get(pos)? {
+            b',' => pos = skip_ws(text, pos + 1),
+            b']' => return Some(out),
+            _ => return None,
+        }
+    }
+}
+
 /// The first invalid UTF-8 byte of `bytes`, if any, as a byte offset.
 pub fn first_invalid_utf8(bytes: &[u8]) -> Option<usize> {
     std::str::from_utf8(bytes).err().map(|e| e.valid_up_to())
@@ -184,6 +247,30 @@ mod tests {
         assert_eq!(locate_pointer(t, "/a/b/3"), None);
         assert_eq!(locate_pointer(t, "/zz"), None);
         assert_eq!(locate_pointer(t, "/a/b/x"), None);
+    }
+
+    #[test]
+    fn line_index_agrees_with_rescanning() {
+        let t = "ab\nçd\n\nx".as_bytes();
+        let idx = LineIndex::new(t);
+        for off in 0..=t.len() + 2 {
+            assert_eq!(
+                idx.position(off),
+                Position::of_offset(t, off),
+                "offset {off}"
+            );
+        }
+    }
+
+    #[test]
+    fn array_elements_in_one_pass() {
+        let t = br#"{"e": [ {"a": [1, "]"]}, 2 ,"x" ]}"#;
+        let start = locate_pointer(t, "/e").unwrap();
+        let offs = array_element_offsets(t, start).unwrap();
+        let firsts: Vec<u8> = offs.iter().map(|&o| t[o]).collect();
+        assert_eq!(firsts, [b'{', b'2', b'"']);
+        assert_eq!(array_element_offsets(b"[]", 0), Some(vec![]));
+        assert_eq!(array_element_offsets(b"{}", 0), None);
     }
 
     #[test]

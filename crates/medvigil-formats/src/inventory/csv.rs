@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use super::{
     Field, Inventory, InventoryFormat, InventoryRow, Problem, ReadOptions, apply, blank_device,
 };
-use crate::position::Position;
+use crate::position::{LineIndex, Position};
 
 /// Columns a file must have: without them rows cannot be identified or matched.
 const REQUIRED: [Field; 3] = [Field::AssetId, Field::Manufacturer, Field::Model];
@@ -143,7 +143,8 @@ pub(super) fn read(bytes: &[u8], options: &ReadOptions) -> Inventory {
         pos: body_start,
         delimiter: sniff_delimiter(&bytes[body_start..header_end]),
     };
-    let at = |offset: usize| Position::of_offset(bytes, offset);
+    let lines = LineIndex::new(bytes);
+    let at = |offset: usize| lines.position(offset);
     let problem = |inv: &mut Inventory, offset: usize, message: String| {
         inv.problems.push(Problem {
             position: at(offset),

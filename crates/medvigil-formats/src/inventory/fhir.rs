@@ -22,20 +22,44 @@ use serde_json::Value;
 use super::{
     Field, Inventory, InventoryFormat, InventoryRow, Problem, ReadOptions, apply, blank_device,
 };
-use crate::position::{Position, locate_pointer};
+use crate::position::{LineIndex, Position, array_element_offsets, locate_pointer};
 
 /// Collects problems against the source text, turning JSON pointers into positions.
 struct Source<'a> {
     text: &'a [u8],
+    lines: LineIndex<'a>,
     /// Line offset for NDJSON, where each line is parsed on its own.
     line_base: u64,
+    /// The resource being read: its pointer and byte offset. Pointers below it are
+    /// located by scanning from there, so a Bundle of many devices stays linear.
+    anchor: (String, usize),
     problems: Vec<Problem>,
 }
 
-impl Source<'_> {
+impl<'a> Source<'a> {
+    fn new(text: &'a [u8], line_base: u64) -> Source<'a> {
+        Source {
+            text,
+            lines: LineIndex::new(text),
+            line_base,
+            anchor: (String::new(), 0),
+            problems: Vec::new(),
+        }
+    }
+
+    fn offset(&self, pointer: &str) -> usize {
+        let (anchor, base) = (&self.anchor.0, self.anchor.1);
+        let located = match pointer.strip_prefix(anchor.as_str()) {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+                locate_pointer(&self.text[base..], rest).map(|o| o + base)
+            }
+            _ => locate_pointer(self.text, pointer),
+        };
+        located.unwrap_or(0)
+    }
+
     fn position(&self, pointer: &str) -> Position {
-        let offset = locate_pointer(self.text, pointer).unwrap_or(0);
-        let p = Position::of_offset(self.text, offset);
+        let p = self.lines.position(self.offset(pointer));
         Position {
             line: p.line + self.line_base,
             column: p.column,
@@ -66,11 +90,7 @@ pub(super) fn read_json(bytes: &[u8], options: &ReadOptions) -> Inventory {
             return inv;
         }
     };
-    let mut src = Source {
-        text,
-        line_base: 0,
-        problems: Vec::new(),
-    };
+    let mut src = Source::new(text, 0);
     read_value(&value, "", &mut src, options, &mut inv, true);
     inv.problems.append(&mut src.problems);
     inv
@@ -85,11 +105,7 @@ pub(super) fn read_ndjson(bytes: &[u8], options: &ReadOptions) -> Inventory {
         }
         match serde_json::from_slice::<Value>(trimmed) {
             Ok(value) => {
-                let mut src = Source {
-                    text: trimmed,
-                    line_base: i as u64,
-                    problems: Vec::new(),
-                };
+                let mut src = Source::new(trimmed, i as u64);
                 read_value(&value, "", &mut src, options, &mut inv, true);
                 inv.problems.append(&mut src.problems);
             }
@@ -146,8 +162,15 @@ fn read_value(
         Some("Bundle") => match value.get("entry") {
             None => {}
             Some(Value::Array(entries)) => {
+                let entry_ptr = format!("{pointer}/entry");
+                let starts =
+                    array_element_offsets(src.text, src.offset(&entry_ptr)).unwrap_or_default();
                 for (i, entry) in entries.iter().enumerate() {
                     if let Some(resource) = entry.get("resource") {
+                        let at = starts
+                            .get(i)
+                            .and_then(|&e| Some(e + locate_pointer(&src.text[e..], "/resource")?));
+                        src.anchor = (format!("{entry_ptr}/{i}/resource"), at.unwrap_or(0));
                         read_value(
                             resource,
                             &format!("{pointer}/entry/{i}/resource"),

@@ -1,6 +1,6 @@
 //! SQLite implementation of [`InventoryStore`].
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use medvigil_model::{Device, DeviceModel, Site};
 use rusqlite::{Row, params};
@@ -130,23 +130,22 @@ impl InventoryStore for SqliteStore {
                 )));
             }
         }
-        let sites: HashSet<&str> = import.devices.iter().map(|d| d.site.as_str()).collect();
         let tx = self.conn.transaction()?;
         let mut summary = ImportSummary::default();
         {
-            // Load what the touched sites hold now, to tell added / updated / unchanged.
-            let mut existing: HashMap<(String, String), Device> = HashMap::new();
-            let mut select =
-                tx.prepare(&format!("SELECT {COLUMNS} FROM device WHERE site = ?1"))?;
-            for site in &sites {
-                for d in select.query_map([site], device_from_row)? {
-                    let d = d??;
-                    existing.insert((d.site.clone(), d.asset_id.clone()), d);
-                }
-            }
+            // One point lookup per device rather than loading whole sites: memory stays
+            // proportional to the import, not to what the store already holds.
+            let mut select = tx.prepare(&format!(
+                "SELECT {COLUMNS} FROM device WHERE site = ?1 AND asset_id = ?2"
+            ))?;
             let mut upsert = tx.prepare(&format!("{INSERT} {ON_CONFLICT_UPDATE}"))?;
             for d in &import.devices {
-                match existing.remove(&(d.site.clone(), d.asset_id.clone())) {
+                let old = select
+                    .query_map([&d.site, &d.asset_id], device_from_row)?
+                    .next()
+                    .transpose()?
+                    .transpose()?;
+                match old {
                     Some(old) if old == *d => {
                         summary.unchanged += 1;
                         continue;
@@ -157,12 +156,20 @@ impl InventoryStore for SqliteStore {
                 upsert.execute(device_params(d))?;
             }
             if import.prune {
-                let mut delete = tx.prepare(
-                    "DELETE FROM device WHERE site = ?1 AND asset_id = ?2 AND origin = 'inventory'",
+                let sites: HashSet<&str> = import.devices.iter().map(|d| d.site.as_str()).collect();
+                let mut ids = tx.prepare(
+                    "SELECT asset_id FROM device WHERE site = ?1 AND origin = 'inventory'",
                 )?;
-                for ((site, asset_id), old) in existing {
-                    if old.origin == medvigil_model::DeviceOrigin::Inventory {
-                        summary.removed += delete.execute(params![site, asset_id])? as u64;
+                let mut delete =
+                    tx.prepare("DELETE FROM device WHERE site = ?1 AND asset_id = ?2")?;
+                for site in sites {
+                    let stored: Vec<String> = ids
+                        .query_map([site], |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    for asset_id in stored {
+                        if !seen.contains(&(site, asset_id.as_str())) {
+                            summary.removed += delete.execute(params![site, asset_id])? as u64;
+                        }
                     }
                 }
             }
