@@ -543,6 +543,52 @@ fn prose_forms_cisa_writes() {
         assert_eq!(p.range.to_vers(), *vers, "{text:?}");
         assert_eq!(p.range.scheme(), Scheme::Vendor);
     }
+    // Clauses and remarks are set aside as notes, not read as versions.
+    for (text, vers, note) in [
+        (
+            "<= 1.54 (integrated into GE MobileLink)",
+            "vers:vendor/<=1.54",
+            "integrated into GE MobileLink",
+        ),
+        (
+            "L81 and earlier that have been installed in a Space pump",
+            "vers:vendor/<=L81",
+            "that have been installed in a Space pump",
+        ),
+        (
+            "11.2 and prior running on Windows 8.1",
+            "vers:vendor/<=11.2",
+            "running on Windows 8.1",
+        ),
+        (
+            "v8.x with Wireless Battery Modules v17",
+            "vers:vendor/>=8|<9",
+            "with Wireless Battery Modules v17",
+        ),
+        (
+            "(v9.x) model 35700BAX3",
+            "vers:vendor/>=9|<10",
+            "model 35700BAX3",
+        ),
+        ("(all models)", "vers:vendor/*", "models"),
+        (
+            "vers:all/<V4.3.8",
+            "vers:vendor/<V4.3.8",
+            "vers:all with constraints is not valid vers; read under the vendor scheme",
+        ),
+    ] {
+        let p = prose::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(p.range.to_vers(), vers, "{text}");
+        assert_eq!(p.notes, vec![note.to_string()], "{text}");
+    }
+    let p = prose::parse("U61 and earlier (United States) L81 and earlier (elsewhere)").unwrap();
+    assert_eq!(
+        p.range.intervals().len(),
+        1,
+        "two upper bounds from the beginning merge: {}",
+        p.range
+    );
+    assert_eq!(p.notes.len(), 2);
     let p = prose::parse("<= 1.54 (integrated into GE MobileLink)").unwrap();
     assert_eq!(p.notes, vec!["integrated into GE MobileLink".to_string()]);
 }
@@ -586,7 +632,6 @@ fn prose_refuses_what_is_not_a_version() {
         "Accu-Chek Inform II",
         "Model 3002",
         "manufactured prior to August 28",
-        "Version 11.2 and prior running on a Windows 8.1 machine with IIS/7.5",
         "Version A, Firmware A.03.09",
         "4.3 through 4.0",
         "2.x.5",
