@@ -1086,6 +1086,8 @@ pub(crate) struct Stream {
     v: Validator,
     out: Vec<MComponent>,
     counter: usize,
+    /// Index of the next top-level component, for error paths.
+    next: usize,
 }
 
 thread_local! {
@@ -1118,18 +1120,8 @@ fn components_streamed<'de, D: Deserializer<'de>>(
             f.write_str("an array of components")
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            let mut i = 0;
             while let Some(c) = seq.next_element::<Component>()? {
-                STREAM.with(|s| {
-                    let mut s = s.borrow_mut();
-                    let st = s.as_mut().expect("checked above");
-                    let before = st.v.errors.len();
-                    st.v.component(&Path::ROOT.f("components").i(i), &c);
-                    if st.v.errors.len() == before {
-                        flatten(c, None, &mut st.out, &mut st.counter);
-                    }
-                });
-                i += 1;
+                stream_component(c);
             }
             Ok(Some(Vec::new()))
         }
@@ -1137,7 +1129,25 @@ fn components_streamed<'de, D: Deserializer<'de>>(
     d.deserialize_seq(Seq)
 }
 
-/// Reads a CycloneDX JSON document with streamed component conversion. `spec_version`
+/// Validates and converts one top-level component into the thread's [`Stream`]; hands
+/// the component back when no stream is installed.
+pub(crate) fn stream_component(c: Component) -> Option<Component> {
+    STREAM.with(|s| {
+        let mut s = s.borrow_mut();
+        let Some(st) = s.as_mut() else {
+            return Some(c);
+        };
+        let before = st.v.errors.len();
+        st.v.component(&Path::ROOT.f("components").i(st.next), &c);
+        st.next += 1;
+        if st.v.errors.len() == before {
+            flatten(c, None, &mut st.out, &mut st.counter);
+        }
+        None
+    })
+}
+
+/// Reads a CycloneDX document with streamed component conversion. `spec_version`
 /// is the version found by a cheap scan before parsing (it decides which enumerations
 /// apply while components stream by); the parsed root's own specVersion must agree.
 /// `read` deserializes the text (it runs with the stream state installed; it may run the
@@ -1155,6 +1165,7 @@ pub(crate) fn read_streamed(
                 v: Validator::new(minor),
                 out: Vec::new(),
                 counter: 0,
+                next: 0,
             })
         })
     };

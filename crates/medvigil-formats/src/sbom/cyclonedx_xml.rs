@@ -68,13 +68,35 @@ impl<'i> El<'i> {
 
 /// Reads a CycloneDX XML document.
 pub(crate) fn parse(text: &str) -> Result<Sbom, SbomError> {
-    let (root, ns) = build_tree(text)?;
     let m = Mapper { text };
-    let bom = m.bom(&root, &ns)?;
-    cdx::finish(bom, SbomFormat::CyclonedxXml)
+    // Each top-level <component> is mapped, validated and converted as soon as its end
+    // tag is read, and its subtree dropped: the tree never holds all components.
+    let version = super::detect::detect(text.as_bytes())?
+        .spec_version
+        .filter(|v| cdx::minor_version(v).is_ok());
+    match version {
+        Some(v) => cdx::read_streamed(&v, SbomFormat::CyclonedxXml, |_reset| {
+            let (root, ns) = build_tree(text, &mut |el| {
+                let c = m.component(&el)?;
+                Ok(cdx::stream_component(c).map(|_| el))
+            })?;
+            m.bom(&root, &ns)
+        }),
+        None => {
+            let (root, ns) = build_tree(text, &mut |el| Ok(Some(el)))?;
+            let bom = m.bom(&root, &ns)?;
+            cdx::finish(bom, SbomFormat::CyclonedxXml)
+        }
+    }
 }
 
-fn build_tree(text: &str) -> Result<(El<'_>, String), SbomError> {
+/// Builds the element tree. Completed top-level components (`/bom/components/component`)
+/// go to `on_component`, which may consume them (`Ok(None)`) or hand them back to be
+/// attached.
+fn build_tree<'i>(
+    text: &'i str,
+    on_component: &mut dyn FnMut(El<'i>) -> Result<Option<El<'i>>, SbomError>,
+) -> Result<(El<'i>, String), SbomError> {
     let mut reader = NsReader::from_str(text);
     reader.config_mut().trim_text(false);
     let mut stack: Vec<El<'_>> = Vec::new();
@@ -161,7 +183,18 @@ fn build_tree(text: &str) -> Result<(El<'_>, String), SbomError> {
             }
             Event::End(_) => {
                 let el = stack.pop().expect("quick-xml checks end tags match");
-                attach(&mut stack, &mut root, el);
+                let top_level_component = stack.len() == 2
+                    && el.ours
+                    && el.name == "component"
+                    && stack[1].name == "components"
+                    && stack[1].ours;
+                if top_level_component {
+                    if let Some(el) = on_component(el)? {
+                        attach(&mut stack, &mut root, el);
+                    }
+                } else {
+                    attach(&mut stack, &mut root, el);
+                }
             }
             Event::Text(t) => {
                 let content = t.xml10_content();
