@@ -327,9 +327,12 @@ fn series(t: &Text<'_>, text: &str) -> Result<Option<Slot>, Error> {
             format!("{text:?}: a series must end in a number before the wildcard"),
         )
     })?;
+    // Where the last run of digits starts (char-aware: the prefix may hold non-ASCII).
     let start = prefix[..=end]
-        .rfind(|c: char| !c.is_ascii_digit())
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_ascii_digit())
+        .map_or(0, |(i, c)| i + c.len_utf8());
     if end + 1 != prefix.len() {
         return Err(err(
             t.input,

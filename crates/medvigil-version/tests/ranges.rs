@@ -673,3 +673,19 @@ fn complement_and_affected_default() {
     let r = cve5::affected(g, &e, Status::Affected).unwrap();
     assert_eq!(r.to_vers(), "vers:generic/<1.2|>=1.4");
 }
+
+#[test]
+fn prose_survives_non_ascii_next_to_numbers() {
+    for text in [
+        "é5.x",
+        "ß12.X",
+        "v5é.x",
+        "İ2.x and prior",
+        "2.xé",
+        "(é)1.0",
+        "1.0 — 2.0",
+        "≤ 4.2",
+    ] {
+        let _ = prose::parse(text);
+    }
+}
