@@ -400,6 +400,22 @@ proptest! {
         let _ = medvigil_version::osv::range(Scheme::Semver, "SEMVER", &[medvigil_version::osv::Event::Introduced(&s)]);
     }
 
+    /// A small alphabet, so that non-ASCII letters land next to numbers and wildcards.
+    #[test]
+    fn parsers_never_panic_near_non_ascii(
+        s in proptest::collection::vec(
+            pick(&["é", "İ", "ẞ", "1", "2", ".", "x", "X", "*", " ", "-", "<", "=", "|", "and", "prior", "v", "(", ")"]),
+            0..10,
+        )
+        .prop_map(|p| p.concat())
+    ) {
+        for scheme in Scheme::ALL {
+            let _ = Version::parse(scheme, &s);
+        }
+        let _ = Vers::parse(&s);
+        let _ = medvigil_version::prose::parse(&s);
+    }
+
     #[test]
     fn parsers_never_panic_on_any_string(s in any::<String>()) {
         for scheme in Scheme::ALL {
