@@ -326,6 +326,38 @@ impl VersionRange {
         VersionRange::new(self.scheme, intervals, excluded)
     }
 
+    /// The same range with every bound re-read under `scheme` from its raw string.
+    ///
+    /// For a matcher that must compare under a weaker scheme than the source's, e.g. a
+    /// device firmware string that is not valid PEP 440 against a PyPI range, falling back
+    /// to [`Scheme::Generic`] on both sides (and saying so in its evidence).
+    pub fn reparse(&self, scheme: Scheme) -> Result<VersionRange, Error> {
+        let re = |v: &Version| Version::parse(scheme, v.raw());
+        let bound = |b: &Option<Bound>| -> Result<Option<Bound>, Error> {
+            b.as_ref()
+                .map(|b| {
+                    Ok(Bound {
+                        version: re(&b.version)?,
+                        inclusive: b.inclusive,
+                    })
+                })
+                .transpose()
+        };
+        let mut intervals = Vec::with_capacity(self.intervals.len());
+        for i in &self.intervals {
+            intervals.push(Interval {
+                lower: bound(&i.lower)?,
+                upper: bound(&i.upper)?,
+            });
+        }
+        let excluded = self
+            .excluded
+            .iter()
+            .map(re)
+            .collect::<Result<Vec<_>, _>>()?;
+        VersionRange::new(scheme, intervals, excluded)
+    }
+
     /// Every version of the scheme that is *not* in this range.
     pub fn complement(&self) -> VersionRange {
         let flip = |b: &Bound| Bound {

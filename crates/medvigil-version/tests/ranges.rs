@@ -689,3 +689,16 @@ fn prose_survives_non_ascii_next_to_numbers() {
         let _ = prose::parse(text);
     }
 }
+
+#[test]
+fn reparse_moves_a_range_to_another_scheme() {
+    let r = Vers::parse("vers:pypi/>=1.0|<2.0").unwrap().to_range();
+    let legacy = "1.5p1"; // not PEP 440
+    assert!(Version::parse(Scheme::Pep440, legacy).is_err());
+    let g = r.reparse(Scheme::Generic).unwrap();
+    assert_eq!(g.to_vers(), "vers:generic/>=1.0|<2.0");
+    assert!(g.contains(&v(Scheme::Generic, legacy)).unwrap());
+    // A bound that is not valid under the target scheme is an error, not a guess.
+    let p = prose::parse("<= 2.4A").unwrap().range;
+    assert!(p.reparse(Scheme::Semver).is_err());
+}
