@@ -313,6 +313,48 @@ fn rubric_answers_adjust_the_vector_with_reasons() {
 }
 
 #[test]
+fn rubric_answers_feed_the_priority_severity() {
+    let env = Env::new().with_inventory();
+    let score = |env: &Env| {
+        let v = env.json(&[
+            "risk", "score", "--asset", "PUMP-1", "--cvss", CRITICAL, "--json",
+        ]);
+        v["findings"][0].clone()
+    };
+    let before = score(&env);
+    assert!(
+        before["inputs"][0]["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("base score 9.8")
+    );
+    // The pump's only interface needs physical access.
+    for q in ["AV.1", "AV.2", "AV.3"] {
+        env.cmd()
+            .args([
+                "risk",
+                "rubric",
+                "answer",
+                "--manufacturer",
+                "BD",
+                "--model",
+                "Alaris 8015",
+                q,
+                "no",
+            ])
+            .assert()
+            .success();
+    }
+    let after = score(&env);
+    let evidence = after["inputs"][0]["evidence"].as_str().unwrap();
+    assert!(
+        evidence.contains("rubric-adjusted base score 6.8"),
+        "{evidence}"
+    );
+    assert!(after["score"].as_u64() < before["score"].as_u64());
+}
+
+#[test]
 fn policy_check_names_the_line_and_show_prints_a_valid_policy() {
     let env = Env::new();
     let out = env.cmd().args(["risk", "policy", "show"]).output().unwrap();

@@ -356,7 +356,69 @@ fn load_policy(path: Option<&Path>) -> anyhow::Result<Policy> {
 /// One vulnerability to evaluate, with its name for output.
 struct Vuln {
     id: String,
+    /// The KB id, for per-vulnerability rubric answers (None for --cvss).
+    kb_id: Option<String>,
+    /// The advisory's CVSS v3 vector, the rubric's starting point.
+    v3: Option<medvigil_risk::cvss::v3::Vector>,
     input: FindingRiskInput,
+}
+
+impl Vuln {
+    /// Applies the rubric answers stored for a model, if they decide a vector.
+    fn with_rubric(
+        &mut self,
+        store: &dyn Store,
+        manufacturer: Option<&str>,
+        model: Option<&str>,
+    ) -> anyhow::Result<()> {
+        let (Some(m), Some(n)) = (manufacturer, model) else {
+            return Ok(());
+        };
+        let stored = store.rubric_answers(m, n)?;
+        if stored.is_empty() {
+            return Ok(());
+        }
+        let (model_answers, vuln_answers) = split_answers(stored, self.kb_id.as_deref());
+        let out = rubric::evaluate(&model_answers, &vuln_answers, self.v3.as_ref())
+            .map_err(|e| input_error(format!("stored rubric answers for {m} {n}: {e}")))?;
+        medvigil_risk::inputs::apply_rubric(&mut self.input, &out);
+        Ok(())
+    }
+}
+
+/// Stored answers as the rubric's model-level and (for `vuln`) vulnerability-level sets.
+fn split_answers(stored: Vec<RubricAnswerRecord>, vuln: Option<&str>) -> (Answers, Answers) {
+    let mut model_answers = Answers::new();
+    let mut vuln_answers = Answers::new();
+    for r in stored {
+        let ans = Answer {
+            yes: r.yes,
+            note: r.note,
+        };
+        match &r.vulnerability {
+            None => {
+                model_answers.insert(r.question, ans);
+            }
+            Some(v) if vuln.is_some_and(|c| c.eq_ignore_ascii_case(v)) => {
+                vuln_answers.insert(r.question, ans);
+            }
+            Some(_) => {}
+        }
+    }
+    (model_answers, vuln_answers)
+}
+
+/// The best CVSS v3 vector among scores.
+fn best_v3(scores: &[medvigil_model::vuln::Score]) -> Option<medvigil_risk::cvss::v3::Vector> {
+    let v3: Vec<_> = scores
+        .iter()
+        .filter(|s| s.vector.starts_with("CVSS:3."))
+        .cloned()
+        .collect();
+    best_cvss(&v3).and_then(|(c, _)| match c {
+        Cvss::V3(v) => Some(v),
+        _ => None,
+    })
 }
 
 /// Resolves --cve (from the KB) and --cvss (ad hoc) into inputs with an empty profile.
@@ -390,6 +452,8 @@ fn vulns(store: &dyn Store, a: &VulnArgs) -> anyhow::Result<Vec<Vuln>> {
             .collect();
         out.push(Vuln {
             id: id.clone(),
+            kb_id: Some(id.clone()),
+            v3: best_v3(&scores),
             input: finding_input(
                 &scores,
                 rec.kev.first(),
@@ -404,6 +468,11 @@ fn vulns(store: &dyn Store, a: &VulnArgs) -> anyhow::Result<Vec<Vuln>> {
             .map_err(|e| input_error(format!("--cvss {v:?}: {e}")))?;
         out.push(Vuln {
             id: v.clone(),
+            kb_id: None,
+            v3: match &c {
+                Cvss::V3(x) => Some(x.clone()),
+                _ => None,
+            },
             input: FindingRiskInput {
                 severity: Some(SeverityInput::from_cvss(&c)),
                 kev: a.kev.then(KevEvidence::default),
@@ -490,6 +559,13 @@ fn score(ctx: &Context, a: ScoreArgs) -> anyhow::Result<ExitCode> {
     a.profile.apply(&mut profile);
     let mut results = Vec::new();
     for mut v in vulns(store.as_ref(), &a.vulns)? {
+        if let Some(d) = &device {
+            v.with_rubric(
+                store.as_ref(),
+                d.manufacturer.as_deref(),
+                d.model.as_deref(),
+            )?;
+        }
         v.input.profile = profile.clone();
         results.push((v.id, policy.prioritize(&v.input)));
     }
@@ -562,6 +638,11 @@ fn whatif(ctx: &Context, a: WhatifArgs) -> anyhow::Result<ExitCode> {
     a.change.apply(&mut changed);
     let mut rows = Vec::new();
     for mut v in vulns(store.as_ref(), &a.vulns)? {
+        v.with_rubric(
+            store.as_ref(),
+            d.manufacturer.as_deref(),
+            d.model.as_deref(),
+        )?;
         v.input.profile = profile.clone();
         rows.push((v.id, policy.whatif(&v.input, &changed)));
     }
@@ -820,23 +901,7 @@ fn rubric_cmd(ctx: &Context, c: RubricCommand) -> anyhow::Result<ExitCode> {
         RubricCommand::Show(a) => {
             let store = ctx.open_store()?;
             let stored = store.rubric_answers(&a.model.manufacturer, &a.model.model)?;
-            let mut model_answers = Answers::new();
-            let mut vuln_answers = Answers::new();
-            for r in stored {
-                let ans = Answer {
-                    yes: r.yes,
-                    note: r.note,
-                };
-                match &r.vulnerability {
-                    None => {
-                        model_answers.insert(r.question, ans);
-                    }
-                    Some(v) if a.cve.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(v)) => {
-                        vuln_answers.insert(r.question, ans);
-                    }
-                    Some(_) => {}
-                }
-            }
+            let (model_answers, vuln_answers) = split_answers(stored, a.cve.as_deref());
             let advisory = advisory_vector(store.as_ref(), &a)?;
             let out = rubric::evaluate(&model_answers, &vuln_answers, advisory.as_ref())
                 .map_err(|e| input_error(e.to_string()))?;
@@ -905,12 +970,8 @@ fn advisory_vector(
         .vulnerabilities
         .iter()
         .flat_map(|v| v.scores.iter().cloned())
-        .filter(|s| s.vector.starts_with("CVSS:3."))
         .collect();
-    Ok(best_cvss(&scores).and_then(|(c, _)| match c {
-        Cvss::V3(v) => Some(v),
-        _ => None,
-    }))
+    Ok(best_v3(&scores))
 }
 
 fn policy_cmd(c: PolicyCommand) -> anyhow::Result<ExitCode> {
@@ -959,6 +1020,11 @@ fn postmarket(ctx: &Context, a: PostmarketArgs) -> anyhow::Result<ExitCode> {
     let profile = model_profile(&devices, patch.as_ref());
     let mut calls = BTreeMap::new();
     for mut v in vulns(store.as_ref(), &a.vulns)? {
+        v.with_rubric(
+            store.as_ref(),
+            Some(&a.model.manufacturer),
+            Some(&a.model.model),
+        )?;
         v.input.profile = profile.clone();
         let call = policy
             .postmarket(&v.input, a.learned_on.as_deref(), a.adverse_events)
