@@ -1,4 +1,4 @@
-//! SBOM readers (issue 3): CycloneDX JSON/XML 1.2-1.6, SPDX 2.2/2.3 JSON and tag-value,
+//! SBOM readers (issue 3): CycloneDX JSON/XML 1.2-1.7, SPDX 2.2/2.3 JSON and tag-value,
 //! SPDX 3.0 JSON-LD, all into one [`medvigil_model::sbom::Sbom`].
 //!
 //! [`parse`] detects the format and version from the content (gzip is unwrapped first),

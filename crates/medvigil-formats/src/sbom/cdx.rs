@@ -175,7 +175,23 @@ pub(crate) struct Bom {
     pub formulation: Option<Ignored>,
     pub declarations: Option<Ignored>,
     pub definitions: Option<Ignored>,
-    pub citations: Option<Ignored>,
+    pub citations: Option<Vec<Citation>>,
+    pub signature: Option<Ignored>,
+}
+
+/// A citation (1.7): who or what supplied a piece of the BOM.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Citation {
+    #[serde(rename = "bom-ref")]
+    pub bom_ref: Option<String>,
+    pub pointers: Option<Vec<String>>,
+    pub expressions: Option<Vec<String>>,
+    pub timestamp: Option<String>,
+    #[serde(rename = "attributedTo")]
+    pub attributed_to: Option<String>,
+    pub process: Option<String>,
+    pub note: Option<StrIgnored>,
     pub signature: Option<Ignored>,
 }
 
@@ -579,6 +595,17 @@ impl Validator {
                 ),
             );
         }
+        if c.version_range.is_some() {
+            if c.version.is_some() {
+                self.err(p, "a component has version or versionRange, not both");
+            }
+            if c.is_external != Some(true) {
+                self.err(
+                    &p.f("versionRange"),
+                    "versionRange is only allowed on external components (isExternal: true)",
+                );
+            }
+        }
         if let Some(s) = &c.scope {
             self.check_enum(&p.f("scope"), "scope", s, SCOPES);
         }
@@ -658,7 +685,8 @@ impl Validator {
 
     fn licenses(&mut self, p: &Path<'_>, ls: &[LicenseChoice]) {
         let has_expr = ls.iter().any(|l| l.expression.is_some());
-        if has_expr && ls.len() > 1 && self.minor >= 5 {
+        // 1.5 and 1.6 allow one expression alone; 1.7 allows mixing again.
+        if has_expr && ls.len() > 1 && (5..=6).contains(&self.minor) {
             self.err(
                 p,
                 "a licenses array holding an SPDX expression must hold only that expression",
@@ -833,6 +861,28 @@ fn validate_with(bom: &Bom, v: &mut Validator) {
     }
     if let Some(ps) = &bom.properties {
         v.properties(&Path::ROOT.f("properties"), ps);
+    }
+    for (i, c) in bom.citations.iter().flatten().enumerate() {
+        let root = Path::ROOT.f("citations");
+        let p = root.i(i);
+        v.bom_ref(&p.f("bom-ref"), &c.bom_ref);
+        match &c.timestamp {
+            None => v.err(&p, "citation requires timestamp"),
+            Some(t) if !is_date_time(t, true) => v.err(
+                &p.f("timestamp"),
+                format!("{t:?} is not an RFC 3339 date-time"),
+            ),
+            _ => {}
+        }
+        if c.pointers.is_some() == c.expressions.is_some() {
+            v.err(
+                &p,
+                "citation has either pointers or expressions (exactly one)",
+            );
+        }
+        if c.attributed_to.is_none() && c.process.is_none() {
+            v.err(&p, "citation requires attributedTo or process");
+        }
     }
     for (i, d) in bom.dependencies.iter().flatten().enumerate() {
         match &d.reference {

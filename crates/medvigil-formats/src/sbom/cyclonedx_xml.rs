@@ -68,12 +68,17 @@ impl<'i> El<'i> {
 
 /// Reads a CycloneDX XML document.
 pub(crate) fn parse(text: &str) -> Result<Sbom, SbomError> {
-    let m = Mapper { text };
-    // Each top-level <component> is mapped, validated and converted as soon as its end
-    // tag is read, and its subtree dropped: the tree never holds all components.
     let version = super::detect::detect(text.as_bytes())?
         .spec_version
         .filter(|v| cdx::minor_version(v).is_ok());
+    let m = Mapper {
+        text,
+        minor: version
+            .as_deref()
+            .map_or(0, |v| cdx::minor_version(v).unwrap_or(0)),
+    };
+    // Each top-level <component> is mapped, validated and converted as soon as its end
+    // tag is read, and its subtree dropped: the tree never holds all components.
     match version {
         Some(v) => cdx::read_streamed(&v, SbomFormat::CyclonedxXml, |_reset| {
             let (root, ns) = build_tree(text, &mut |el| {
@@ -262,6 +267,8 @@ fn attach<'i>(stack: &mut [El<'i>], root: &mut Option<El<'i>>, el: El<'i>) {
 
 struct Mapper<'a> {
     text: &'a str,
+    /// Minor version of the document's namespace (1.x), once known.
+    minor: u32,
 }
 
 type R<T> = Result<T, SbomError>;
@@ -371,7 +378,10 @@ impl Mapper<'_> {
                 "formulation" => self.once(&mut b.formulation, c, Ignored)?,
                 "declarations" => self.once(&mut b.declarations, c, Ignored)?,
                 "definitions" => self.once(&mut b.definitions, c, Ignored)?,
-                "citations" => self.once(&mut b.citations, c, Ignored)?,
+                "citations" => {
+                    let v = self.citations(c)?;
+                    self.once(&mut b.citations, c, v)?
+                }
                 _ => return Err(self.unknown(root, c)),
             }
         }
@@ -422,7 +432,7 @@ impl Mapper<'_> {
                     let p = self.properties(c)?;
                     self.once(&mut m.properties, c, p)?
                 }
-                "distributionConstraints" | "distribution" => {
+                "distributionConstraints" => {
                     self.once(&mut m.distribution_constraints, c, Ignored)?
                 }
                 _ => return Err(self.unknown(el, c)),
@@ -530,6 +540,17 @@ impl Mapper<'_> {
             kind: kind.to_string(),
             bom_ref: el.attr("bom-ref").map(str::to_string),
             mime_type: el.attr("mime-type").map(|_| StrIgnored),
+            is_external: match el.attr("isExternal") {
+                None => None,
+                Some("true" | "1") => Some(true),
+                Some("false" | "0") => Some(false),
+                Some(other) => {
+                    return Err(self.err(
+                        el,
+                        format!("isExternal must be true or false, found {other:?}"),
+                    ));
+                }
+            },
             ..Default::default()
         };
         let mut name = None;
@@ -679,9 +700,10 @@ impl Mapper<'_> {
                 _ => return Err(self.unknown(el, k)),
             }
         }
-        // The XSD's choice: either license elements or one expression, never both.
+        // The XSD's choice up to 1.6: either license elements or one expression, never
+        // both. 1.7 allows mixing them.
         let exprs = out.iter().filter(|l| l.expression.is_some()).count();
-        if exprs > 0 && out.len() > 1 {
+        if exprs > 0 && out.len() > 1 && self.minor <= 6 {
             return Err(self.err(
                 el,
                 "<licenses> holds either <license> elements or a single <expression>, not both",
@@ -852,6 +874,38 @@ impl Mapper<'_> {
                     depends_on: Some(on),
                     provides: Some(provides),
                 })
+            })
+            .collect()
+    }
+
+    fn citations(&self, el: &El) -> R<Vec<cdx::Citation>> {
+        el.kids()
+            .map(|c| {
+                if c.name != "citation" {
+                    return Err(self.unknown(el, c));
+                }
+                let mut out = cdx::Citation {
+                    bom_ref: c.attr("bom-ref").map(str::to_string),
+                    ..Default::default()
+                };
+                for k in c.kids() {
+                    match k.name.as_ref() {
+                        "pointers" => {
+                            let v = k.kids().map(El::value).collect();
+                            self.once(&mut out.pointers, k, v)?
+                        }
+                        "expressions" => {
+                            let v = k.kids().map(El::value).collect();
+                            self.once(&mut out.expressions, k, v)?
+                        }
+                        "timestamp" => self.text_once(&mut out.timestamp, k)?,
+                        "attributedTo" => self.text_once(&mut out.attributed_to, k)?,
+                        "process" => self.text_once(&mut out.process, k)?,
+                        "note" => self.once(&mut out.note, k, StrIgnored)?,
+                        _ => return Err(self.unknown(c, k)),
+                    }
+                }
+                Ok(out)
             })
             .collect()
     }
