@@ -585,6 +585,12 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
     };
     if trimmed.starts_with("vers:") {
         let vers = Vers::parse(trimmed)?;
+        if vers.is_none() {
+            return Ok(Prose {
+                range: VersionRange::none(Scheme::Vendor),
+                notes,
+            });
+        }
         if vers.scheme_name() == "all" {
             return Ok(Prose {
                 range: VersionRange::all(Scheme::Vendor),

@@ -104,7 +104,7 @@ impl Scheme {
             "pypi" | "pep440" | "python" => Some(Scheme::Pep440),
             "deb" | "debian" | "ubuntu" => Some(Scheme::Debian),
             "rpm" | "red hat" | "redhat" | "almalinux" | "rocky linux" | "suse" | "opensuse"
-            | "mageia" | "openeuler" => Some(Scheme::Rpm),
+            | "mageia" | "openeuler" | "photon os" | "azure linux" | "mariner" => Some(Scheme::Rpm),
             "maven" => Some(Scheme::Maven),
             "go" | "golang" => Some(Scheme::Go),
             "npm" => Some(Scheme::Npm),

@@ -195,6 +195,11 @@ fn vers_containment_refuses_other_schemes_except_all() {
     ));
     let all = Vers::parse("vers:all/*").unwrap();
     assert!(all.contains(&v(Scheme::Pep440, "1.0")).unwrap());
+    let none = Vers::parse("vers:none/*").unwrap();
+    assert!(!none.contains(&v(Scheme::Pep440, "1.0")).unwrap());
+    assert!(none.to_range().is_empty());
+    assert_eq!(none.to_string(), "vers:none/*");
+    assert!(Vers::parse("vers:none/1.0").is_err());
 }
 
 // ---------------------------------------------------------------- OSV
