@@ -554,7 +554,8 @@ impl Analyzer {
     }
 
     fn note_mac(&mut self, ip: IpAddr, mac: [u8; 6]) {
-        if is_global(ip) || !is_unicast(ip) || mac[0] & 1 == 1 {
+        // Multicast/broadcast MACs and the all-zero MAC of Linux loopback name no device.
+        if is_global(ip) || !is_unicast(ip) || mac[0] & 1 == 1 || mac == [0; 6] {
             return;
         }
         let set = self.mac_ips.entry(mac).or_default();
@@ -590,7 +591,15 @@ impl Analyzer {
     fn tcp(&mut self, f: &Frame<'_>, link: LinkInfo, ip: &IpPacket<'_>, seg: Segment<'_>) {
         let src = (ip.src, seg.sport);
         let dst = (ip.dst, seg.dport);
-        let (key, dir) = self.flow_for(f, link, src, dst, 6, seg.syn && seg.ack);
+        // Who initiated: the SYN sender. A capture that starts mid-connection has no
+        // SYN; then a packet from a well-known port to an ephemeral one is taken to come
+        // from the server.
+        let responder_first = if seg.syn {
+            seg.ack
+        } else {
+            seg.sport < 1024 && seg.dport >= 1024
+        };
+        let (key, dir) = self.flow_for(f, link, src, dst, 6, responder_first);
         let mut events = std::mem::take(&mut self.events);
         {
             let flow = self.flows.get_mut(&key).expect("flow exists");
