@@ -306,24 +306,47 @@ fn corpus_icsma_readings_are_right() {
     }
 }
 
-/// `vers:` strings CISA and the OASIS examples put in CSAF product trees that are
-/// refused, with why.
-const VERS_REFUSED: &[(&str, &str)] = &[(
-    "vers:all/*_installed_on_CP200_devices",
-    "'*' followed by a condition: not a range",
-)];
+/// `vers:` strings in the corpus that are refused, with why. The strict parser follows the
+/// spec's validation rules, which the CycloneDX examples break in three places.
+const VERS_REFUSED: &[(&str, &str)] = &[
+    (
+        "vers:all/*_installed_on_CP200_devices",
+        "'*' followed by a condition: not a range",
+    ),
+    (
+        "vers:semver/2.7.0|<2.8.11.1",
+        "2.8.11.1 is not semver, and '=2.7.0' before '<...' is redundant (spec: tools must report it)",
+    ),
+    (
+        "vers:semver/2.9.0|<2.9.5",
+        "'=2.9.0' followed by '<2.9.5' is redundant (spec: tools must report it)",
+    ),
+    (
+        "vers:semver/<2.6.7.5",
+        "2.6.7.5 is not semver (four numbers)",
+    ),
+];
 
 /// Every `vers:` string anywhere in the CSAF corpus (all 2,384 CISA ICS advisories and
-/// the OASIS examples and test cases). Valid ones must pass the strict [`Vers`] parser;
-/// CISA's `vers:all/<constraints>` (invalid vers, 240 distinct strings) must be read by
-/// [`prose::parse`] under the vendor scheme.
+/// the OASIS examples and test cases) and in the CycloneDX examples and spec documents.
+/// Valid ones must pass the strict [`Vers`] parser; CISA's `vers:all/<constraints>`
+/// (invalid vers, 231 distinct strings) must be read by [`prose::parse`] under the vendor
+/// scheme.
 #[test]
-fn corpus_every_csaf_vers_string_is_read() {
-    let Some(dir) = medvigil_testkit::corpus("csaf") else {
+fn corpus_every_vers_string_is_read() {
+    let Some(csaf) = medvigil_testkit::corpus("csaf") else {
+        return;
+    };
+    let Some(sbom) = medvigil_testkit::corpus("sbom") else {
         return;
     };
     let mut found = BTreeMap::<String, String>::new();
-    for f in medvigil_testkit::files_under(&dir, |n| n.ends_with(".json")) {
+    let files = medvigil_testkit::files_under(&csaf, |n| n.ends_with(".json"))
+        .into_iter()
+        .chain(medvigil_testkit::files_under(&sbom, |n| {
+            n.ends_with(".json")
+        }));
+    for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
         let mut rest = text.as_str();
         while let Some(i) = rest.find("\"vers:") {
@@ -335,8 +358,11 @@ fn corpus_every_csaf_vers_string_is_read() {
             rest = &tail[end..];
         }
     }
-    assert!(found.len() > 200, "only {} vers strings found", found.len());
+    assert!(found.len() > 250, "only {} vers strings found", found.len());
     let refused: BTreeMap<&str, &str> = VERS_REFUSED.iter().copied().collect();
+    for (s, _) in VERS_REFUSED {
+        assert!(found.contains_key(*s), "{s} no longer in the corpus");
+    }
     let mut problems = Vec::new();
     let (mut strict, mut lenient) = (0, 0);
     for (s, file) in &found {
@@ -364,7 +390,7 @@ fn corpus_every_csaf_vers_string_is_read() {
         }
     }
     eprintln!(
-        "csaf vers strings: {} distinct, {strict} valid vers, {lenient} CISA vers:all/<...> read leniently",
+        "vers strings (CSAF + CycloneDX): {} distinct, {strict} valid vers, {lenient} CISA vers:all/<...> read leniently",
         found.len()
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
