@@ -11,10 +11,9 @@ fn collect(v: &Value, out: &mut Vec<(String, f64)>) {
     match v {
         Value::Object(m) => {
             if let (Some(Value::String(vs)), Some(bs)) = (m.get("vectorString"), m.get("baseScore"))
+                && let Some(b) = bs.as_f64()
             {
-                if let Some(b) = bs.as_f64() {
-                    out.push((vs.clone(), b));
-                }
+                out.push((vs.clone(), b));
             }
             for x in m.values() {
                 collect(x, out);
