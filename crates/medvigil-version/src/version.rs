@@ -262,6 +262,13 @@ impl Version {
         }
     }
 
+    pub(crate) fn vendor(&self) -> Option<&vendor::VendorVersion> {
+        match &self.parsed {
+            Parsed::Vendor(v) => Some(v),
+            _ => None,
+        }
+    }
+
     /// Build metadata of a semver-family version (`incompatible` in Go's
     /// `v2.0.0+incompatible`); it never affects order.
     pub fn build_metadata(&self) -> Option<&str> {

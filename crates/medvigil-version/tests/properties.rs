@@ -287,6 +287,10 @@ proptest! {
             Ordering::Greater => false,
         };
         prop_assert_eq!(range.contains(&t).unwrap(), above && below, "{} in {}", t, range);
+        // Line containment only ever adds versions.
+        if above && below {
+            prop_assert!(range.contains_line(&t).unwrap());
+        }
         // The complement holds exactly the others.
         prop_assert_eq!(range.complement().contains(&t).unwrap(), !(above && below), "{} in complement of {}", t, range);
         // The same answer through the vers string, by the spec's own procedure, except

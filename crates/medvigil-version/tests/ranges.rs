@@ -707,3 +707,39 @@ fn reparse_moves_a_range_to_another_scheme() {
     let p = prose::parse("<= 2.4A").unwrap().range;
     assert!(p.reparse(Scheme::Semver).is_err());
 }
+
+#[test]
+fn contains_line_covers_the_advisory_versions_line() {
+    let x = |s: &str| v(Scheme::Vendor, s);
+    let cases: &[(&str, &str, bool, bool)] = &[
+        // (range, device version, contains, contains_line)
+        ("Versions 4.2 and prior", "v4.2 build 118", false, true),
+        ("Versions 4.2 and prior", "4.2 SP1", false, true),
+        ("Versions 4.2 and prior", "4.2.0.118", false, true),
+        ("Versions 4.2 and prior", "4.2.1", false, true),
+        ("Versions 4.2 and prior", "4.3", false, false),
+        ("Versions 4.2 and prior", "4.1", true, true),
+        ("9.7", "9.7 build 12", false, true),
+        ("9.7", "9.8", false, false),
+        ("prior to 3.1", "3.1 build 2", false, false),
+        ("4.0 through 4.3", "4.3 SP2", false, true),
+        ("4.0 through 4.3", "3.9 SP2", false, false),
+        ("2.X", "2.9 SP1", true, true),
+    ];
+    for (range, version, plain, line) in cases {
+        let r = prose::parse(range).unwrap().range;
+        assert_eq!(
+            r.contains(&x(version)).unwrap(),
+            *plain,
+            "{version} in {range}"
+        );
+        assert_eq!(
+            r.contains_line(&x(version)).unwrap(),
+            *line,
+            "{version} in the line of {range}"
+        );
+    }
+    // Other schemes: plain containment.
+    let r = Vers::parse("vers:semver/<=4.2.0").unwrap().to_range();
+    assert!(!r.contains_line(&v(Scheme::Semver, "4.2.1")).unwrap());
+}
