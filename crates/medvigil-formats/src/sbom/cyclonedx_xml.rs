@@ -114,19 +114,28 @@ fn build_tree<'i>(
     loop {
         let start = reader.buffer_position();
         // Resolve the namespace to owned data at once: the resolution borrows the reader.
+        // Whether the element is in the root's namespace, decided while the resolution
+        // (which borrows the reader) is alive; the root's namespace is kept on first sight.
+        let at_root = stack.is_empty() && root.is_none();
         let step = match reader.read_resolved_event() {
             Ok((res, ev)) => Ok((
                 match res {
-                    ResolveResult::Bound(n) => Ok(Some(n.as_ref().to_string())),
-                    ResolveResult::Unbound => Ok(None),
+                    ResolveResult::Bound(n) => {
+                        let n: &str = n.as_ref();
+                        if at_root && matches!(ev, Event::Start(_) | Event::Empty(_)) {
+                            root_ns = n.to_string();
+                        }
+                        Ok(n == root_ns)
+                    }
+                    ResolveResult::Unbound => Ok(false),
                     ResolveResult::Unknown(p) => Err(format!("undeclared namespace prefix {p:?}")),
                 },
                 ev,
             )),
             Err(e) => Err(e.to_string()),
         };
-        let (ns, ev) = match step {
-            Ok((Ok(ns), ev)) => (ns, ev),
+        let (ours, ev) = match step {
+            Ok((Ok(ours), ev)) => (ours, ev),
             Ok((Err(msg), _)) => return Err(pos_err(start, msg)),
             Err(msg) => {
                 return Err(pos_err(
@@ -156,12 +165,9 @@ fn build_tree<'i>(
                     ));
                 }
                 let name = reborrow(text, e.local_name().as_ref());
-                if stack.is_empty() {
-                    root_ns = ns.clone().unwrap_or_default();
-                }
                 let mut el = El {
                     name,
-                    ours: ns.as_deref() == Some(root_ns.as_str()),
+                    ours,
                     pos: start as usize,
                     ..El::default()
                 };
