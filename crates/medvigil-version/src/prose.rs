@@ -63,6 +63,25 @@ struct Text<'a> {
 }
 
 impl<'a> Text<'a> {
+    /// Points an error at `sub` (a slice of the lowercase text) within the input.
+    fn at(&self, e: Error, sub: &str) -> Error {
+        match e {
+            Error::InvalidRange {
+                input,
+                position: 0,
+                reason,
+            } => {
+                let position = self.input.find(self.orig(sub.trim())).unwrap_or(0);
+                Error::InvalidRange {
+                    input,
+                    position,
+                    reason,
+                }
+            }
+            other => other,
+        }
+    }
+
     /// The original-case text of `sub`, a slice of `self.lower`.
     fn orig(&self, sub: &str) -> &'a str {
         let base = self.lower.as_ptr() as usize;
@@ -236,6 +255,10 @@ fn err(input: &str, why: impl Into<String>) -> Error {
 
 /// Parses one version slot: a vendor version or a series wildcard.
 fn slot(t: &Text<'_>, text: &str) -> Result<Slot, Error> {
+    slot_inner(t, text).map_err(|e| t.at(e, text))
+}
+
+fn slot_inner(t: &Text<'_>, text: &str) -> Result<Slot, Error> {
     let text = text.trim().trim_end_matches([',', '.', ';']).trim();
     if text.is_empty() {
         return Err(err(t.input, "expected a version"));

@@ -743,3 +743,16 @@ fn contains_line_covers_the_advisory_versions_line() {
     let r = Vers::parse("vers:semver/<=4.2.0").unwrap().to_range();
     assert!(!r.contains_line(&v(Scheme::Semver, "4.2.1")).unwrap());
 }
+
+#[test]
+fn prose_errors_point_at_the_offending_part() {
+    match prose::parse("Versions 4.0 through Gemini Dual") {
+        Err(Error::InvalidRange {
+            position, reason, ..
+        }) => {
+            assert_eq!(position, "Versions 4.0 through ".len(), "{reason}");
+            assert!(reason.contains("gemini"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
