@@ -653,7 +653,7 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
     let text = t.lower;
     if text == "*" || text.starts_with("* ") {
         if text != "*" {
-            notes.push(text[2..].to_string());
+            notes.push(t.orig(&text[2..]).to_string());
         }
         return Ok(Prose {
             range: VersionRange::all(Scheme::Vendor),
