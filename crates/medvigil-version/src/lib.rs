@@ -63,4 +63,4 @@ mod version;
 pub use error::Error;
 pub use range::{Bound, Interval, VersionRange};
 pub use vers::{Comparator, Constraint, Vers};
-pub use version::{Scheme, SchemeLookup, Version};
+pub use version::{MAX_VERSION_LEN, Scheme, SchemeLookup, Version};

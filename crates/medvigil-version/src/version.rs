@@ -147,6 +147,10 @@ impl fmt::Display for Scheme {
     }
 }
 
+/// Longest accepted version string. Real versions are far shorter; the cap keeps hostile
+/// input from costing time or (in Maven's nested lists) stack depth.
+pub const MAX_VERSION_LEN: usize = 256;
+
 /// The parsed form of a version, one variant per comparator module.
 #[derive(Debug, Clone)]
 pub(crate) enum Parsed {
@@ -188,6 +192,19 @@ impl Version {
     /// the raw string).
     pub fn parse(scheme: Scheme, raw: &str) -> Result<Version, Error> {
         let raw = raw.trim();
+        if raw.len() > MAX_VERSION_LEN {
+            // Quote only the start of it.
+            let mut end = 64;
+            while !raw.is_char_boundary(end) {
+                end -= 1;
+            }
+            return Err(Error::version(
+                scheme,
+                &raw[..end],
+                MAX_VERSION_LEN,
+                format!("longer than {MAX_VERSION_LEN} bytes: not a version"),
+            ));
+        }
         let parsed = match scheme {
             Scheme::Semver | Scheme::Cargo => {
                 Parsed::SemVer(semver::SemVer::parse(raw, semver::Dialect::Strict, scheme)?)

@@ -599,3 +599,20 @@ fn raw_string_is_kept() {
     assert_eq!(x.to_string(), "1.0-Alpha.1");
     assert_eq!(x.scheme(), Scheme::Pep440);
 }
+
+#[test]
+fn hostile_lengths_are_refused_not_crashed() {
+    let deep = "a1".repeat(100_000);
+    for scheme in Scheme::ALL {
+        match Version::parse(scheme, &deep) {
+            Err(Error::InvalidVersion { reason, .. }) => {
+                assert!(reason.contains("longer than"), "{reason}")
+            }
+            other => panic!("{scheme}: {other:?}"),
+        }
+    }
+    // Just under the cap still parses (and compares) under Maven's nested lists.
+    let ok = "1".to_string() + &"a1".repeat(120);
+    let a = v(Scheme::Maven, &ok);
+    assert_eq!(a.try_cmp(&a).unwrap(), Ordering::Equal);
+}
