@@ -1378,7 +1378,10 @@ impl Analyzer {
             let clinical = if known.is_some_and(|k| k.clinical) {
                 Some("inventory".to_string())
             } else if acc.infusion_pump || known.is_some_and(|k| k.infusion_pump) {
-                Some("infusion pump (receives IHE PCD-03 orders)".to_string())
+                Some(
+                    "infusion pump or pump gateway (receives IHE PCD-03 infusion orders)"
+                        .to_string(),
+                )
             } else if acc.roles.iter().any(|r| r.starts_with("dicom_")) {
                 Some("speaks DICOM".to_string())
             } else if acc.roles.iter().any(|r| r.starts_with("hl7_")) {
