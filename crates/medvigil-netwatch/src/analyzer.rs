@@ -155,6 +155,24 @@ struct Flow {
     announced: bool,
     /// What this flow's decoder buffers, as last counted in `Analyzer::decoder_bytes`.
     buffered: usize,
+    /// A pure SYN has been seen, so the orientation is certain.
+    syn_seen: bool,
+}
+
+impl Flow {
+    /// Exchanges client and server, with everything kept per direction.
+    fn swap_sides(&mut self) {
+        std::mem::swap(&mut self.client, &mut self.server);
+        self.packets.swap(0, 1);
+        self.bytes.swap(0, 1);
+        self.macs.swap(0, 1);
+        self.head.swap(0, 1);
+        self.verdict.swap(0, 1);
+        self.fin.swap(0, 1);
+        if let Some(s) = self.streams.as_mut() {
+            s.swap(0, 1);
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -526,6 +544,7 @@ impl Analyzer {
                 payload_packets: 0,
                 announced: false,
                 buffered: 0,
+                syn_seen: false,
             };
             self.flows.insert(key, flow);
             self.stats.total += 1;
@@ -599,10 +618,20 @@ impl Analyzer {
         } else {
             seg.sport < 1024 && seg.dport >= 1024
         };
-        let (key, dir) = self.flow_for(f, link, src, dst, 6, responder_first);
+        let (key, mut dir) = self.flow_for(f, link, src, dst, 6, responder_first);
         let mut events = std::mem::take(&mut self.events);
         {
             let flow = self.flows.get_mut(&key).expect("flow exists");
+            if seg.syn && !seg.ack {
+                // The SYN arrived after other packets (a mirror port merging links can
+                // reorder): its sender is the client after all. Only safe while no payload
+                // has been interpreted with the wrong orientation.
+                if dir == 1 && !flow.syn_seen && flow.payload_packets == 0 {
+                    flow.swap_sides();
+                    dir = 0;
+                }
+                flow.syn_seen = true;
+            }
             if seg.rst {
                 flow.rst = true;
             }
