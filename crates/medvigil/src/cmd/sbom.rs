@@ -144,10 +144,14 @@ struct ErrorJson<'a> {
 fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let file = args.file.display().to_string();
     let parsed = parse(&args.file)?;
-    let report: Option<(Sbom, CheckReport)> = match &parsed {
-        Ok(s) => Some((s.clone(), sbom::check(s))),
-        Err(_) => None,
+    let (parsed, error) = match parsed {
+        Ok(s) => (Some(s), None),
+        Err(e) => (None, Some(e)),
     };
+    let report: Option<(Sbom, CheckReport)> = parsed.map(|s| {
+        let r = sbom::check(&s);
+        (s, r)
+    });
     let valid = report.as_ref().is_some_and(|(_, r)| !r.has_errors());
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -160,7 +164,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             dependencies: report
                 .as_ref()
                 .map_or(0, |(s, _)| s.dependencies.iter().map(|d| d.to.len()).sum()),
-            error: parsed.as_ref().err().map(|e| ErrorJson {
+            error: error.as_ref().map(|e| ErrorJson {
                 line: e.line,
                 column: e.column,
                 path: e.path.as_deref(),
@@ -176,10 +180,10 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         writeln!(out)?;
         return Ok(ExitCode::from(if valid { exit::OK } else { exit::INPUT }));
     }
-    let (s, r) = match (parsed, report) {
-        (Err(e), _) => return Err(input_error(format!("{file}: invalid SBOM: {e}"))),
-        (Ok(_), Some(x)) => x,
-        (Ok(_), None) => unreachable!("a parsed document always has a report"),
+    let (s, r) = match (error, report) {
+        (Some(e), _) => return Err(input_error(format!("{file}: invalid SBOM: {e}"))),
+        (None, Some(x)) => x,
+        (None, None) => unreachable!("a document either parses or has an error"),
     };
     let edges: usize = s.dependencies.iter().map(|d| d.to.len()).sum();
     writeln!(
