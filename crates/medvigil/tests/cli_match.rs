@@ -100,6 +100,24 @@ fn analyze_then_findings_json() {
         findings(dir.path(), &["--asset", "MON-1", "--status", "fixed"]).len(),
         0
     );
+    // One advisory re-evaluated alone: same findings, nothing changes.
+    let out = mv(dir.path())
+        .args(["analyze", "--advisory", "icsma-20-023-01", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["advisory_id"], "ICSMA-20-023-01");
+    assert_eq!(r["changes"]["unchanged"], r["findings"]);
+    assert_eq!(r["changes"]["added"], 0);
+    mv(dir.path())
+        .args(["analyze", "--advisory", "ICSMA-99-999-99"])
+        .assert()
+        .code(2);
     mv(dir.path())
         .args(["findings", "--status", "bogus"])
         .assert()
