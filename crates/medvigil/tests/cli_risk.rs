@@ -241,6 +241,23 @@ fn stored_profiles_layer_model_then_device() {
     assert_eq!(p["patient_connected"], true);
     // The device's control list replaces the model's.
     assert_eq!(p["controls"], serde_json::json!(["guard"]));
+    let m = env.json(&[
+        "risk",
+        "profile",
+        "show",
+        "--manufacturer",
+        "BD",
+        "--model",
+        "Alaris 8015",
+        "--json",
+    ]);
+    assert_eq!(m["devices_affected"], 2);
+    assert_eq!(m["sites_affected"], 1);
+    assert_eq!(
+        m["network_zone"], "hospital_lan",
+        "the most exposed deployment"
+    );
+    assert_eq!(m["controls"], serde_json::json!(["segmentation"]));
     let all = env.json(&["risk", "profile", "show", "--json"]);
     assert_eq!(all.as_array().unwrap().len(), 2);
     assert_eq!(all[0]["target"]["kind"], "model");

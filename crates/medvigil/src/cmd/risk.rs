@@ -232,9 +232,17 @@ pub struct ProfileSetArgs {
 /// Arguments of `risk profile show`.
 #[derive(clap::Args, Debug)]
 pub struct ProfileShowArgs {
-    /// A device's asset id; without it, every stored override is listed.
-    #[arg(long, value_name = "ID")]
+    /// A device's asset id; without it (and without --model), every stored override is
+    /// listed.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["manufacturer", "model"])]
     pub asset: Option<String>,
+    /// Manufacturer of a model whose fleet-wide profile to show (with --model).
+    #[arg(long, requires = "model")]
+    pub manufacturer: Option<String>,
+    /// The model (with --manufacturer): worst function and zone among its devices, the
+    /// model's override, and how many devices and sites it covers.
+    #[arg(long, requires = "manufacturer")]
+    pub model: Option<String>,
     /// The device's site.
     #[arg(long)]
     pub site: Option<String>,
@@ -792,7 +800,23 @@ fn profile(ctx: &Context, c: ProfileCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         ProfileCommand::Show(a) => {
-            if let Some(asset) = &a.asset {
+            if let (Some(m), Some(n)) = (&a.manufacturer, &a.model) {
+                let devices = model_devices(store.as_ref(), m, n)?;
+                let patch = store.profile_override(&ProfileTarget::Model {
+                    manufacturer: m.clone(),
+                    model: n.clone(),
+                })?;
+                let p = model_profile(&devices, patch.as_ref());
+                if a.json {
+                    print_json(&p)?;
+                } else {
+                    println!(
+                        "model {m} {n}: {} devices at {} sites",
+                        p.devices_affected, p.sites_affected
+                    );
+                    println!("{}", serde_json::to_string_pretty(&p)?);
+                }
+            } else if let Some(asset) = &a.asset {
                 let d = find_device(store.as_ref(), asset, a.site.as_deref())?;
                 let p = device_profile(store.as_ref(), &d)?;
                 if a.json {
@@ -828,6 +852,26 @@ fn profile(ctx: &Context, c: ProfileCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The inventory's devices of one model (names compared case-insensitively).
+fn model_devices(
+    store: &dyn Store,
+    manufacturer: &str,
+    model: &str,
+) -> anyhow::Result<Vec<Device>> {
+    Ok(store
+        .list_devices(&DeviceFilter::default())?
+        .into_iter()
+        .filter(|d| {
+            d.manufacturer
+                .as_deref()
+                .is_some_and(|m| m.eq_ignore_ascii_case(manufacturer))
+                && d.model
+                    .as_deref()
+                    .is_some_and(|m| m.eq_ignore_ascii_case(model))
+        })
+        .collect())
 }
 
 fn target_name(t: &ProfileTarget) -> String {
@@ -1001,18 +1045,7 @@ fn policy_cmd(c: PolicyCommand) -> anyhow::Result<ExitCode> {
 fn postmarket(ctx: &Context, a: PostmarketArgs) -> anyhow::Result<ExitCode> {
     let policy = load_policy(a.policy.as_deref())?;
     let store = ctx.open_store()?;
-    let devices: Vec<Device> = store
-        .list_devices(&DeviceFilter::default())?
-        .into_iter()
-        .filter(|d| {
-            d.manufacturer
-                .as_deref()
-                .is_some_and(|m| m.eq_ignore_ascii_case(&a.model.manufacturer))
-                && d.model
-                    .as_deref()
-                    .is_some_and(|m| m.eq_ignore_ascii_case(&a.model.model))
-        })
-        .collect();
+    let devices = model_devices(store.as_ref(), &a.model.manufacturer, &a.model.model)?;
     let patch = store.profile_override(&ProfileTarget::Model {
         manufacturer: a.model.manufacturer.clone(),
         model: a.model.model.clone(),
