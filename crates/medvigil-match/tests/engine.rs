@@ -177,3 +177,33 @@ fn kev_and_device_index() {
     let idx = DeviceIndex::new(&[d], e.table());
     assert_eq!(idx.len(), 1);
 }
+
+/// Every CPE criterion of the NVD corpus parses, prints back to the same formatted
+/// string, and round-trips through the URI binding.
+#[test]
+fn corpus_nvd_criteria_parse_and_round_trip() {
+    let Some(dir) = medvigil_testkit::corpus("nvd") else {
+        return;
+    };
+    let mut n = 0;
+    for f in medvigil_testkit::files_under(&dir, |n| n.ends_with(".json")) {
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&f).unwrap()).unwrap();
+        let mut stack = vec![&v["configurations"]];
+        while let Some(x) = stack.pop() {
+            match x {
+                serde_json::Value::Object(o) => {
+                    if let Some(c) = o.get("criteria").and_then(|c| c.as_str()) {
+                        let cpe: Cpe = c.parse().unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+                        assert_eq!(cpe.to_string(), c, "{}", f.display());
+                        assert_eq!(cpe.to_uri().parse::<Cpe>().unwrap(), cpe, "{c}");
+                        n += 1;
+                    }
+                    stack.extend(o.values());
+                }
+                serde_json::Value::Array(a) => stack.extend(a),
+                _ => {}
+            }
+        }
+    }
+    assert!(n > 100, "{n} criteria");
+}
