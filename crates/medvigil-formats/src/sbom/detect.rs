@@ -126,13 +126,14 @@ fn top_level_keys(b: &[u8]) -> Vec<(String, Option<String>)> {
             }
             b'{' | b'[' => {
                 if depth == 1
-                    && let Some(k) = key.take() {
-                        let decisive = k != "bomFormat";
-                        out.push((k, None));
-                        if decisive {
-                            break;
-                        }
+                    && let Some(k) = key.take()
+                {
+                    let decisive = k != "bomFormat";
+                    out.push((k, None));
+                    if decisive {
+                        break;
                     }
+                }
                 depth += 1;
                 expect_key = depth == 1 && b[i] == b'{';
             }
