@@ -631,9 +631,10 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
     // Trailing clauses about where or how a version runs are set aside as notes:
     // "L81 and earlier that have been installed in ...", "11.2 and prior running on ...",
     // "v8.x with Wireless Battery Modules ...", "v9.x model 35700BAX3".
+    let folded = orig.to_ascii_lowercase();
     let orig = match CLAUSES
         .iter()
-        .filter_map(|c| orig.to_ascii_lowercase().find(c))
+        .filter_map(|c| folded.find(c))
         .filter(|&i| i > 0)
         .min()
     {
