@@ -233,7 +233,8 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             .take(shown)
             .map(|x| vec![x.name.clone(), x.reference.clone(), x.missing.join(", ")])
             .collect();
-        table::write(&mut out, &["COMPONENT", "REFERENCE", "MISSING"], &rows, 60)?;
+        // MISSING can list all seven elements: let it be long.
+        table::write(&mut out, &["COMPONENT", "REFERENCE", "MISSING"], &rows, 120)?;
         if incomplete.len() > shown {
             writeln!(
                 out,
