@@ -189,6 +189,35 @@ fn score_explains_the_rule_and_whatif_shows_the_difference() {
     assert!(f["score_change"].as_i64().unwrap() < 0);
     assert_eq!(f["priority_changed"], true);
 
+    // --fail-on: exit 1 when a finding is at least that urgent.
+    env.cmd()
+        .args([
+            "risk",
+            "score",
+            "--asset",
+            "PUMP-1",
+            "--cvss",
+            CRITICAL,
+            "--kev",
+            "--fail-on",
+            "P1",
+        ])
+        .assert()
+        .code(1);
+    env.cmd()
+        .args([
+            "risk",
+            "score",
+            "--asset",
+            "LAB-1",
+            "--cvss",
+            CRITICAL,
+            "--fail-on",
+            "p1",
+        ])
+        .assert()
+        .success();
+
     // Text output says the same for people.
     env.cmd()
         .args([

@@ -16,7 +16,7 @@ use medvigil_model::clinical::{
 use medvigil_model::{ClinicalFunction, Device, NetworkZone};
 use medvigil_risk::cvss::Cvss;
 use medvigil_risk::inputs::{best_cvss, effective_profile, finding_input, model_profile};
-use medvigil_risk::policy::{DEFAULT_POLICY_TOML, Policy};
+use medvigil_risk::policy::{DEFAULT_POLICY_TOML, Policy, Priority};
 use medvigil_risk::priority::{FindingRiskInput, KevEvidence, SeverityInput};
 use medvigil_risk::rubric::{self, Answer, Answers};
 use medvigil_store::{DeviceFilter, Store};
@@ -164,9 +164,23 @@ pub struct ScoreArgs {
     /// A hospital policy file instead of the shipped defaults.
     #[arg(long, env = "MEDVIGIL_POLICY", value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// Exit with status 1 when any finding has this priority or a more urgent one
+    /// (P1, P2, P3, P4).
+    #[arg(long, value_name = "PRIORITY", value_parser = parse_priority)]
+    pub fail_on: Option<Priority>,
     /// JSON output.
     #[arg(long)]
     pub json: bool,
+}
+
+fn parse_priority(s: &str) -> Result<Priority, String> {
+    match s.to_ascii_uppercase().as_str() {
+        "P1" => Ok(Priority::P1),
+        "P2" => Ok(Priority::P2),
+        "P3" => Ok(Priority::P3),
+        "P4" => Ok(Priority::P4),
+        _ => Err(format!("{s:?}: expected P1, P2, P3 or P4")),
+    }
 }
 
 /// Arguments of `risk whatif`.
@@ -581,6 +595,12 @@ fn score(ctx: &Context, a: ScoreArgs) -> anyhow::Result<ExitCode> {
         (x.1.priority, std::cmp::Reverse(x.1.score))
             .cmp(&(y.1.priority, std::cmp::Reverse(y.1.score)))
     });
+    let status = match a.fail_on {
+        Some(p) if results.iter().any(|(_, e)| e.priority <= p) => {
+            ExitCode::from(crate::exit::THRESHOLD)
+        }
+        _ => ExitCode::SUCCESS,
+    };
     if a.json {
         #[derive(Serialize)]
         struct Row<'a> {
@@ -607,7 +627,7 @@ fn score(ctx: &Context, a: ScoreArgs) -> anyhow::Result<ExitCode> {
                 })
                 .collect(),
         })
-        .map(|_| ExitCode::SUCCESS);
+        .map(|_| status);
     }
     if let Some(d) = &device {
         println!("{}", describe(d));
@@ -628,7 +648,7 @@ fn score(ctx: &Context, a: ScoreArgs) -> anyhow::Result<ExitCode> {
             println!("    assumed       {s}");
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(status)
 }
 
 fn whatif(ctx: &Context, a: WhatifArgs) -> anyhow::Result<ExitCode> {
