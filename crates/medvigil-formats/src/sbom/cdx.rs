@@ -578,7 +578,44 @@ impl Validator {
         }
     }
 
+    /// Fields added in a later version than the document's. From 1.4 on the schemas
+    /// forbid properties they do not list (`additionalProperties: false`); 1.2 and 1.3
+    /// allowed any, so there a newer field is not an error.
+    fn since(&mut self, p: &Path<'_>, fields: &[(&str, bool, u32)]) {
+        for &(name, present, added) in fields {
+            if present && self.minor >= 4 && self.minor < added {
+                self.err(
+                    &p.f(name),
+                    format!(
+                        "{name} is not part of CycloneDX 1.{} (it was added in 1.{added})",
+                        self.minor
+                    ),
+                );
+            }
+        }
+    }
+
     fn component(&mut self, p: &Path<'_>, c: &Component) {
+        self.since(
+            p,
+            &[
+                ("evidence", c.evidence.is_some(), 3),
+                ("properties", c.properties.is_some(), 3),
+                ("releaseNotes", c.release_notes.is_some(), 4),
+                ("signature", c.signature.is_some(), 4),
+                ("data", c.data.is_some(), 5),
+                ("modelCard", c.model_card.is_some(), 5),
+                ("authors", c.authors.is_some(), 6),
+                ("cryptoProperties", c.crypto_properties.is_some(), 6),
+                ("manufacturer", c.manufacturer.is_some(), 6),
+                ("omniborId", c.omnibor_id.is_some(), 6),
+                ("swhid", c.swhid.is_some(), 6),
+                ("tags", c.tags.is_some(), 6),
+                ("isExternal", c.is_external.is_some(), 7),
+                ("versionRange", c.version_range.is_some(), 7),
+                ("patentAssertions", c.patent_assertions.is_some(), 7),
+            ],
+        );
         self.check_enum(
             &p.f("type"),
             "component type",
@@ -815,6 +852,21 @@ fn check_header(bom: &Bom) -> Result<u32, SbomError> {
 
 /// Applies the value rules to everything in `bom`, adding violations to `v`.
 fn validate_with(bom: &Bom, v: &mut Validator) {
+    v.since(
+        &Path::ROOT,
+        &[
+            ("compositions", bom.compositions.is_some(), 3),
+            ("$schema", bom.schema.is_some(), 4),
+            ("signature", bom.signature.is_some(), 4),
+            ("vulnerabilities", bom.vulnerabilities.is_some(), 4),
+            ("annotations", bom.annotations.is_some(), 5),
+            ("formulation", bom.formulation.is_some(), 5),
+            ("properties", bom.properties.is_some(), 5),
+            ("declarations", bom.declarations.is_some(), 6),
+            ("definitions", bom.definitions.is_some(), 6),
+            ("citations", bom.citations.is_some(), 7),
+        ],
+    );
     if let Some(s) = &bom.serial_number
         && !is_urn_uuid(s)
     {
@@ -832,6 +884,20 @@ fn validate_with(bom: &Bom, v: &mut Validator) {
         );
     }
     if let Some(m) = &bom.metadata {
+        v.since(
+            &Path::ROOT.f("metadata"),
+            &[
+                ("licenses", m.licenses.is_some(), 3),
+                ("properties", m.properties.is_some(), 3),
+                ("lifecycles", m.lifecycles.is_some(), 5),
+                ("manufacturer", m.manufacturer.is_some(), 6),
+                (
+                    "distributionConstraints",
+                    m.distribution_constraints.is_some(),
+                    7,
+                ),
+            ],
+        );
         if let Some(t) = &m.timestamp
             && !is_date_time(t, true)
         {
