@@ -342,6 +342,62 @@ impl Shared {
     }
 }
 
+/// How much of the end of the log [`recent_decisions`] reads.
+const RECENT_BYTES: u64 = 64 << 20;
+
+/// `(sender, MSH-10, Unix time)` of the decisions recorded at or after `since` (Unix
+/// seconds), from the last 64 MiB of the log: what the guard needs to keep catching
+/// MSH-10 replays across a restart. Lines it cannot read are skipped (the chain is
+/// `verify_log`'s business).
+pub fn recent_decisions(path: &Path, since: i64) -> Result<Vec<(String, String, i64)>, AuditError> {
+    let io = |source| AuditError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io(e)),
+    };
+    let len = file.metadata().map_err(io)?.len();
+    let start = len.saturating_sub(RECENT_BYTES);
+    file.seek(SeekFrom::Start(start)).map_err(io)?;
+    let mut reader = BufReader::new(file);
+    let mut line = Vec::new();
+    if start > 0 {
+        // Skip the partial first line.
+        reader.read_until(b'\n', &mut line).map_err(io)?;
+    }
+    let since = crate::time::rfc3339(since, 0);
+    let mut out = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line).map_err(io)? == 0 {
+            break;
+        }
+        let Ok(v) = serde_json::from_slice::<serde_json::Value>(&line) else {
+            continue;
+        };
+        let field = |k: &str| v.get(k).and_then(|x| x.as_str());
+        // RFC 3339 UTC times in one fixed format sort as strings.
+        let (Some("decision"), Some(time), Some(sender), Some(msh10)) = (
+            field("event"),
+            field("time"),
+            field("sender"),
+            field("msh10"),
+        ) else {
+            continue;
+        };
+        if time < since.as_str() {
+            continue;
+        }
+        if let Some(at) = crate::time::parse_rfc3339_utc(time) {
+            out.push((sender.to_string(), msh10.to_string(), at));
+        }
+    }
+    Ok(out)
+}
+
 enum TailError {
     Io(std::io::Error),
     Bad(String),

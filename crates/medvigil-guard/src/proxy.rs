@@ -78,8 +78,13 @@ impl Guard {
                     addr: config.listen,
                     source,
                 })?;
+        let policy = Policy::new(&config);
+        let since = crate::time::now().0 - crate::policy::MSH10_WINDOW_SECS;
+        let seen = crate::audit::recent_decisions(&config.audit_log, since)?;
+        let restored = policy.restore_msh10(seen);
+        tracing::info!(restored, "MSH-10 values restored from the audit log");
         let inner = Arc::new(Inner {
-            policy: Policy::new(&config),
+            policy,
             connections: Arc::new(Semaphore::new(config.limits.max_connections)),
             config,
             audit,
