@@ -189,8 +189,35 @@ pub fn analyze(ctx: &Context, store: &mut dyn Store, top: usize) -> anyhow::Resu
             .push(c.component.clone());
     }
     let bar = progress::bar(ctx, by_sbom.len() as u64, "SBOMs");
+    let device_by_key: HashMap<(String, String), &medvigil_model::Device> = devices
+        .iter()
+        .map(|d| ((d.site.clone(), d.asset_id.clone()), d))
+        .collect();
     for (id, comps) in &by_sbom {
-        findings.extend(engine.evaluate_sbom(&format!("sbom:{id}"), comps));
+        let sbom_findings = engine.evaluate_sbom(&format!("sbom:{id}"), comps);
+        // The devices running this SBOM's firmware carry its component findings too, so
+        // that `findings --asset` shows a pump's Log4Shell next to its advisories.
+        for (site, asset_id) in store.devices_for_sbom(*id)? {
+            let Some(d) = device_by_key.get(&(site.clone(), asset_id.clone())) else {
+                continue;
+            };
+            findings.extend(sbom_findings.iter().map(|f| {
+                let mut g = f.clone();
+                g.asset = medvigil_model::finding::AssetRef::Device {
+                    site: site.clone(),
+                    asset_id: asset_id.clone(),
+                };
+                g.model = d.model.clone();
+                g.version = d.version.clone();
+                for det in &mut g.details {
+                    det.searched_by
+                        .insert("sbom_component".into(), f.model.clone().unwrap_or_default());
+                    det.searched_by.insert("sbom".into(), format!("sbom:{id}"));
+                }
+                g
+            }));
+        }
+        findings.extend(sbom_findings);
         bar.inc(1);
     }
     bar.finish_and_clear();
