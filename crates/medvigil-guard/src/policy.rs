@@ -301,7 +301,13 @@ impl Policy {
                     self.senders[sender].name, self.limits.max_messages_per_minute
                 ),
             );
-            return done(v, facts, None, None);
+            // Parsed only so the ACK can name the message (MSA-2) and the log its id.
+            let msg = Message::parse_bytes(payload).ok().map(std::sync::Arc::new);
+            if let Some(m) = &msg {
+                facts.message_type = Some(m.message_type());
+                facts.msh10 = Some(m.control_id().into_owned()).filter(|c| !c.is_empty());
+            }
+            return done(v, facts, msg, None);
         }
         let msg = match Message::parse_bytes(payload) {
             Ok(m) => std::sync::Arc::new(m),
@@ -1158,7 +1164,7 @@ fn patient_facts(msg: &Message) -> Check<(Option<f64>, Option<f64>)> {
                     "weight_invalid",
                     "OBX",
                     5,
-                    format!("patient weight {kg} kg is not plausible"),
+                    "patient weight is not plausible (over 700 kg)".to_string(),
                 ));
             }
             weight = Some(kg);

@@ -308,7 +308,10 @@ async fn a_thousand_concurrent_connections() {
     // and 1,000 gateway round trips take a while; the point is that all are served.
     let text = config_text(dir.path(), gw.addr, "", "")
         .replace("idle_timeout_seconds = 2", "idle_timeout_seconds = 60")
-        .replace("upstream_timeout_seconds = 2", "upstream_timeout_seconds = 30");
+        .replace(
+            "upstream_timeout_seconds = 2",
+            "upstream_timeout_seconds = 30",
+        );
     let g = start(dir.path(), &text).await;
     let addr = g.addr;
     // Open all 1,000 connections first, then send on all of them at once.
