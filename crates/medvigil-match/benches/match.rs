@@ -395,6 +395,7 @@ fn main() {
             aliases: vec![],
             products: vec![VexProduct::Purl {
                 purl: purl(i * 13 % PACKAGES, "1.0.0"),
+                range: None,
             }],
             status: FindingStatus::NotAffected,
             justification: Some("component_not_present".into()),
@@ -422,7 +423,9 @@ fn main() {
     });
     println!("       {stats:?}");
     let (n, _) = time("full re-evaluation: 10k devices + 1k SBOMs + VEX", || {
-        let (mut f, _) = time("  of which devices", || engine.evaluate_devices(&devices, &mut || {}));
+        let (mut f, _) = time("  of which devices", || {
+            engine.evaluate_devices(&devices, &mut || {})
+        });
         let (g, _) = time("  of which SBOMs", || {
             let mut g = Vec::new();
             for (i, s) in sboms.iter().enumerate() {
@@ -431,7 +434,9 @@ fn main() {
             g
         });
         f.extend(g);
-        time("  of which VEX", || apply_vex(&mut f, &statements, engine.table()));
+        time("  of which VEX", || {
+            apply_vex(&mut f, &statements, engine.table())
+        });
         f.len()
     });
     println!("       {n} findings");
