@@ -167,6 +167,12 @@ impl Guard {
     }
 }
 
+/// Loads the TLS certificate, key and client CA, as `bind` would, without listening:
+/// for `medvigil guard check-config`.
+pub fn check_tls(t: &TlsConfig) -> Result<(), GuardError> {
+    tls_acceptor(t).map(|_| ())
+}
+
 fn tls_acceptor(t: &TlsConfig) -> Result<tokio_rustls::TlsAcceptor, GuardError> {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
