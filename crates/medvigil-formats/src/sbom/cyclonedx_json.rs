@@ -78,9 +78,8 @@ fn parse_raw_with(text: &str, reset: &dyn Fn()) -> Result<Bom, SbomError> {
     })
 }
 
-/// Deepest JSON nesting accepted (objects and arrays). Real SBOMs stay far below; the
-/// cap keeps the recursive deserializer's stack use bounded on any thread.
-pub(crate) const MAX_JSON_DEPTH: usize = 64;
+/// See [`super::MAX_DEPTH`].
+pub(crate) const MAX_JSON_DEPTH: usize = super::MAX_DEPTH;
 
 /// Rejects documents nested deeper than `max` before any recursive parsing, by one
 /// linear scan that skips string contents.

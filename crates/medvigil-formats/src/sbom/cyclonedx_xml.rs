@@ -19,8 +19,8 @@ use quick_xml::reader::NsReader;
 use super::cdx::{self, AnyValue, Ignored, StrIgnored};
 use super::{SbomError, line_col};
 
-/// Deepest element nesting accepted.
-const MAX_XML_DEPTH: usize = 64;
+/// See [`super::MAX_DEPTH`].
+const MAX_XML_DEPTH: usize = super::MAX_DEPTH;
 const NS_PREFIX: &str = "http://cyclonedx.org/schema/bom/";
 
 /// One element of the tree. Names, attribute values and text borrow from the input
