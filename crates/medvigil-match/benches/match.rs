@@ -422,17 +422,16 @@ fn main() {
         Engine::new(table.clone(), vulns, all_adv, vec![], vec![])
     });
     println!("       {stats:?}");
+    let labelled: Vec<(String, Vec<Component>)> = sboms
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| (format!("sbom:{i}"), s))
+        .collect();
     let (n, _) = time("full re-evaluation: 10k devices + 1k SBOMs + VEX", || {
         let (mut f, _) = time("  of which devices", || {
-            engine.evaluate_devices(&devices, &mut || {})
+            engine.evaluate_devices_parallel(&devices)
         });
-        let (g, _) = time("  of which SBOMs", || {
-            let mut g = Vec::new();
-            for (i, s) in sboms.iter().enumerate() {
-                g.extend(engine.evaluate_sbom(&format!("sbom:{i}"), s));
-            }
-            g
-        });
+        let (g, _) = time("  of which SBOMs", || engine.evaluate_sboms(&labelled));
         f.extend(g);
         time("  of which VEX", || {
             apply_vex(&mut f, &statements, engine.table())

@@ -610,6 +610,56 @@ impl Engine {
         out
     }
 
+    /// Findings for many SBOMs (label, components), spread over the machine's cores:
+    /// SBOMs are independent, and a full re-evaluation is mostly SBOM work.
+    pub fn evaluate_sboms(&self, sboms: &[(String, Vec<Component>)]) -> Vec<Finding> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(sboms.len().max(1));
+        let chunk = sboms.len().div_ceil(threads).max(1);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = sboms
+                .chunks(chunk)
+                .map(|part| {
+                    s.spawn(move || {
+                        part.iter()
+                            .flat_map(|(label, comps)| self.evaluate_sbom(label, comps))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("SBOM evaluation does not panic"))
+                .collect()
+        })
+    }
+
+    /// Findings for many devices, spread over the machine's cores (see
+    /// [`Engine::evaluate_devices`]; devices of one model stay on one thread so that
+    /// the per-model work is still done once).
+    pub fn evaluate_devices_parallel(&self, devices: &[Device]) -> Vec<Finding> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut parts: Vec<Vec<Device>> = vec![Vec::new(); threads.max(1)];
+        for d in devices {
+            // Group by model so each thread's cache sees all devices of its models.
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            std::hash::Hash::hash(&(&d.manufacturer, &d.model), &mut h);
+            let i = (std::hash::Hasher::finish(&h) % parts.len() as u64) as usize;
+            parts[i].push(d.clone());
+        }
+        std::thread::scope(|s| {
+            let handles: Vec<_> = parts
+                .iter()
+                .map(|p| s.spawn(move || self.evaluate_devices(p, &mut || {})))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("device evaluation does not panic"))
+                .collect()
+        })
+    }
+
     /// Findings for the components of one SBOM, each judged with the rest of the SBOM's
     /// CPEs as platform context. Components with the same identifiers and version are
     /// matched once.

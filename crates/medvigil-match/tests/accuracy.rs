@@ -184,6 +184,16 @@ fn corpus_incremental_equals_full_evaluation() {
     let devices: Vec<Device> = devices().into_iter().map(|l| l.device).collect();
     let (engine, _) = Engine::new(VendorTable::builtin(), vec![], advisories, vec![], vec![]);
     let full = engine.evaluate_devices(&devices, &mut || {});
+    // The parallel evaluation gives the same findings.
+    let mut seq: Vec<String> = full.iter().map(|f| format!("{f:?}")).collect();
+    let mut par: Vec<String> = engine
+        .evaluate_devices_parallel(&devices)
+        .iter()
+        .map(|f| format!("{f:?}"))
+        .collect();
+    seq.sort();
+    par.sort();
+    assert_eq!(seq, par);
     let index = DeviceIndex::new(&devices, engine.table());
     let key = |f: &medvigil_model::finding::Finding| (f.asset.key(), f.vulnerability_id.clone());
     let mut total = 0;
