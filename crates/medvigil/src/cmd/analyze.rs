@@ -188,21 +188,42 @@ pub fn analyze(ctx: &Context, store: &mut dyn Store, top: usize) -> anyhow::Resu
             .or_default()
             .push(c.component.clone());
     }
-    let bar = progress::bar(ctx, by_sbom.len() as u64, "SBOMs");
+    let spinner = progress::spinner(ctx, "matching SBOM components");
+    let labelled: Vec<(String, Vec<Component>)> = by_sbom
+        .into_iter()
+        .map(|(id, comps)| (format!("sbom:{id}"), comps))
+        .collect();
+    // SBOMs are independent: matched on every core.
+    let sbom_findings = engine.evaluate_sboms(&labelled);
+    spinner.finish_and_clear();
     let device_by_key: HashMap<(String, String), &medvigil_model::Device> = devices
         .iter()
         .map(|d| ((d.site.clone(), d.asset_id.clone()), d))
         .collect();
-    for (id, comps) in &by_sbom {
-        let sbom_findings = engine.evaluate_sbom(&format!("sbom:{id}"), comps);
+    let mut by_label: HashMap<&str, Vec<&Finding>> = HashMap::new();
+    for f in &sbom_findings {
+        if let medvigil_model::finding::AssetRef::Component { sbom, .. } = &f.asset {
+            by_label.entry(sbom.as_str()).or_default().push(f);
+        }
+    }
+    for (label, _) in &labelled {
+        let Some(id) = label
+            .strip_prefix("sbom:")
+            .and_then(|i| i.parse::<i64>().ok())
+        else {
+            continue;
+        };
+        let Some(list) = by_label.get(label.as_str()) else {
+            continue;
+        };
         // The devices running this SBOM's firmware carry its component findings too, so
         // that `findings --asset` shows a pump's Log4Shell next to its advisories.
-        for (site, asset_id) in store.devices_for_sbom(*id)? {
+        for (site, asset_id) in store.devices_for_sbom(id)? {
             let Some(d) = device_by_key.get(&(site.clone(), asset_id.clone())) else {
                 continue;
             };
-            findings.extend(sbom_findings.iter().map(|f| {
-                let mut g = f.clone();
+            findings.extend(list.iter().map(|f| {
+                let mut g = (*f).clone();
                 g.asset = medvigil_model::finding::AssetRef::Device {
                     site: site.clone(),
                     asset_id: asset_id.clone(),
@@ -212,15 +233,13 @@ pub fn analyze(ctx: &Context, store: &mut dyn Store, top: usize) -> anyhow::Resu
                 for det in &mut g.details {
                     det.searched_by
                         .insert("sbom_component".into(), f.model.clone().unwrap_or_default());
-                    det.searched_by.insert("sbom".into(), format!("sbom:{id}"));
+                    det.searched_by.insert("sbom".into(), label.clone());
                 }
                 g
             }));
         }
-        findings.extend(sbom_findings);
-        bar.inc(1);
     }
-    bar.finish_and_clear();
+    findings.extend(sbom_findings);
     let mut findings = dedupe(findings);
     let statements = store.vex_statements()?;
     let suppressed = {
