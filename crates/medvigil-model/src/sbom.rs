@@ -170,6 +170,8 @@ pub struct SbomSummary {
     pub spec_version: String,
     /// Serial number / document namespace.
     pub serial: Option<String>,
+    /// CycloneDX BOM version (revision of the document), when given.
+    pub revision: Option<u64>,
     /// Document name.
     pub name: Option<String>,
     /// Document creation time, as written.

@@ -287,6 +287,8 @@ fn firmware_target(args: &ImportArgs) -> anyhow::Result<FirmwareTarget> {
 #[derive(Serialize)]
 struct ImportJson<'a> {
     sbom: &'a SbomSummary,
+    /// The id of the earlier copy of the same document this import replaced.
+    replaced: Option<i64>,
     completeness_percent: f64,
     errors: usize,
     warnings: usize,
@@ -301,6 +303,23 @@ fn import(ctx: &Context, args: ImportArgs) -> anyhow::Result<ExitCode> {
         .map_err(|e| input_error(format!("{file}: invalid SBOM, nothing stored: {e}")))?;
     let report = sbom::check(&s);
     let mut store = ctx.open_store()?;
+    // The store replaces an earlier copy of the same document for the same firmware;
+    // find it first, to tell the user.
+    let replaced = match &s.serial {
+        None => None,
+        Some(serial) => store
+            .list_sboms()?
+            .into_iter()
+            .find(|o| {
+                o.manufacturer.eq_ignore_ascii_case(&target.manufacturer)
+                    && o.model.eq_ignore_ascii_case(&target.model)
+                    && o.firmware_version
+                        .eq_ignore_ascii_case(&target.firmware_version)
+                    && o.serial.as_deref() == Some(serial.as_str())
+                    && o.revision == s.revision
+            })
+            .map(|o| o.id),
+    };
     let source = args
         .file
         .file_name()
@@ -321,6 +340,7 @@ fn import(ctx: &Context, args: ImportArgs) -> anyhow::Result<ExitCode> {
             &mut out,
             &ImportJson {
                 sbom: &summary,
+                replaced,
                 completeness_percent: report.completeness.percent,
                 errors,
                 warnings,
@@ -341,6 +361,12 @@ fn import(ctx: &Context, args: ImportArgs) -> anyhow::Result<ExitCode> {
             summary.dependency_count,
             report.completeness.percent
         )?;
+        if let Some(old) = replaced {
+            writeln!(
+                out,
+                "(replaces SBOM {old}: the same document for the same firmware)"
+            )?;
+        }
         if errors + warnings > 0 {
             writeln!(
                 out,
