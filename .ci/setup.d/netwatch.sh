@@ -20,5 +20,8 @@ fi
 
 PY="${PYTHON:-python3}"
 if ! "$PY" -c 'import pynetdicom, hl7' >/dev/null 2>&1; then
-    "$PY" -m pip install -q pynetdicom hl7
+    export PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1
+    # A Debian system Python refuses pip installs (PEP 668) unless told otherwise.
+    "$PY" -m pip install -q pynetdicom hl7 2>/dev/null \
+        || "$PY" -m pip install -q --break-system-packages pynetdicom hl7
 fi

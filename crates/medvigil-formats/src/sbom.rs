@@ -1,4 +1,4 @@
-//! SBOM readers (issue 3): CycloneDX JSON/XML 1.2-1.6, SPDX 2.2/2.3 JSON and tag-value,
+//! SBOM readers (issue 3): CycloneDX JSON/XML 1.2-1.7, SPDX 2.2/2.3 JSON and tag-value,
 //! SPDX 3.0 JSON-LD, all into one [`medvigil_model::sbom::Sbom`].
 //!
 //! [`parse`] detects the format and version from the content (gzip is unwrapped first),
@@ -41,9 +41,11 @@ pub use detect::{Detected, detect};
 /// real SBOMs are a few MB, the largest seen in the wild tens of MB.
 pub const MAX_DOCUMENT_BYTES: u64 = 512 * 1024 * 1024;
 
-/// Deepest element / array nesting accepted. serde_json's own recursion limit (128) applies
-/// to JSON; XML is capped here.
-pub const MAX_DEPTH: usize = 128;
+/// Deepest nesting accepted: JSON objects and arrays, or XML elements. Real SBOMs stay far
+/// below (CycloneDX sub-components add two levels each); the cap is checked before any
+/// recursive parsing, so hostile nesting (10,000 levels) is a clear error and stack use
+/// stays bounded on any thread.
+pub const MAX_DEPTH: usize = 64;
 
 /// Why a document was rejected: where, and what was wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]

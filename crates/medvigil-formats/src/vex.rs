@@ -163,12 +163,16 @@ pub fn csaf_statements(adv: &Advisory) -> Vec<VexStatement> {
             for pid in ids {
                 let Some(p) = adv.product(pid) else { continue };
                 let product = if let Some(purl) = &p.identification.purl {
-                    VexProduct::Purl { purl: purl.clone() }
+                    VexProduct::Purl {
+                        purl: purl.clone(),
+                        range: None,
+                    }
                 } else if let Some(cpe) = &p.identification.cpe {
                     VexProduct::Cpe { cpe: cpe.clone() }
                 } else {
                     VexProduct::Model {
                         manufacturer: p.vendor.clone().unwrap_or_default(),
+                        range: None,
                         model: p
                             .product_name
                             .clone()

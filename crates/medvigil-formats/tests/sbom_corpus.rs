@@ -1,5 +1,5 @@
 //! Conformance over the shared corpus (`MEDVIGIL_CORPUS=../shared/data`): the CycloneDX
-//! specification's own valid/invalid test documents for 1.2 to 1.6, the real SBOMs of
+//! specification's own valid/invalid test documents for 1.2 to 1.7, the real SBOMs of
 //! cyclonedx-examples, the SPDX examples and the two medical-device SBOMs.
 
 use std::path::Path;
@@ -21,7 +21,7 @@ fn spec_cases(ext: &str) {
     };
     let mut failures = Vec::new();
     let mut counts = (0, 0);
-    for ver in ["1.2", "1.3", "1.4", "1.5", "1.6"] {
+    for ver in ["1.2", "1.3", "1.4", "1.5", "1.6", "1.7"] {
         for f in files_under(&dir.join(ver), |n| n.ends_with(ext)) {
             let name = f.file_name().unwrap().to_str().unwrap().to_string();
             if DISPUTED.iter().any(|(d, _)| *d == name) {

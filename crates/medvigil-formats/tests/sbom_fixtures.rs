@@ -223,3 +223,40 @@ fn a_gzip_bomb_is_refused_without_inflating_it_all() {
     assert!(e.message.contains("decompression bomb"), "{e}");
     assert!(sbom::maybe_gunzip_capped(&gz, 128 << 20).is_ok());
 }
+
+/// Every prefix and many single-byte corruptions of every fixture give a result, never
+/// a panic (a cheap stand-in for fuzzing, deterministic so failures reproduce).
+#[test]
+fn truncations_and_corruptions_never_panic() {
+    let names = [
+        "infusion-pump.cdx.json",
+        "infusion-pump.cdx.xml",
+        "infusion-pump.spdx.json",
+        "infusion-pump.spdx",
+        "infusion-pump.spdx3.json",
+        "semantic-errors.cdx.json",
+    ];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        // xorshift64
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for name in names {
+        let doc = fixture(name);
+        for cut in (0..doc.len()).step_by(7) {
+            let _ = sbom::parse(&doc[..cut]);
+        }
+        for _ in 0..400 {
+            let mut d = doc.clone();
+            let at = (next() as usize) % d.len();
+            let bytes = b"{}[]<>\"':,\\&;\x00\xff";
+            d[at] = bytes[(next() as usize) % bytes.len()];
+            if let Ok(s) = sbom::parse(&d) {
+                let _ = sbom::check(&s);
+            }
+        }
+    }
+}

@@ -63,7 +63,11 @@ OBX|2|NM|68063^MDC_ATTR_PT_WEIGHT^MDC||85.0|263875^MDC_DIM_KILO_G^MDC^kg^kg^UCUM
     .as_bytes())
 }
 
-async fn start_guard(dir: &Path, upstream: SocketAddr, fsync: &str) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
+async fn start_guard(
+    dir: &Path,
+    upstream: SocketAddr,
+    fsync: &str,
+) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
     let text = format!(
         r#"
 listen = "127.0.0.1:0"
@@ -106,7 +110,11 @@ impl Conn {
     async fn new(addr: SocketAddr) -> Conn {
         let s = TcpStream::connect(addr).await.unwrap();
         s.set_nodelay(true).unwrap();
-        Conn { s, dec: MllpDecoder::new(1 << 20), buf: Vec::new() }
+        Conn {
+            s,
+            dec: MllpDecoder::new(1 << 20),
+            buf: Vec::new(),
+        }
     }
 
     async fn round_trip(&mut self, frame: &[u8]) {
@@ -114,7 +122,12 @@ impl Conn {
         let mut chunk = [0u8; 4096];
         loop {
             if let Some(f) = self.dec.decode(&self.buf).unwrap() {
-                assert!(self.buf[f.payload.clone()].windows(7).any(|w| w == b"MSA|AA|"), "not accepted");
+                assert!(
+                    self.buf[f.payload.clone()]
+                        .windows(7)
+                        .any(|w| w == b"MSA|AA|"),
+                    "not accepted"
+                );
                 self.buf.drain(..f.consumed);
                 return;
             }
@@ -180,28 +193,59 @@ async fn throughput(addr: SocketAddr, senders: usize, secs: f64) -> f64 {
 
 fn main() {
     // `cargo bench` passes --bench; `cargo test --benches` passes nothing special.
-    let quick = std::env::args().any(|a| a == "--test") || !std::env::args().any(|a| a == "--bench");
-    let secs: f64 = std::env::var("GUARD_BENCH_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(if quick { 0.2 } else { 3.0 });
+    let quick =
+        std::env::args().any(|a| a == "--test") || !std::env::args().any(|a| a == "--bench");
+    let secs: f64 = std::env::var("GUARD_BENCH_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(if quick { 0.2 } else { 3.0 });
     let n_lat = if quick { 200 } else { 20_000 };
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let dir = tempfile::tempdir().unwrap();
         let gw = echo_gateway().await;
-        println!("machine: {} CPUs available to this process", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+        println!(
+            "machine: {} CPUs available to this process",
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(0)
+        );
         let direct = latencies(gw, n_lat).await;
         for fsync in ["always", "interval", "never"] {
             let (guard, _stop) = start_guard(dir.path(), gw, fsync).await;
             let through = latencies(guard, n_lat).await;
             println!("\n== audit_fsync = {fsync}");
-            println!("latency, 1 sender, {} sequential round trips:", through.len());
-            println!("  {:>6} {:>12} {:>12} {:>12}", "", "direct", "via guard", "added");
-            for (name, p) in [("p50", 0.50), ("p90", 0.90), ("p99", 0.99), ("p99.9", 0.999)] {
+            println!(
+                "latency, 1 sender, {} sequential round trips:",
+                through.len()
+            );
+            println!(
+                "  {:>6} {:>12} {:>12} {:>12}",
+                "", "direct", "via guard", "added"
+            );
+            for (name, p) in [
+                ("p50", 0.50),
+                ("p90", 0.90),
+                ("p99", 0.99),
+                ("p99.9", 0.999),
+            ] {
                 let (d, g) = (percentile(&direct, p), percentile(&through, p));
-                println!("  {name:>6} {:>10.1}us {:>10.1}us {:>10.1}us", d.as_secs_f64() * 1e6, g.as_secs_f64() * 1e6, (g.as_secs_f64() - d.as_secs_f64()) * 1e6);
+                println!(
+                    "  {name:>6} {:>10.1}us {:>10.1}us {:>10.1}us",
+                    d.as_secs_f64() * 1e6,
+                    g.as_secs_f64() * 1e6,
+                    (g.as_secs_f64() - d.as_secs_f64()) * 1e6
+                );
             }
             for senders in [1, 8, 32, 128] {
                 let rate = throughput(guard, senders, secs).await;
-                println!("throughput, {senders:>3} concurrent senders, {secs} s: {rate:>9.0} messages/s");
+                println!(
+                    "throughput, {senders:>3} concurrent senders, {secs} s: {rate:>9.0} messages/s"
+                );
             }
         }
         let rate = throughput(gw, 32, secs).await;

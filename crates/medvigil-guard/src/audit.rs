@@ -9,21 +9,21 @@
 //! they can be compared with a copy kept elsewhere (the guard logs the head hash at
 //! shutdown).
 //!
-//! **Durability** ([`FsyncPolicy`]): records are written by one thread, in groups.
-//! With `always` (the default) the group is `fdatasync`ed before any waiting
-//! decision is acted upon, so a forwarded program is always on disk first; concurrent
-//! connections share the fsync. `interval` fsyncs at most every 100 ms and `never`
-//! leaves it to the OS; with both, a record still reaches the OS before its decision
-//! takes effect. If a write or fsync fails the log is marked failed and every later
-//! record is refused: the guard then fails closed (it forwards nothing).
+//! **Durability** ([`FsyncPolicy`]): each record is written to the OS (one `write`
+//! call, under a lock that keeps the chain in order) before its decision takes effect.
+//! With `always` (the default) the writer then waits for an `fdatasync` that covers
+//! its line; a separate sync thread runs them back to back, so concurrent connections
+//! share each fsync (group commit). `interval` syncs every 100 ms when there is
+//! something new (a power cut may lose the last 100 ms; a guard crash loses nothing),
+//! `never` leaves it to the OS. If a write or fsync fails the log is marked failed and
+//! every later record is refused: the guard then fails closed (it forwards nothing).
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -133,18 +133,33 @@ pub enum AuditError {
     Failed,
 }
 
-type Reply = tokio::sync::oneshot::Sender<Result<(), ()>>;
-
-enum Job {
-    Write(Box<Event>, Option<Reply>),
-    Stop(std::sync::mpsc::Sender<String>),
-}
-
-/// Handle to the audit log writer thread. Cheap to clone.
+/// Handle to the audit log. Cheap to clone; all clones append to the same chain.
 #[derive(Clone)]
 pub struct AuditLog {
-    tx: mpsc::Sender<Job>,
-    failed: Arc<AtomicBool>,
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    policy: FsyncPolicy,
+    /// The file, the last `seq` and the head hash. Held only while one line is
+    /// serialised, hashed and written (one `write` call), so the chain stays in order.
+    state: Mutex<State>,
+    failed: AtomicBool,
+    closed: AtomicBool,
+    /// Last `seq` written to the OS.
+    written: AtomicU64,
+    /// Last `seq` known to be on stable storage (`u64::MAX` after a failure, to
+    /// release waiters, who then see `failed`).
+    synced: tokio::sync::watch::Sender<u64>,
+    /// Wakes the sync thread.
+    wake: (Mutex<bool>, Condvar),
+    syncer: Mutex<Option<std::thread::JoinHandle<()>>>,
+}
+
+struct State {
+    file: File,
+    seq: u64,
+    head: String,
 }
 
 impl AuditLog {
@@ -167,163 +182,220 @@ impl AuditLog {
                 problem,
             },
         })?;
-        let (tx, rx) = mpsc::channel();
-        let failed = Arc::new(AtomicBool::new(false));
-        let writer = Writer {
-            file: std::io::BufWriter::with_capacity(256 * 1024, file),
+        let sync_file = file.try_clone().map_err(io)?;
+        let (synced, _) = tokio::sync::watch::channel(seq);
+        let shared = Arc::new(Shared {
             policy,
-            seq,
-            head,
-            failed: failed.clone(),
-            last_sync: Instant::now(),
-            dirty: false,
-        };
-        std::thread::Builder::new()
-            .name("medvigil-audit".into())
-            .spawn(move || writer.run(rx))
+            state: Mutex::new(State { file, seq, head }),
+            failed: AtomicBool::new(false),
+            closed: AtomicBool::new(false),
+            written: AtomicU64::new(seq),
+            synced,
+            wake: (Mutex::new(false), Condvar::new()),
+            syncer: Mutex::new(None),
+        });
+        let worker = shared.clone();
+        let handle = std::thread::Builder::new()
+            .name("medvigil-audit-sync".into())
+            .spawn(move || worker.sync_loop(sync_file, seq))
             .map_err(io)?;
-        Ok(AuditLog { tx, failed })
+        *lock(&shared.syncer) = Some(handle);
+        Ok(AuditLog { shared })
     }
 
     /// Appends `event` and waits until it is as durable as the policy promises.
     pub async fn record(&self, event: Event) -> Result<(), AuditError> {
-        if self.failed.load(Ordering::Acquire) {
+        let seq = self.shared.append(&event)?;
+        if self.shared.policy != FsyncPolicy::Always {
+            return Ok(());
+        }
+        let mut rx = self.shared.synced.subscribe();
+        self.shared.request_sync();
+        let _ = rx.wait_for(|&v| v >= seq).await;
+        if self.shared.failed.load(Ordering::Acquire) {
             return Err(AuditError::Failed);
         }
-        let (reply, wait) = tokio::sync::oneshot::channel();
-        self.tx
-            .send(Job::Write(Box::new(event), Some(reply)))
-            .map_err(|_| AuditError::Failed)?;
-        match wait.await {
-            Ok(Ok(())) => Ok(()),
-            _ => Err(AuditError::Failed),
-        }
+        Ok(())
     }
 
-    /// Appends `event` without waiting (for outcomes that follow a recorded decision).
+    /// Appends `event` without waiting for stable storage (for outcomes that follow a
+    /// recorded decision). It still reaches the OS before this returns.
     pub fn record_nowait(&self, event: Event) {
-        let _ = self.tx.send(Job::Write(Box::new(event), None));
+        if let Err(e) = self.shared.append(&event) {
+            tracing::error!("audit log: {e}");
+        }
     }
 
     /// Whether the log has failed (the guard then forwards nothing).
     pub fn is_failed(&self) -> bool {
-        self.failed.load(Ordering::Acquire)
+        self.shared.failed.load(Ordering::Acquire)
     }
 
-    /// Flushes and syncs everything queued so far and returns the head hash.
+    /// Syncs everything written so far, stops the sync thread and returns the head
+    /// hash. Later records are refused.
     pub fn close(&self) -> Option<String> {
-        let (tx, rx) = std::sync::mpsc::channel();
-        self.tx.send(Job::Stop(tx)).ok()?;
-        rx.recv_timeout(Duration::from_secs(30)).ok()
+        self.shared.closed.store(true, Ordering::Release);
+        self.shared.request_sync();
+        if let Some(h) = lock(&self.shared.syncer).take() {
+            let _ = h.join();
+        }
+        Some(lock(&self.shared.state).head.clone())
     }
 }
 
-struct Writer {
-    file: std::io::BufWriter<File>,
-    policy: FsyncPolicy,
-    seq: u64,
-    head: String,
-    failed: Arc<AtomicBool>,
-    last_sync: Instant,
-    dirty: bool,
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-impl Writer {
-    fn run(mut self, rx: mpsc::Receiver<Job>) {
-        loop {
-            let first = match rx.recv_timeout(Duration::from_millis(100)) {
-                Ok(j) => j,
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    if self.dirty && self.policy == FsyncPolicy::Interval {
-                        let _ = self.sync();
-                    }
-                    continue;
-                }
-                Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    let _ = self.sync();
-                    return;
-                }
-            };
-            let mut batch = vec![first];
-            while batch.len() < 4096 {
-                match rx.try_recv() {
-                    Ok(j) => batch.push(j),
-                    Err(_) => break,
-                }
+impl Shared {
+    fn append(&self, event: &Event) -> Result<u64, AuditError> {
+        if self.failed.load(Ordering::Acquire) || self.closed.load(Ordering::Acquire) {
+            return Err(AuditError::Failed);
+        }
+        let mut st = lock(&self.state);
+        let (secs, micros) = crate::time::now();
+        let line = Line {
+            seq: st.seq + 1,
+            time: crate::time::rfc3339(secs, micros),
+            event,
+            prev_hash: &st.head,
+        };
+        let written = serde_json::to_string(&line)
+            .map_err(std::io::Error::other)
+            .and_then(|body| {
+                let hash = hex::encode(Sha256::digest(body.as_bytes()));
+                let mut out = String::with_capacity(body.len() + HASH_SUFFIX_LEN + 1);
+                out.push_str(&body[..body.len() - 1]);
+                out.push_str(",\"hash\":\"");
+                out.push_str(&hash);
+                out.push_str("\"}\n");
+                // One write call per line: a crash leaves at most one partial line.
+                (&st.file).write_all(out.as_bytes()).map(|_| hash)
+            });
+        match written {
+            Ok(hash) => {
+                st.seq += 1;
+                st.head = hash;
+                self.written.store(st.seq, Ordering::Release);
+                Ok(st.seq)
             }
-            let mut replies = Vec::new();
-            let mut stop = None;
-            let mut ok = !self.failed.load(Ordering::Acquire);
-            for job in batch {
-                match job {
-                    Job::Write(event, reply) => {
-                        if ok && let Err(e) = self.append(&event) {
-                            tracing::error!("audit log write failed: {e}");
-                            ok = false;
-                        }
-                        replies.extend(reply);
-                    }
-                    Job::Stop(tx) => stop = Some(tx),
-                }
-            }
-            if ok {
-                let r = self.file.flush().and_then(|_| match self.policy {
-                    FsyncPolicy::Always => self.sync(),
-                    FsyncPolicy::Interval
-                        if self.last_sync.elapsed() >= Duration::from_millis(100) =>
-                    {
-                        self.sync()
-                    }
-                    _ => Ok(()),
-                });
-                if let Err(e) = r {
-                    tracing::error!("audit log flush failed: {e}");
-                    ok = false;
-                }
-            }
-            if !ok {
-                self.failed.store(true, Ordering::Release);
-            }
-            for r in replies {
-                let _ = r.send(if ok { Ok(()) } else { Err(()) });
-            }
-            if let Some(tx) = stop {
-                let _ = self.sync();
-                let _ = tx.send(self.head.clone());
-                return;
+            Err(e) => {
+                tracing::error!("audit log write failed: {e}");
+                self.fail();
+                Err(AuditError::Failed)
             }
         }
     }
 
-    fn sync(&mut self) -> std::io::Result<()> {
-        self.file.flush()?;
-        self.file.get_ref().sync_data()?;
-        self.last_sync = Instant::now();
-        self.dirty = false;
-        Ok(())
+    fn fail(&self) {
+        self.failed.store(true, Ordering::Release);
+        self.synced.send_replace(u64::MAX);
     }
 
-    fn append(&mut self, event: &Event) -> std::io::Result<()> {
-        let (secs, micros) = crate::time::now();
-        let line = Line {
-            seq: self.seq + 1,
-            time: crate::time::rfc3339(secs, micros),
-            event,
-            prev_hash: &self.head,
-        };
-        let body = serde_json::to_string(&line).map_err(std::io::Error::other)?;
-        let hash = hex::encode(Sha256::digest(body.as_bytes()));
-        let mut out = String::with_capacity(body.len() + HASH_SUFFIX_LEN + 1);
-        out.push_str(&body[..body.len() - 1]);
-        out.push_str(",\"hash\":\"");
-        out.push_str(&hash);
-        out.push_str("\"}\n");
-        self.file.write_all(out.as_bytes())?;
-        self.seq += 1;
-        self.head = hash;
-        self.dirty = true;
-        Ok(())
+    fn request_sync(&self) {
+        let (m, cv) = &self.wake;
+        *lock(m) = true;
+        cv.notify_one();
     }
+
+    /// The sync thread: `fdatasync` on request (policy `always`; requests that arrive
+    /// during a sync are served by the next one, so concurrent writers share it), every
+    /// 100 ms when there is something new (`interval`), and once at close.
+    fn sync_loop(&self, file: File, mut synced: u64) {
+        loop {
+            let requested = {
+                let (m, cv) = &self.wake;
+                let mut flag = lock(m);
+                if !*flag {
+                    flag = cv
+                        .wait_timeout(flag, Duration::from_millis(100))
+                        .map(|(g, _)| g)
+                        .unwrap_or_else(|e| e.into_inner().0);
+                }
+                std::mem::replace(&mut *flag, false)
+            };
+            let closing = self.closed.load(Ordering::Acquire);
+            let target = self.written.load(Ordering::Acquire);
+            let due = match self.policy {
+                FsyncPolicy::Always => requested || closing,
+                FsyncPolicy::Interval => true,
+                FsyncPolicy::Never => closing,
+            };
+            if due && target > synced {
+                match file.sync_data() {
+                    Ok(()) => {
+                        synced = target;
+                        if !self.failed.load(Ordering::Acquire) {
+                            self.synced.send_replace(target);
+                        }
+                    }
+                    Err(e) => {
+                        tracing::error!("audit log fsync failed: {e}");
+                        self.fail();
+                    }
+                }
+            }
+            if closing {
+                return;
+            }
+        }
+    }
+}
+
+/// How much of the end of the log [`recent_decisions`] reads.
+const RECENT_BYTES: u64 = 64 << 20;
+
+/// `(sender, MSH-10, Unix time)` of the decisions recorded at or after `since` (Unix
+/// seconds), from the last 64 MiB of the log: what the guard needs to keep catching
+/// MSH-10 replays across a restart. Lines it cannot read are skipped (the chain is
+/// `verify_log`'s business).
+pub fn recent_decisions(path: &Path, since: i64) -> Result<Vec<(String, String, i64)>, AuditError> {
+    let io = |source| AuditError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io(e)),
+    };
+    let len = file.metadata().map_err(io)?.len();
+    let start = len.saturating_sub(RECENT_BYTES);
+    file.seek(SeekFrom::Start(start)).map_err(io)?;
+    let mut reader = BufReader::new(file);
+    let mut line = Vec::new();
+    if start > 0 {
+        // Skip the partial first line.
+        reader.read_until(b'\n', &mut line).map_err(io)?;
+    }
+    let since = crate::time::rfc3339(since, 0);
+    let mut out = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line).map_err(io)? == 0 {
+            break;
+        }
+        let Ok(v) = serde_json::from_slice::<serde_json::Value>(&line) else {
+            continue;
+        };
+        let field = |k: &str| v.get(k).and_then(|x| x.as_str());
+        // RFC 3339 UTC times in one fixed format sort as strings.
+        let (Some("decision"), Some(time), Some(sender), Some(msh10)) = (
+            field("event"),
+            field("time"),
+            field("sender"),
+            field("msh10"),
+        ) else {
+            continue;
+        };
+        if time < since.as_str() {
+            continue;
+        }
+        if let Some(at) = crate::time::parse_rfc3339_utc(time) {
+            out.push((sender.to_string(), msh10.to_string(), at));
+        }
+    }
+    Ok(out)
 }
 
 enum TailError {
@@ -575,5 +647,28 @@ mod tests {
             Err(AuditError::BadTail { .. })
         ));
         assert_eq!(verify_log(&p).unwrap_err().line, 3);
+    }
+
+    /// A full disk: the record is refused and the log stays failed, so the guard
+    /// forwards nothing more.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn write_failure_fails_closed() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let log = AuditLog::open(Path::new("/dev/full"), FsyncPolicy::Always).unwrap();
+        rt.block_on(async {
+            assert!(matches!(
+                log.record(event(1)).await,
+                Err(AuditError::Failed)
+            ));
+            assert!(log.is_failed());
+            assert!(matches!(
+                log.record(event(2)).await,
+                Err(AuditError::Failed)
+            ));
+        });
+        log.close();
     }
 }

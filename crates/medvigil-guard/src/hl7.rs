@@ -64,9 +64,10 @@ pub enum ParseErrorKind {
     /// MSH-1/MSH-2 are missing or reuse a character.
     #[error("invalid separators in MSH-1/MSH-2: {0}")]
     BadSeparators(String),
-    /// A segment name is not three upper-case letters or digits.
-    #[error("invalid segment name {0:?}")]
-    BadSegmentName(String),
+    /// A segment name is not three upper-case letters or digits. The text itself is
+    /// not kept: a stray line may hold patient data, and errors reach logs and ACKs.
+    #[error("the segment does not start with a name of three upper-case letters or digits")]
+    BadSegmentName,
 }
 
 #[derive(Debug, Clone)]
@@ -131,11 +132,7 @@ impl Message {
                     .bytes()
                     .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
             {
-                return Err(err(
-                    start,
-                    number,
-                    ParseErrorKind::BadSegmentName(name.chars().take(20).collect()),
-                ));
+                return Err(err(start, number, ParseErrorKind::BadSegmentName));
             }
             if number == 1 && name != "MSH" {
                 return Err(err(start, 1, ParseErrorKind::NoMsh));

@@ -254,4 +254,24 @@ mod tests {
             let _ = decode_all(64, &soup[..n]);
         }
     }
+
+    #[test]
+    fn encode_then_decode_round_trips_random_payloads() {
+        let mut x: u64 = 42;
+        for len in 0..500 {
+            let payload: Vec<u8> = (0..len)
+                .map(|_| {
+                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    match (x >> 56) as u8 {
+                        START_BLOCK | END_BLOCK => b'x',
+                        b => b,
+                    }
+                })
+                .collect();
+            let mut wire = encode(&payload);
+            wire.extend(encode(b"next"));
+            let frames = decode_all(500, &wire).unwrap();
+            assert_eq!(frames, vec![payload, b"next".to_vec()]);
+        }
+    }
 }

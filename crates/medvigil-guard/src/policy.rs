@@ -23,7 +23,7 @@ use crate::units::{Concentration, ConvertError, Facts, PerBody, Unit, convert, p
 pub const PCD03_PROFILE_OID: &str = "1.3.6.1.4.1.19376.1.6.1.3.1";
 
 /// How long a seen MSH-10 is remembered.
-const MSH10_WINDOW_SECS: i64 = 24 * 3600;
+pub const MSH10_WINDOW_SECS: i64 = 24 * 3600;
 /// How many MSH-10 values are remembered at most (oldest forgotten first).
 const MSH10_CAPACITY: usize = 500_000;
 /// How long the program of an ORC-2 is remembered.
@@ -301,7 +301,13 @@ impl Policy {
                     self.senders[sender].name, self.limits.max_messages_per_minute
                 ),
             );
-            return done(v, facts, None, None);
+            // Parsed only so the ACK can name the message (MSA-2) and the log its id.
+            let msg = Message::parse_bytes(payload).ok().map(std::sync::Arc::new);
+            if let Some(m) = &msg {
+                facts.message_type = Some(m.message_type());
+                facts.msh10 = Some(m.control_id().into_owned()).filter(|c| !c.is_empty());
+            }
+            return done(v, facts, msg, None);
         }
         let msg = match Message::parse_bytes(payload) {
             Ok(m) => std::sync::Arc::new(m),
@@ -375,6 +381,24 @@ impl Policy {
         done(Verdict::Forward { warnings }, facts, Some(msg), Some(key))
     }
 
+    /// Remembers `(sender name, MSH-10, Unix time)` seen before a restart (read back
+    /// from the audit log), so a replay right after a restart is still caught. Returns
+    /// how many were restored.
+    pub fn restore_msh10(&self, seen: impl IntoIterator<Item = (String, String, i64)>) -> usize {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut n = 0;
+        for (sender, msh10, at) in seen {
+            if st.msh10_order.len() >= MSH10_CAPACITY {
+                break;
+            }
+            let key = (sender, msh10);
+            st.msh10.insert(key.clone(), at);
+            st.msh10_order.push_back((key, at));
+            n += 1;
+        }
+        n
+    }
+
     /// Forgets a remembered MSH-10: the gateway never received the message, so the
     /// sender may retransmit it unchanged.
     pub fn forget_msh10(&self, key: &(String, String)) {
@@ -401,9 +425,10 @@ impl Policy {
     }
 
     fn remember_msh10(&self, sender: SenderId, msg: &Message, now: i64) -> Check<(String, String)> {
-        let app = msg.msh().field(3).component(1).value();
+        // MSH-10 is unique per sending application (Vol. 2 B.1); the configured sender
+        // name is the authenticated identity, so the key is (sender, MSH-10).
         let key = (
-            format!("{}\u{1f}{}", self.senders[sender].name, app),
+            self.senders[sender].name.clone(),
             msg.control_id().into_owned(),
         );
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -1139,7 +1164,7 @@ fn patient_facts(msg: &Message) -> Check<(Option<f64>, Option<f64>)> {
                     "weight_invalid",
                     "OBX",
                     5,
-                    format!("patient weight {kg} kg is not plausible"),
+                    "patient weight is not plausible (over 700 kg)".to_string(),
                 ));
             }
             weight = Some(kg);

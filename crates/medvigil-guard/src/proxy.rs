@@ -78,8 +78,13 @@ impl Guard {
                     addr: config.listen,
                     source,
                 })?;
+        let policy = Policy::new(&config);
+        let since = crate::time::now().0 - crate::policy::MSH10_WINDOW_SECS;
+        let seen = crate::audit::recent_decisions(&config.audit_log, since)?;
+        let restored = policy.restore_msh10(seen);
+        tracing::info!(restored, "MSH-10 values restored from the audit log");
         let inner = Arc::new(Inner {
-            policy: Policy::new(&config),
+            policy,
             connections: Arc::new(Semaphore::new(config.limits.max_connections)),
             config,
             audit,
@@ -160,6 +165,12 @@ impl Guard {
         tracing::info!(audit_head = %head, "guard stopped; audit log head hash");
         Ok(head)
     }
+}
+
+/// Loads the TLS certificate, key and client CA, as `bind` would, without listening:
+/// for `medvigil guard check-config`.
+pub fn check_tls(t: &TlsConfig) -> Result<(), GuardError> {
+    tls_acceptor(t).map(|_| ())
 }
 
 fn tls_acceptor(t: &TlsConfig) -> Result<tokio_rustls::TlsAcceptor, GuardError> {

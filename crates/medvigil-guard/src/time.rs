@@ -116,6 +116,16 @@ pub fn rfc3339(secs: i64, micros: u32) -> String {
     )
 }
 
+/// Parses the audit log's `YYYY-MM-DDTHH:MM:SS[.ffffff]Z` back into Unix seconds.
+pub fn parse_rfc3339_utc(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || !s.ends_with('Z') {
+        return None;
+    }
+    let digits: String = s[..19].chars().filter(|c| c.is_ascii_digit()).collect();
+    parse_dtm(&digits, Some(0)).ok()
+}
+
 /// Formats Unix time as an HL7 DTM in UTC (`YYYYMMDDHHMMSS+0000`).
 pub fn hl7_utc(secs: i64) -> String {
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
@@ -181,6 +191,11 @@ mod tests {
             assert_eq!(days_from_civil(y, m, d), days);
         }
         assert_eq!(rfc3339(1_199_212_496, 42), "2008-01-01T18:34:56.000042Z");
+        assert_eq!(
+            parse_rfc3339_utc("2008-01-01T18:34:56.000042Z"),
+            Some(1_199_212_496)
+        );
+        assert_eq!(parse_rfc3339_utc("2008-01-01 18:34:56Z"), None);
         assert_eq!(hl7_utc(1_199_212_496), "20080101183456+0000");
         assert_eq!(parse_offset("-0600"), Some(-21_600));
         assert_eq!(parse_offset("0600"), None);

@@ -488,76 +488,100 @@ pub fn import_paths(
         .sum();
     let mut report = ImportReport::default();
     let counts = store.import_kb(&mut |sink| {
-        let mut chunk: Vec<Item> = Vec::new();
-        let mut chunk_bytes = 0usize;
-        let mut stopped = false;
-        let mut failure: Option<medvigil_store::StoreError> = None;
-        let mut flush = |chunk: &mut Vec<Item>, report: &mut ImportReport| -> bool {
-            let parsed: Vec<Parsed> = std::mem::take(chunk)
-                .into_par_iter()
-                .map(|item| parse_item(item, opts))
-                .collect();
-            for p in parsed {
-                report.files += 1;
-                match p {
-                    Parsed::Batch(batch) => {
-                        if let Err(e) = sink.put(batch) {
-                            failure = Some(e);
-                            return false;
+        // Parsing of chunk N+1 (background thread, itself parallel) overlaps with
+        // loading it and with writing chunk N (this thread, which owns the transaction).
+        std::thread::scope(|scope| {
+            let mut chunk: Vec<Item> = Vec::new();
+            let mut chunk_bytes = 0usize;
+            let mut stopped = false;
+            let mut failure: Option<medvigil_store::StoreError> = None;
+            let mut pending: Option<std::thread::ScopedJoinHandle<'_, Vec<Parsed>>> = None;
+            let mut write = |parsed: Vec<Parsed>, report: &mut ImportReport| -> bool {
+                for p in parsed {
+                    report.files += 1;
+                    match p {
+                        Parsed::Batch(batch) => {
+                            if let Err(e) = sink.put(batch) {
+                                failure = Some(e);
+                                return false;
+                            }
+                        }
+                        Parsed::Rejected(r) => {
+                            report.rejections.push(r);
+                            if opts.on_error == OnError::Stop {
+                                return false;
+                            }
+                        }
+                        Parsed::Skipped(path, why) => report.skipped.push((path, why)),
+                    }
+                }
+                progress(report.files, total);
+                true
+            };
+            // Starts parsing `chunk` and writes the previously parsed one meanwhile.
+            let mut submit = |chunk: Vec<Item>, report: &mut ImportReport| -> bool {
+                let next = (!chunk.is_empty()).then(|| {
+                    scope.spawn(move || -> Vec<Parsed> {
+                        chunk
+                            .into_par_iter()
+                            .map(|item| parse_item(item, opts))
+                            .collect()
+                    })
+                });
+                match std::mem::replace(&mut pending, next) {
+                    Some(h) => {
+                        let parsed = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+                        write(parsed, report)
+                    }
+                    None => true,
+                }
+            };
+            let mut add = |item: Item, report: &mut ImportReport| -> bool {
+                chunk_bytes += item.bytes.as_ref().map_or(0, |b| b.len());
+                chunk.push(item);
+                if chunk.len() >= CHUNK_FILES || chunk_bytes >= CHUNK_BYTES {
+                    chunk_bytes = 0;
+                    if !submit(std::mem::take(&mut chunk), report) {
+                        stopped = true;
+                        return false;
+                    }
+                }
+                true
+            };
+            'units: for u in &units {
+                match u {
+                    Unit::File(p) => {
+                        if !add(load_file(p, &opts.limits), &mut report) {
+                            break 'units;
                         }
                     }
-                    Parsed::Rejected(r) => {
-                        report.rejections.push(r);
-                        if opts.on_error == OnError::Stop {
-                            return false;
+                    Unit::Archive(p) => {
+                        let mut go_on = true;
+                        load_archive(p, &opts.limits, &mut |item| {
+                            go_on = add(item, &mut report);
+                            go_on
+                        });
+                        if !go_on {
+                            break 'units;
                         }
                     }
-                    Parsed::Skipped(path, why) => report.skipped.push((path, why)),
                 }
             }
-            progress(report.files, total);
-            true
-        };
-        let mut add = |item: Item, report: &mut ImportReport| -> bool {
-            chunk_bytes += item.bytes.as_ref().map_or(0, |b| b.len());
-            chunk.push(item);
-            if chunk.len() >= CHUNK_FILES || chunk_bytes >= CHUNK_BYTES {
-                chunk_bytes = 0;
-                if !flush(&mut chunk, report) {
-                    stopped = true;
-                    return false;
-                }
+            drop(add);
+            // The last chunk, then drain what is still being parsed.
+            if !stopped
+                && (!submit(std::mem::take(&mut chunk), &mut report)
+                    || !submit(Vec::new(), &mut report))
+            {
+                stopped = true;
             }
-            true
-        };
-        'units: for u in &units {
-            match u {
-                Unit::File(p) => {
-                    if !add(load_file(p, &opts.limits), &mut report) {
-                        break 'units;
-                    }
-                }
-                Unit::Archive(p) => {
-                    let mut go_on = true;
-                    load_archive(p, &opts.limits, &mut |item| {
-                        go_on = add(item, &mut report);
-                        go_on
-                    });
-                    if !go_on {
-                        break 'units;
-                    }
-                }
+            drop(submit);
+            drop(write);
+            if let Some(e) = failure {
+                return Err(e);
             }
-        }
-        drop(add);
-        if !stopped && !chunk.is_empty() && !flush(&mut chunk, &mut report) {
-            stopped = true;
-        }
-        drop(flush);
-        if let Some(e) = failure {
-            return Err(e);
-        }
-        Ok(!stopped)
+            Ok(!stopped)
+        })
     })?;
     report.committed = opts.on_error == OnError::KeepGoing || report.rejections.is_empty();
     report.counts = counts;

@@ -25,13 +25,17 @@ use medvigil_model::Device;
 use medvigil_model::finding::{AssetRef, Finding, FindingStatus, MatchDetails, MatchKind};
 use medvigil_model::sbom::Component;
 use medvigil_model::vuln::{
-    Advisory, AffectedRule, BoolOperator, CpeMatch, KevEntry, NvdConfiguration, NvdNode,
-    OsvAffected, OsvEvent, Recall, Vulnerability,
+    Advisory, AffectedRule, BoolOperator, KevEntry, NvdConfiguration, OsvAffected, OsvEvent,
+    Recall, Vulnerability,
 };
 use medvigil_version::{Scheme, Version, VersionRange};
 
-use crate::cpe::{Cpe, CpeValue};
-use crate::csaf::{PreparedDevice, PreparedProduct, findings_for_hits, match_product, model_match};
+use crate::cpe::Cpe;
+use crate::csaf::{
+    ModelMatch, PreparedDevice, PreparedProduct, ProductHit, findings_for_hits, match_product,
+    model_match,
+};
+use crate::firmware::Verdict;
 use crate::names::{ModelName, VendorId, VendorTable};
 use crate::purl::Purl;
 
@@ -43,8 +47,9 @@ pub struct Engine {
     products: Vec<Vec<PreparedProduct>>,
     /// purl package key → (vulnerability, affected entry, its scheme and range).
     by_package: HashMap<String, Vec<OsvRule>>,
-    /// CPE `vendor:product` → (vulnerability, configuration).
-    by_cpe: HashMap<String, Vec<(usize, usize)>>,
+    /// CPE `vendor:product` → parsed configurations.
+    by_cpe: HashMap<String, Vec<usize>>,
+    configs: Vec<ParsedConfig>,
     /// Vendor group → (advisory, product).
     by_vendor: HashMap<VendorId, Vec<(usize, usize)>>,
     kev: Vec<(KevEntry, BTreeSet<VendorId>, ModelName)>,
@@ -140,9 +145,9 @@ impl Engine {
             ..Default::default()
         };
         let mut by_package: HashMap<String, Vec<OsvRule>> = HashMap::new();
-        let mut by_cpe: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        let mut by_cpe: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut configs: Vec<ParsedConfig> = Vec::new();
         for (vi, v) in vulns.iter().enumerate() {
-            let mut nvd_i = 0;
             for rule in &v.affected {
                 match rule {
                     AffectedRule::Osv(a) => match osv_rule(vi, a) {
@@ -150,26 +155,21 @@ impl Engine {
                         None => stats.skipped_rules += 1,
                     },
                     AffectedRule::Nvd(cfg) => {
-                        let mut keys = BTreeSet::new();
-                        for n in &cfg.nodes {
-                            for m in n.cpe_match.iter().filter(|m| m.vulnerable) {
-                                match m
-                                    .criteria
-                                    .parse::<Cpe>()
-                                    .ok()
-                                    .and_then(|c| c.vendor_product())
-                                {
-                                    Some(k) => {
-                                        keys.insert(k);
-                                    }
-                                    None => stats.skipped_rules += 1,
-                                }
-                            }
-                        }
+                        let Some(parsed) = parse_config(vi, cfg) else {
+                            stats.skipped_rules += 1;
+                            continue;
+                        };
+                        let keys: BTreeSet<String> = parsed
+                            .nodes
+                            .iter()
+                            .flat_map(|n| &n.matches)
+                            .filter(|m| m.vulnerable)
+                            .filter_map(|m| m.criteria.vendor_product())
+                            .collect();
                         for k in keys {
-                            by_cpe.entry(k).or_default().push((vi, nvd_i));
+                            by_cpe.entry(k).or_default().push(configs.len());
                         }
-                        nvd_i += 1;
+                        configs.push(parsed);
                     }
                     #[allow(unreachable_patterns)]
                     _ => {}
@@ -230,6 +230,7 @@ impl Engine {
                 products,
                 by_package,
                 by_cpe,
+                configs,
                 by_vendor,
                 kev,
                 kev_by_vendor,
@@ -255,21 +256,69 @@ impl Engine {
         let Some(prepared) = PreparedDevice::new(device, &self.table) else {
             return Vec::new();
         };
-        let mut out = Vec::new();
-        let mut candidates: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for g in &prepared.vendor_groups {
-            for &(ai, pi) in self.by_vendor.get(g).into_iter().flatten() {
-                candidates.entry(ai).or_default().push(pi);
-            }
-        }
-        for (ai, mut pis) in candidates {
-            pis.sort_unstable();
-            pis.dedup();
-            out.extend(self.device_advisory(device, &prepared, ai, &pis));
-        }
+        let hits = self.model_hits(&prepared);
+        let mut out = self.versioned_findings(device, &hits);
         out.extend(self.kev_findings(device, &prepared));
         out.extend(self.recall_findings(device, &prepared));
         out
+    }
+
+    /// The advisory products whose vendor and name match a device model, whatever its
+    /// version: (advisory, product, how the model matched). The expensive part of
+    /// device matching, done once per (manufacturer, model).
+    fn model_hits(&self, prepared: &PreparedDevice) -> Vec<(usize, usize, ModelMatch)> {
+        let mut candidates: Vec<(usize, usize)> = prepared
+            .vendor_groups
+            .iter()
+            .flat_map(|g| self.by_vendor.get(g).into_iter().flatten().copied())
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .filter_map(|(ai, pi)| {
+                let p = &self.products[ai][pi];
+                let m = p
+                    .names
+                    .iter()
+                    .filter_map(|n| model_match(&prepared.model, n))
+                    .max_by(|a, b| a.confidence.total_cmp(&b.confidence))?;
+                Some((ai, pi, m))
+            })
+            .collect()
+    }
+
+    /// Turns model hits into findings for one device's firmware version.
+    fn versioned_findings(
+        &self,
+        device: &Device,
+        hits: &[(usize, usize, ModelMatch)],
+    ) -> Vec<Finding> {
+        let mut by_adv: BTreeMap<usize, Vec<ProductHit>> = BTreeMap::new();
+        for (ai, pi, m) in hits {
+            let p = &self.products[*ai][*pi];
+            let verdict = p.spec.contains(device.version.as_deref());
+            if verdict != Verdict::NotAffected {
+                by_adv.entry(*ai).or_default().push(ProductHit {
+                    product: p,
+                    model: m.clone(),
+                    verdict,
+                });
+            }
+        }
+        by_adv
+            .into_iter()
+            .flat_map(|(ai, hits)| {
+                findings_for_hits(
+                    device_asset(device),
+                    device.manufacturer.as_deref(),
+                    device.model.as_deref(),
+                    device.version.as_deref(),
+                    &self.advisories[ai],
+                    &hits,
+                )
+            })
+            .collect()
     }
 
     fn device_advisory(
@@ -448,8 +497,18 @@ impl Engine {
                 .map(str::to_string)
                 .or_else(|| c.version.clone());
             let Some(version) = version else { continue };
+            // Parse the version once per scheme, not once per rule.
+            let mut parsed: Vec<(Scheme, Option<Version>)> = Vec::new();
             for r in self.by_package.get(&p.package_key()).into_iter().flatten() {
-                if let Some(d) = osv_check(r, raw, &version) {
+                let v = match parsed.iter().find(|(s, _)| *s == r.scheme) {
+                    Some((_, v)) => v.clone(),
+                    None => {
+                        let v = Version::parse(r.scheme, &version).ok();
+                        parsed.push((r.scheme, v.clone()));
+                        v
+                    }
+                };
+                if let Some(d) = osv_check(r, raw, &version, v.as_ref()) {
                     by_vuln.entry(r.vuln).or_default().push(d);
                 }
             }
@@ -466,10 +525,9 @@ impl Engine {
                 .first()
                 .and_then(|p| Purl::normalize(p).ok())
                 .map_or(Scheme::Generic, |p| Scheme::lookup(p.ty()).scheme);
-            for &(vi, ci) in self.by_cpe.get(&key).into_iter().flatten() {
-                let Some(cfg) = nvd_configuration(&self.vulns[vi], ci) else {
-                    continue;
-                };
+            for &ci in self.by_cpe.get(&key).into_iter().flatten() {
+                let cfg = &self.configs[ci];
+                let vi = cfg.vuln;
                 if let Some(d) = nvd_check(cfg, &target, context, raw, c.version.as_deref(), scheme)
                 {
                     by_vuln.entry(vi).or_default().push(d);
@@ -503,6 +561,12 @@ impl Engine {
     /// matched once: an inventory of 10,000 devices usually holds a few hundred models.
     /// `progress` is called after each device.
     pub fn evaluate_devices(&self, devices: &[Device], progress: &mut dyn FnMut()) -> Vec<Finding> {
+        type ModelCache = (
+            Option<PreparedDevice>,
+            Vec<(usize, usize, ModelMatch)>,
+            Vec<Finding>,
+        );
+        let mut models: HashMap<(Option<&str>, Option<&str>), ModelCache> = HashMap::new();
         let mut cache: HashMap<DeviceKey, Vec<Finding>> = HashMap::new();
         let mut out = Vec::new();
         for d in devices {
@@ -511,7 +575,31 @@ impl Engine {
                 d.model.as_deref(),
                 d.version.as_deref(),
             );
-            let template = cache.entry(key).or_insert_with(|| self.device_findings(d));
+            let template = cache.entry(key).or_insert_with(|| {
+                let (prepared, hits, unversioned) =
+                    models.entry((key.0, key.1)).or_insert_with(|| {
+                        let prepared = PreparedDevice::new(d, &self.table);
+                        let (hits, mut other) = match &prepared {
+                            Some(p) => (self.model_hits(p), self.kev_findings(d, p)),
+                            None => (Vec::new(), Vec::new()),
+                        };
+                        if let Some(p) = &prepared {
+                            other.extend(self.recall_findings(d, p));
+                        }
+                        (prepared, hits, other)
+                    });
+                if prepared.is_none() {
+                    return Vec::new();
+                }
+                let mut f = self.versioned_findings(d, hits);
+                // KEV and recalls do not depend on the version; only the asset and the
+                // version shown change.
+                f.extend(unversioned.iter().map(|x| Finding {
+                    version: d.version.clone(),
+                    ..x.clone()
+                }));
+                f
+            });
             let asset = device_asset(d);
             out.extend(template.iter().map(|f| Finding {
                 asset: asset.clone(),
@@ -520,6 +608,56 @@ impl Engine {
             progress();
         }
         out
+    }
+
+    /// Findings for many SBOMs (label, components), spread over the machine's cores:
+    /// SBOMs are independent, and a full re-evaluation is mostly SBOM work.
+    pub fn evaluate_sboms(&self, sboms: &[(String, Vec<Component>)]) -> Vec<Finding> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(sboms.len().max(1));
+        let chunk = sboms.len().div_ceil(threads).max(1);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = sboms
+                .chunks(chunk)
+                .map(|part| {
+                    s.spawn(move || {
+                        part.iter()
+                            .flat_map(|(label, comps)| self.evaluate_sbom(label, comps))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("SBOM evaluation does not panic"))
+                .collect()
+        })
+    }
+
+    /// Findings for many devices, spread over the machine's cores (see
+    /// [`Engine::evaluate_devices`]; devices of one model stay on one thread so that
+    /// the per-model work is still done once).
+    pub fn evaluate_devices_parallel(&self, devices: &[Device]) -> Vec<Finding> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut parts: Vec<Vec<Device>> = vec![Vec::new(); threads.max(1)];
+        for d in devices {
+            // Group by model so each thread's cache sees all devices of its models.
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            std::hash::Hash::hash(&(&d.manufacturer, &d.model), &mut h);
+            let i = (std::hash::Hasher::finish(&h) % parts.len() as u64) as usize;
+            parts[i].push(d.clone());
+        }
+        std::thread::scope(|s| {
+            let handles: Vec<_> = parts
+                .iter()
+                .map(|p| s.spawn(move || self.evaluate_devices(p, &mut || {})))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("device evaluation does not panic"))
+                .collect()
+        })
     }
 
     /// Findings for the components of one SBOM, each judged with the rest of the SBOM's
@@ -642,7 +780,12 @@ fn osv_rule(vi: usize, a: &OsvAffected) -> Option<(String, OsvRule)> {
     ))
 }
 
-fn osv_check(r: &OsvRule, purl: &str, version: &str) -> Option<MatchDetails> {
+fn osv_check(
+    r: &OsvRule,
+    purl: &str,
+    version: &str,
+    parsed: Option<&Version>,
+) -> Option<MatchDetails> {
     let searched_by = BTreeMap::from([
         ("purl".to_string(), purl.to_string()),
         ("version".to_string(), version.to_string()),
@@ -665,11 +808,11 @@ fn osv_check(r: &OsvRule, purl: &str, version: &str) -> Option<MatchDetails> {
             confidence: 1.0,
         });
     }
-    let v = Version::parse(r.scheme, version).ok()?;
+    let v = parsed?;
     let range = r
         .ranges
         .iter()
-        .find(|range| range.contains(&v).unwrap_or(false))?;
+        .find(|range| range.contains(v).unwrap_or(false))?;
     let vers = range.to_vers();
     found.insert("range".into(), vers.clone());
     Some(MatchDetails {
@@ -683,14 +826,84 @@ fn osv_check(r: &OsvRule, purl: &str, version: &str) -> Option<MatchDetails> {
     })
 }
 
-fn nvd_configuration(v: &Vulnerability, index: usize) -> Option<&NvdConfiguration> {
-    v.affected
-        .iter()
-        .filter_map(|r| match r {
-            AffectedRule::Nvd(c) => Some(c),
-            _ => None,
-        })
-        .nth(index)
+/// An NVD configuration with its CPEs parsed and its version bounds built once, at
+/// index time (parsing them per component would dominate a full re-evaluation).
+struct ParsedConfig {
+    vuln: usize,
+    operator: Option<BoolOperator>,
+    negate: bool,
+    nodes: Vec<ParsedNode>,
+}
+
+struct ParsedNode {
+    operator: BoolOperator,
+    negate: bool,
+    matches: Vec<ParsedMatch>,
+}
+
+struct ParsedMatch {
+    vulnerable: bool,
+    criteria_text: String,
+    match_criteria_id: Option<String>,
+    criteria: Cpe,
+    /// With bounds: the criteria without version, and the bounds as given.
+    bounds: Option<(Cpe, [Option<String>; 4])>,
+    /// The bounds under the generic scheme, built once.
+    generic: Option<VersionRange>,
+}
+
+fn parse_config(vuln: usize, cfg: &NvdConfiguration) -> Option<ParsedConfig> {
+    let mut nodes = Vec::new();
+    for n in &cfg.nodes {
+        let mut matches = Vec::new();
+        for m in &n.cpe_match {
+            let criteria: Cpe = m.criteria.parse().ok()?;
+            let b = [
+                m.version_start_including.clone(),
+                m.version_start_excluding.clone(),
+                m.version_end_including.clone(),
+                m.version_end_excluding.clone(),
+            ];
+            let bounded = b.iter().any(Option::is_some);
+            let generic = bounded
+                .then(|| nvd_range(&criteria, &b, Scheme::Generic))
+                .flatten();
+            matches.push(ParsedMatch {
+                vulnerable: m.vulnerable,
+                criteria_text: m.criteria.clone(),
+                match_criteria_id: m.match_criteria_id.clone(),
+                bounds: bounded.then(|| (criteria.without_version(), b)),
+                criteria,
+                generic,
+            });
+        }
+        nodes.push(ParsedNode {
+            operator: n.operator,
+            negate: n.negate,
+            matches,
+        });
+    }
+    Some(ParsedConfig {
+        vuln,
+        operator: cfg.operator,
+        negate: cfg.negate,
+        nodes,
+    })
+}
+
+fn nvd_range(criteria: &Cpe, b: &[Option<String>; 4], scheme: Scheme) -> Option<VersionRange> {
+    let cv = criteria.version_attr_text();
+    medvigil_version::nvd::range(
+        scheme,
+        Some(cv.as_str()),
+        medvigil_version::nvd::Bounds {
+            start_including: b[0].as_deref(),
+            start_excluding: b[1].as_deref(),
+            end_including: b[2].as_deref(),
+            end_excluding: b[3].as_deref(),
+        },
+    )
+    .ok()
 }
 
 /// Evaluates an NVD configuration for one target CPE: the tree (AND/OR nodes, negate)
@@ -699,14 +912,14 @@ fn nvd_configuration(v: &Vulnerability, index: usize) -> Option<&NvdConfiguratio
 /// context (the rest of its SBOM), so "firmware AND running on hardware X" does not
 /// fire for the firmware alone, only when the SBOM also names hardware X.
 fn nvd_check(
-    cfg: &NvdConfiguration,
+    cfg: &ParsedConfig,
     target: &Cpe,
     context: &[Cpe],
     raw: &str,
     version: Option<&str>,
     scheme: Scheme,
 ) -> Option<MatchDetails> {
-    let mut matched: Option<(&CpeMatch, String)> = None;
+    let mut matched: Option<(&ParsedMatch, String)> = None;
     let all = match cfg.operator {
         Some(BoolOperator::And) => cfg
             .nodes
@@ -726,13 +939,13 @@ fn nvd_check(
         matcher: "cpe_nvd".into(),
         searched_by: BTreeMap::from([("cpe".to_string(), raw.to_string())]),
         found: BTreeMap::from([
-            ("criteria".to_string(), m.criteria.clone()),
+            ("criteria".to_string(), m.criteria_text.clone()),
             (
                 "match_criteria_id".to_string(),
                 m.match_criteria_id.clone().unwrap_or_default(),
             ),
         ]),
-        rule: format!("CPE name match (NISTIR 7696) against {}", m.criteria),
+        rule: format!("CPE name match (NISTIR 7696) against {}", m.criteria_text),
         range: Some(range),
         confidence: 0.9,
     })
@@ -741,15 +954,15 @@ fn nvd_check(
 /// Evaluates one node (AND/OR over its cpeMatch, then `negate`), remembering the first
 /// vulnerable criterion the target matched.
 fn node_ok<'a>(
-    n: &'a NvdNode,
+    n: &'a ParsedNode,
     target: &Cpe,
     context: &[Cpe],
     version: Option<&str>,
     scheme: Scheme,
-    matched: &mut Option<(&'a CpeMatch, String)>,
+    matched: &mut Option<(&'a ParsedMatch, String)>,
 ) -> bool {
-    let mut hits = Vec::with_capacity(n.cpe_match.len());
-    for m in &n.cpe_match {
+    let mut hits = Vec::with_capacity(n.matches.len());
+    for m in &n.matches {
         // The vulnerable criterion must be the component itself; platform criteria may
         // be met by the rest of the SBOM.
         let mut hit = cpe_match_hit(m, target, version, scheme);
@@ -775,43 +988,28 @@ fn node_ok<'a>(
 
 /// Whether one cpeMatch covers the target; returns the version range it checked.
 fn cpe_match_hit(
-    m: &CpeMatch,
+    m: &ParsedMatch,
     target: &Cpe,
     version: Option<&str>,
     scheme: Scheme,
 ) -> Option<String> {
-    let criteria: Cpe = m.criteria.parse().ok()?;
-    let bounded = m.version_start_including.is_some()
-        || m.version_start_excluding.is_some()
-        || m.version_end_including.is_some()
-        || m.version_end_excluding.is_some();
-    if !bounded {
-        return criteria
+    let Some((bare, bounds)) = &m.bounds else {
+        return m
+            .criteria
             .matches(target)
-            .then(|| criteria.version_attr_text());
-    }
-    if !criteria
-        .without_version()
-        .matches(&target.without_version())
-    {
+            .then(|| m.criteria.version_attr_text());
+    };
+    if !bare.matches(&target.without_version()) {
         return None;
     }
     let tv = target.version().or_else(|| version.map(str::to_string))?;
-    let cv = match criteria.version_attr() {
-        CpeValue::Value(v) => Some(crate::cpe::unquote(v)),
-        _ => Some("*".to_string()),
+    let built;
+    let range = if scheme == Scheme::Generic {
+        m.generic.as_ref()?
+    } else {
+        built = nvd_range(&m.criteria, bounds, scheme)?;
+        &built
     };
-    let range = medvigil_version::nvd::range(
-        scheme,
-        cv.as_deref(),
-        medvigil_version::nvd::Bounds {
-            start_including: m.version_start_including.as_deref(),
-            start_excluding: m.version_start_excluding.as_deref(),
-            end_including: m.version_end_including.as_deref(),
-            end_excluding: m.version_end_excluding.as_deref(),
-        },
-    )
-    .ok()?;
     let v = Version::parse(scheme, &tv).ok()?;
     range.contains(&v).ok()?.then(|| range.to_vers())
 }

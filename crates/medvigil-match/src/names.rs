@@ -355,6 +355,10 @@ fn vendor_tokens(s: &str) -> Vec<String> {
         .filter(|t| !t.is_empty())
         .map(str::to_string)
         .collect();
+    // Establishment numbers ("CareFusion 303, Inc.") are not part of the company's name.
+    if toks.iter().any(|t| !t.bytes().all(|b| b.is_ascii_digit())) {
+        toks.retain(|t| !t.bytes().all(|b| b.is_ascii_digit()));
+    }
     // "... and Company", "... & Co."
     while toks.len() > 1 && is_legal_suffix(toks.last().unwrap()) {
         toks.pop();
@@ -680,6 +684,7 @@ mod tests {
             ("ZOLL Medical Corporation", "Zoll"),
             ("Hamilton Medical AG", "Hamilton Medical"),
             ("Silex Technology and GE Healthcare", "GE"),
+            ("CareFusion 303, Inc.", "BD"),
         ] {
             assert!(t.same_vendor(a, b), "{a} = {b}");
         }

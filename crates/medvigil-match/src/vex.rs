@@ -22,7 +22,7 @@
 //!         found: BTreeMap::new(), rule: String::new(), range: None, confidence: 1.0 }],
 //!     vex: None }];
 //! let st = VexStatement { vulnerability_id: "CVE-2021-44228".into(), aliases: vec![],
-//!     products: vec![VexProduct::Purl { purl: "pkg:maven/org.apache.logging.log4j/log4j-core".into() }],
+//!     products: vec![VexProduct::Purl { purl: "pkg:maven/org.apache.logging.log4j/log4j-core".into(), range: None }],
 //!     status: FindingStatus::NotAffected, justification: Some("vulnerable_code_not_in_execute_path".into()),
 //!     impact_statement: None, action_statement: None, timestamp: None, source: "doc#0".into() };
 //! apply_vex(&mut f, &[st], &VendorTable::builtin());
@@ -77,11 +77,23 @@ pub fn apply_vex(
     changed
 }
 
+/// Whether `version` is inside a `vers:` range, under the range's own scheme. A range or
+/// version that cannot be read does not apply: a statement is never stretched.
+fn in_vers(range: &str, version: &str) -> bool {
+    let Ok(r) = medvigil_version::Vers::parse(range) else {
+        return false;
+    };
+    medvigil_version::Version::parse(r.scheme(), version)
+        .ok()
+        .and_then(|v| r.contains(&v).ok())
+        .unwrap_or(false)
+}
+
 /// Whether a VEX product is the finding's asset.
 fn applies(p: &VexProduct, f: &Finding, table: &VendorTable) -> bool {
     let searched = |k: &str| f.details.iter().find_map(|d| d.searched_by.get(k).cloned());
     match p {
-        VexProduct::Purl { purl } => {
+        VexProduct::Purl { purl, range } => {
             let (Ok(want), Some(Ok(have))) = (
                 Purl::normalize(purl),
                 searched("purl").map(|h| Purl::normalize(&h)),
@@ -91,9 +103,13 @@ fn applies(p: &VexProduct, f: &Finding, table: &VendorTable) -> bool {
             if want.package_key() != have.package_key() {
                 return false;
             }
+            let have_version = have.version().or(f.version.as_deref());
+            if let Some(r) = range {
+                return have_version.is_some_and(|v| in_vers(r, v));
+            }
             match want.version() {
                 None => true,
-                Some(v) => have.version().or(f.version.as_deref()) == Some(v),
+                Some(v) => have_version == Some(v),
             }
         }
         VexProduct::Cpe { cpe } => {
@@ -109,6 +125,7 @@ fn applies(p: &VexProduct, f: &Finding, table: &VendorTable) -> bool {
             manufacturer,
             model,
             version,
+            range,
         } => {
             let (Some(fm), Some(fmod)) = (searched("manufacturer"), searched("model")) else {
                 return false;
@@ -128,15 +145,16 @@ fn applies(p: &VexProduct, f: &Finding, table: &VendorTable) -> bool {
             if !same {
                 return false;
             }
+            let fv = searched("version").or(f.version.clone());
+            if let Some(r) = range {
+                return fv.as_deref().is_some_and(|v| in_vers(r, v));
+            }
             match version {
                 None => true,
-                Some(v) => {
-                    let fv = searched("version").or(f.version.clone());
-                    match (segments(v), fv.as_deref().and_then(segments)) {
-                        (Some(a), Some(b)) => a == b,
-                        _ => false,
-                    }
-                }
+                Some(v) => match (segments(v), fv.as_deref().and_then(segments)) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => false,
+                },
             }
         }
     }
@@ -192,6 +210,7 @@ mod tests {
                 manufacturer: "General Electric (GE)".into(),
                 model: model.into(),
                 version: version.map(str::to_string),
+                range: None,
             }],
             status,
             justification: Some("inline_mitigations_already_exist".into()),
@@ -222,6 +241,17 @@ mod tests {
         assert!(f[0].is_suppressed());
         assert_eq!(f[0].vex.as_ref().unwrap().source, "test#2024-02-01");
         assert!(f[1].vex.is_none(), "a sibling model is untouched");
+        let mut ranged = statement("B450", None, FindingStatus::Fixed, "2024-03-01");
+        if let VexProduct::Model { range, .. } = &mut ranged.products[0] {
+            *range = Some("vers:generic/>=2.0|<2.2".into());
+        }
+        let mut r = vec![
+            device_finding("CARESCAPE B450", "2.1"),
+            device_finding("CARESCAPE B450", "2.2"),
+        ];
+        apply_vex(&mut r, std::slice::from_ref(&ranged), &t);
+        assert_eq!(r[0].status, FindingStatus::Fixed, "2.1 is in the range");
+        assert!(r[1].vex.is_none(), "2.2 is not");
         let mut g = vec![device_finding("CARESCAPE B450", "2.2")];
         apply_vex(&mut g, &st[..1], &t);
         assert!(g[0].vex.is_none(), "another firmware version is untouched");

@@ -161,3 +161,57 @@ fn corpus_device_matcher_precision_and_recall() {
         "evaluation split below its floor (precision 0.95, recall 0.80):\n{report}"
     );
 }
+
+/// The index gives the same answer both ways: evaluating one advisory against its
+/// candidate devices finds exactly the findings a full evaluation attributes to it.
+#[test]
+fn corpus_incremental_equals_full_evaluation() {
+    use medvigil_match::engine::{DeviceIndex, Engine};
+    let Some(dir) = medvigil_testkit::corpus("csaf/cisa-ot") else {
+        return;
+    };
+    let mut advisories = Vec::new();
+    for year in ["2017", "2018", "2019", "2020", "2021"] {
+        for f in medvigil_testkit::files_under(&dir.join(year), |n| {
+            n.starts_with("icsma-") && n.ends_with(".json")
+        }) {
+            let doc: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(&f).unwrap()).unwrap();
+            advisories.push(support::advisory(&doc));
+        }
+    }
+    let ids: Vec<String> = advisories.iter().map(|a| a.id.clone()).collect();
+    let devices: Vec<Device> = devices().into_iter().map(|l| l.device).collect();
+    let (engine, _) = Engine::new(VendorTable::builtin(), vec![], advisories, vec![], vec![]);
+    let full = engine.evaluate_devices(&devices, &mut || {});
+    // The parallel evaluation gives the same findings.
+    let mut seq: Vec<String> = full.iter().map(|f| format!("{f:?}")).collect();
+    let mut par: Vec<String> = engine
+        .evaluate_devices_parallel(&devices)
+        .iter()
+        .map(|f| format!("{f:?}"))
+        .collect();
+    seq.sort();
+    par.sort();
+    assert_eq!(seq, par);
+    let index = DeviceIndex::new(&devices, engine.table());
+    let key = |f: &medvigil_model::finding::Finding| (f.asset.key(), f.vulnerability_id.clone());
+    let mut total = 0;
+    for id in &ids {
+        let mut inc: Vec<_> = engine
+            .advisory_findings(id, &index)
+            .iter()
+            .map(key)
+            .collect();
+        let mut want: Vec<_> = full
+            .iter()
+            .filter(|f| f.advisory_id.as_deref() == Some(id))
+            .map(key)
+            .collect();
+        inc.sort();
+        want.sort();
+        assert_eq!(inc, want, "{id}");
+        total += want.len();
+    }
+    assert!(total > 100, "{total} findings compared");
+}

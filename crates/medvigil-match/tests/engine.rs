@@ -177,3 +177,89 @@ fn kev_and_device_index() {
     let idx = DeviceIndex::new(&[d], e.table());
     assert_eq!(idx.len(), 1);
 }
+
+/// Every CPE criterion of the NVD corpus parses, prints back to the same formatted
+/// string, and round-trips through the URI binding.
+#[test]
+fn corpus_nvd_criteria_parse_and_round_trip() {
+    let Some(dir) = medvigil_testkit::corpus("nvd") else {
+        return;
+    };
+    let mut n = 0;
+    for f in medvigil_testkit::files_under(&dir, |n| n.ends_with(".json")) {
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&f).unwrap()).unwrap();
+        let mut stack = vec![&v["configurations"]];
+        while let Some(x) = stack.pop() {
+            match x {
+                serde_json::Value::Object(o) => {
+                    if let Some(c) = o.get("criteria").and_then(|c| c.as_str()) {
+                        let cpe: Cpe = c.parse().unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+                        assert_eq!(cpe.to_string(), c, "{}", f.display());
+                        assert_eq!(cpe.to_uri().parse::<Cpe>().unwrap(), cpe, "{c}");
+                        n += 1;
+                    }
+                    stack.extend(o.values());
+                }
+                serde_json::Value::Array(a) => stack.extend(a),
+                _ => {}
+            }
+        }
+    }
+    assert!(n > 100, "{n} criteria");
+}
+
+fn recall(number: &str, firm: &str, device_name: &str, code: &str) -> medvigil_model::vuln::Recall {
+    medvigil_model::vuln::Recall {
+        recall_number: number.into(),
+        kind: medvigil_model::vuln::RecallKind::Recall,
+        event_id: Some("84251".into()),
+        product_code: Some(code.into()),
+        k_numbers: vec![],
+        pma_numbers: vec![],
+        recalling_firm: Some(firm.into()),
+        product_description: Some(format!("{device_name}, fixture description")),
+        code_info: Some("software versions 9.19 and lower".into()),
+        reason_for_recall: Some("fixture".into()),
+        root_cause_description: None,
+        action: None,
+        classification: Some("2".into()),
+        status: Some("Open, Classified".into()),
+        date_initiated: None,
+        date_posted: None,
+        date_terminated: None,
+        device_name: Some(device_name.into()),
+        device_class: Some("2".into()),
+        medical_specialty: None,
+    }
+}
+
+#[test]
+fn recalls_match_by_firm_and_model_or_product_code() {
+    let r = recall(
+        "Z-1234-2020",
+        "CareFusion 303, Inc.",
+        "BD Alaris System PC Unit Model 8015",
+        "FRN",
+    );
+    let (e, _) = Engine::new(VendorTable::builtin(), vec![], vec![], vec![], vec![r]);
+    let mut d = Device::new("north", "PUMP-9");
+    d.manufacturer = Some("BD".into());
+    d.model = Some("Alaris 8015 PC Unit".into());
+    let f = e.device_findings(&d);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].matcher(), "recall");
+    assert_eq!(f[0].vulnerability_id, "Z-1234-2020");
+    // Another model of the same firm: no, unless the FDA product code says so.
+    d.model = Some("Alaris Syringe 8110".into());
+    assert!(e.device_findings(&d).is_empty());
+    d.attributes.insert("product_code".into(), "frn".into());
+    let f = e.device_findings(&d);
+    assert_eq!(f.len(), 1);
+    assert!(
+        f[0].confidence() <= 0.5,
+        "a product code alone is weak evidence"
+    );
+    // Another firm with the same product code: no.
+    d.manufacturer = Some("Baxter".into());
+    assert!(e.device_findings(&d).is_empty());
+}

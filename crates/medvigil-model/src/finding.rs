@@ -179,6 +179,9 @@ pub enum VexProduct {
     Purl {
         /// The purl.
         purl: String,
+        /// A `vers:` range the statement is limited to (CycloneDX `affects[].versions`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        range: Option<String>,
     },
     /// A CPE 2.3 name.
     Cpe {
@@ -193,6 +196,9 @@ pub enum VexProduct {
         model: String,
         /// Firmware version; `None` covers every version.
         version: Option<String>,
+        /// A `vers:` range the statement is limited to (CycloneDX `affects[].versions`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        range: Option<String>,
     },
 }
 

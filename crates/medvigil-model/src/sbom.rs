@@ -1,6 +1,6 @@
 //! Software bills of materials: SBOM documents and their components.
 //!
-//! One model for every SBOM format medvigil reads (CycloneDX 1.2-1.6 JSON/XML, SPDX 2.2/2.3
+//! One model for every SBOM format medvigil reads (CycloneDX 1.2-1.7 JSON/XML, SPDX 2.2/2.3
 //! JSON and tag-value, SPDX 3.0 JSON-LD). Readers in `medvigil-formats` fill it in; fields a
 //! format does not carry stay empty rather than being invented, so the completeness score
 //! can tell "absent" from "present".
@@ -170,6 +170,8 @@ pub struct SbomSummary {
     pub spec_version: String,
     /// Serial number / document namespace.
     pub serial: Option<String>,
+    /// CycloneDX BOM version (revision of the document), when given.
+    pub revision: Option<u64>,
     /// Document name.
     pub name: Option<String>,
     /// Document creation time, as written.

@@ -155,6 +155,24 @@ struct Flow {
     announced: bool,
     /// What this flow's decoder buffers, as last counted in `Analyzer::decoder_bytes`.
     buffered: usize,
+    /// A pure SYN has been seen, so the orientation is certain.
+    syn_seen: bool,
+}
+
+impl Flow {
+    /// Exchanges client and server, with everything kept per direction.
+    fn swap_sides(&mut self) {
+        std::mem::swap(&mut self.client, &mut self.server);
+        self.packets.swap(0, 1);
+        self.bytes.swap(0, 1);
+        self.macs.swap(0, 1);
+        self.head.swap(0, 1);
+        self.verdict.swap(0, 1);
+        self.fin.swap(0, 1);
+        if let Some(s) = self.streams.as_mut() {
+            s.swap(0, 1);
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -526,6 +544,7 @@ impl Analyzer {
                 payload_packets: 0,
                 announced: false,
                 buffered: 0,
+                syn_seen: false,
             };
             self.flows.insert(key, flow);
             self.stats.total += 1;
@@ -554,7 +573,8 @@ impl Analyzer {
     }
 
     fn note_mac(&mut self, ip: IpAddr, mac: [u8; 6]) {
-        if is_global(ip) || !is_unicast(ip) || mac[0] & 1 == 1 {
+        // Multicast/broadcast MACs and the all-zero MAC of Linux loopback name no device.
+        if is_global(ip) || !is_unicast(ip) || mac[0] & 1 == 1 || mac == [0; 6] {
             return;
         }
         let set = self.mac_ips.entry(mac).or_default();
@@ -590,10 +610,28 @@ impl Analyzer {
     fn tcp(&mut self, f: &Frame<'_>, link: LinkInfo, ip: &IpPacket<'_>, seg: Segment<'_>) {
         let src = (ip.src, seg.sport);
         let dst = (ip.dst, seg.dport);
-        let (key, dir) = self.flow_for(f, link, src, dst, 6, seg.syn && seg.ack);
+        // Who initiated: the SYN sender. A capture that starts mid-connection has no
+        // SYN; then a packet from a well-known port to an ephemeral one is taken to come
+        // from the server.
+        let responder_first = if seg.syn {
+            seg.ack
+        } else {
+            seg.sport < 1024 && seg.dport >= 1024
+        };
+        let (key, mut dir) = self.flow_for(f, link, src, dst, 6, responder_first);
         let mut events = std::mem::take(&mut self.events);
         {
             let flow = self.flows.get_mut(&key).expect("flow exists");
+            if seg.syn && !seg.ack {
+                // The SYN arrived after other packets (a mirror port merging links can
+                // reorder): its sender is the client after all. Only safe while no payload
+                // has been interpreted with the wrong orientation.
+                if dir == 1 && !flow.syn_seen && flow.payload_packets == 0 {
+                    flow.swap_sides();
+                    dir = 0;
+                }
+                flow.syn_seen = true;
+            }
             if seg.rst {
                 flow.rst = true;
             }
@@ -1369,7 +1407,10 @@ impl Analyzer {
             let clinical = if known.is_some_and(|k| k.clinical) {
                 Some("inventory".to_string())
             } else if acc.infusion_pump || known.is_some_and(|k| k.infusion_pump) {
-                Some("infusion pump (receives IHE PCD-03 orders)".to_string())
+                Some(
+                    "infusion pump or pump gateway (receives IHE PCD-03 infusion orders)"
+                        .to_string(),
+                )
             } else if acc.roles.iter().any(|r| r.starts_with("dicom_")) {
                 Some("speaks DICOM".to_string())
             } else if acc.roles.iter().any(|r| r.starts_with("hl7_")) {

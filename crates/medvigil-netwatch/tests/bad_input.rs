@@ -181,3 +181,34 @@ fn partial_pdus_on_many_flows_hit_the_global_decoder_budget() {
     assert!(over >= 150, "{:?}", r.errors);
     assert_eq!(r.flows.by_protocol.get("dicom"), Some(&200));
 }
+
+/// A pcapng block whose length field is corrupt: the frames before it are analysed, the
+/// problem names the byte offset, and nothing after it is guessed at.
+#[test]
+fn corrupt_pcapng_block_length_stops_with_its_offset() {
+    let Some(dir) = medvigil_testkit::corpus("pcap/ndpi") else {
+        return;
+    };
+    let mut b = std::fs::read(dir.join("pcap/dnp3.pcap")).unwrap();
+    assert_eq!(&b[..4], &[0x0a, 0x0d, 0x0d, 0x0a], "dnp3.pcap is pcapng");
+    // Walk blocks (type u32, total length u32, little endian) to the 11th.
+    let mut at = 0usize;
+    let mut blocks = 0;
+    let mut packets_before = 0u64;
+    while blocks < 10 {
+        let ty = u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
+        let len = u32::from_le_bytes(b[at + 4..at + 8].try_into().unwrap()) as usize;
+        if ty == 6 {
+            packets_before += 1;
+        }
+        at += len;
+        blocks += 1;
+    }
+    // Length 13: not a multiple of 4 and shorter than any block.
+    b[at + 4..at + 8].copy_from_slice(&13u32.to_le_bytes());
+    let r = analyze(&b).unwrap();
+    let p = r.files[0].problem.as_ref().expect("problem reported");
+    assert_eq!(p.offset, at as u64, "{p:?}");
+    assert_eq!(r.frames, packets_before);
+    assert_eq!(r.errors.total, 1, "{:?}", r.errors);
+}

@@ -71,6 +71,8 @@ fn free_port() -> u16 {
 struct Capture {
     child: Child,
     path: PathBuf,
+    /// tcpdump's stderr lines (its packet counts at exit help when a capture is short).
+    log: mpsc::Receiver<String>,
 }
 
 impl Capture {
@@ -91,7 +93,7 @@ impl Capture {
             // --immediate-mode: hand each packet over at once instead of in TPACKET_V3
             // blocks, which a SIGINT could otherwise discard unread.
             .args(iface)
-            .args(["--immediate-mode", "-U", "-s", "0", "-w"])
+            .args(["--immediate-mode", "-B", "16384", "-U", "-s", "0", "-w"])
             .arg(&path)
             .arg(filter)
             .stdout(Stdio::null())
@@ -121,17 +123,44 @@ impl Capture {
                 }
             }
         }
-        Capture { child, path }
+        Capture {
+            child,
+            path,
+            log: rx,
+        }
     }
 
     /// Stops tcpdump (SIGINT flushes the file) and returns the capture path.
     fn stop(mut self) -> PathBuf {
-        // Let the last packets reach the capture buffer.
-        std::thread::sleep(Duration::from_millis(500));
+        // Let the last packets reach the file: wait until it stops growing (bounded).
+        let size = || std::fs::metadata(&self.path).map_or(0, |m| m.len());
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let (mut last, mut stable) = (size(), 0);
+        while stable < 4 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(250));
+            let now = size();
+            stable = if now == last { stable + 1 } else { 0 };
+            last = now;
+        }
         let _ = Command::new("kill")
             .args(["-INT", &self.child.id().to_string()])
             .status();
         wait_bounded(&mut self.child, Duration::from_secs(10), "tcpdump");
+        std::thread::sleep(Duration::from_millis(100));
+        let log: Vec<String> = self.log.try_iter().collect();
+        let _ = writeln!(
+            std::io::stderr(),
+            "tcpdump {}: {}",
+            self.path.display(),
+            log.join(" / ")
+        );
+        // A kernel drop makes the capture, not the analyser, incomplete: say so plainly.
+        if let Some(l) = log.iter().find(|l| l.contains("dropped by kernel")) {
+            assert!(
+                l.starts_with("0 "),
+                "tcpdump lost packets ({l}); the machine is overloaded, rerun"
+            );
+        }
         self.path.clone()
     }
 }
@@ -600,12 +629,28 @@ fn editcap_or_skip(test: &str) -> bool {
     false
 }
 
-fn tempdir() -> PathBuf {
+/// A scratch directory removed when the test ends (pass or fail).
+struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn tempdir() -> TempDir {
     let d = std::env::temp_dir().join(format!(
         "medvigil-netwatch-live-{}-{}",
         std::process::id(),
         free_port()
     ));
     std::fs::create_dir_all(&d).unwrap();
-    d
+    TempDir(d)
 }

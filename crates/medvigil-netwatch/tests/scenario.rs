@@ -289,3 +289,42 @@ fn inventory_decides_who_is_unknown() {
         .unwrap();
     assert_eq!(laptop.asset_id.as_deref(), Some("IT-LAPTOP-77"));
 }
+
+/// The server's ACK and SYN-ACK arrive before the client's SYN (reordered by the
+/// mirror port), on two ephemeral ports: the late SYN still makes its sender the client,
+/// and the HTTP request is read as a request.
+#[test]
+fn late_syn_fixes_the_orientation() {
+    let c = host(0x61, "10.0.0.61");
+    let s = host(0x62, "10.0.0.62");
+    let mut p = Pcap::new();
+    p.tcp_seg(s, c, 8080, 40000, 5000, ACK, &[]);
+    p.tcp_seg(s, c, 8080, 40000, 4999, SYNACK, &[]);
+    p.tcp_seg(c, s, 40000, 8080, 999, SYN, &[]);
+    p.tcp_seg(c, s, 40000, 8080, 1000, ACK, &[]);
+    let req =
+        b"GET /pump/status HTTP/1.1\r\nHost: 10.0.0.62\r\nUser-Agent: PumpMonitor/1.0\r\n\r\n";
+    p.tcp_seg(c, s, 40000, 8080, 1000, PSHACK, req);
+    let flows = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let sink = flows.clone();
+    let mut a = Analyzer::new(Options::default());
+    a.set_flow_sink(move |f| sink.borrow_mut().push(f.clone()));
+    a.read_capture("late-syn.pcap", &p.buf[..]).unwrap();
+    let r = a.finish();
+    let f = flows.borrow();
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].client.1, 40000);
+    assert_eq!(f[0].packets, [3, 2]);
+    assert_eq!(f[0].protocol, Some("http"));
+    let client = r
+        .devices
+        .iter()
+        .find(|d| d.ips.contains(&"10.0.0.61".parse().unwrap()))
+        .unwrap();
+    assert!(
+        client
+            .identifiers
+            .iter()
+            .any(|i| i.value == "PumpMonitor/1.0")
+    );
+}

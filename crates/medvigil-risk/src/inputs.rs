@@ -8,6 +8,7 @@ use medvigil_model::vuln::{EpssScore, KevEntry, Score};
 
 use crate::cvss::{Cvss, Version};
 use crate::priority::{FindingRiskInput, KevEvidence, SeverityInput};
+use crate::rubric::RubricOutcome;
 
 /// A device's profile: what the inventory says, then the model's override, then the
 /// device's own override (each later layer wins field by field).
@@ -72,6 +73,26 @@ pub fn best_cvss(scores: &[Score]) -> Option<(Cvss, &Score)> {
                 rank(c.version()),
             )
         })
+}
+
+/// Uses the medical-device rubric's adjusted vector as the finding's severity, when the
+/// rubric decided every base metric and at least one answer (model or vulnerability)
+/// went into it; returns whether it did. The severity's kind then says "rubric".
+pub fn apply_rubric(input: &mut FindingRiskInput, outcome: &RubricOutcome) -> bool {
+    let answered = outcome
+        .steps
+        .iter()
+        .any(|s| s.source == "model" || s.source == "vulnerability");
+    let Some(vector) = outcome.vector.as_deref().filter(|_| answered) else {
+        return false;
+    };
+    let Ok(c) = vector.parse::<Cvss>() else {
+        return false;
+    };
+    let mut sev = SeverityInput::from_cvss(&c);
+    sev.kind = "rubric-adjusted base";
+    input.severity = Some(sev);
+    true
 }
 
 /// A finding's input from knowledge-base records and a profile.

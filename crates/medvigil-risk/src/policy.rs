@@ -285,6 +285,9 @@ pub struct Rule {
     /// Risk score at least this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_score: Option<u8>,
+    /// At least this many devices share the profile (a model's fleet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_devices_affected: Option<u64>,
 }
 
 /// The FDA postmarket part of the policy.

@@ -109,11 +109,10 @@ impl SeverityInput {
             }
             Cvss::V4(v) => {
                 use crate::cvss::v4::*;
-                let has_threat_or_env = v.to_string() != v.base_only().to_string();
                 SeverityInput {
                     score: s.score,
                     version: Version::V4,
-                    kind: if has_threat_or_env {
+                    kind: if v.has_threat_or_environmental() {
                         "cvss-bte"
                     } else {
                         "cvss-b"
@@ -415,6 +414,11 @@ impl Policy {
         if r.min_score.is_some_and(|m| score < m) {
             return false;
         }
+        if r.min_devices_affected
+            .is_some_and(|m| p.devices_affected < m)
+        {
+            return false;
+        }
         true
     }
 
@@ -595,6 +599,12 @@ impl Policy {
         if let Some(m) = r.min_score {
             out.push(format!("risk score {score} >= {m}"));
         }
+        if r.min_devices_affected.is_some() {
+            out.push(format!(
+                "{} devices at {} sites affected",
+                p.devices_affected, p.sites_affected
+            ));
+        }
         if out.is_empty() {
             out.push("catch-all rule".to_string());
         }
@@ -605,6 +615,15 @@ impl Policy {
     pub fn prioritize(&self, input: &FindingRiskInput) -> Explanation {
         let a = self.assess(input);
         self.explain(input, &a)
+    }
+
+    /// Assesses many findings and returns their indexes in the order to work on them:
+    /// by priority, then score (highest first), then input order.
+    pub fn rank(&self, inputs: &[FindingRiskInput]) -> Vec<(usize, Assessment)> {
+        let mut out: Vec<(usize, Assessment)> =
+            inputs.iter().map(|f| self.assess(f)).enumerate().collect();
+        out.sort_by_key(|(i, a)| (a.priority, std::cmp::Reverse(a.score), *i));
+        out
     }
 
     /// Compares the finding under its profile with the same finding under `changed`.
@@ -709,6 +728,31 @@ mod tests {
         // 30*0.5 + 30*0.2 + 25*0.6 + 15*0.7 = 46.5 of 100.
         assert_eq!(e.score, 47);
         assert_eq!(e.priority, Priority::P3);
+    }
+
+    #[test]
+    fn rank_orders_by_priority_then_score_and_fleet_size_can_fire_a_rule() {
+        let mut policy = Policy::default();
+        let mut big = input("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:L/A:N");
+        big.profile.devices_affected = 400;
+        big.profile.sites_affected = 3;
+        let small = input("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H");
+        let ranked = policy.rank(&[big.clone(), small.clone()]);
+        assert_eq!(ranked[0].0, 1, "higher score first when no rule fires");
+        policy.rules.insert(
+            0,
+            Rule {
+                priority: Some(Priority::P1),
+                min_devices_affected: Some(100),
+                ..Default::default()
+            },
+        );
+        let ranked = policy.rank(&[big.clone(), small]);
+        assert_eq!(ranked[0].0, 0);
+        assert_eq!(
+            policy.prioritize(&big).summary,
+            "P1: 400 devices at 3 sites affected"
+        );
     }
 
     #[test]

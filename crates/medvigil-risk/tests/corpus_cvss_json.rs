@@ -50,9 +50,10 @@ impl Schema {
                 None => return Err(format!("property {k} not in the schema")),
             };
             if let Some(e) = def.get("enum").and_then(Value::as_array)
-                && !e.contains(v) {
-                    return Err(format!("{k} = {v} not in {e:?}"));
-                }
+                && !e.contains(v)
+            {
+                return Err(format!("{k} = {v} not in {e:?}"));
+            }
             if def.get("type").and_then(Value::as_str) == Some("number") {
                 let x = v.as_f64().ok_or(format!("{k} not a number"))?;
                 if !(0.0..=10.0).contains(&x) {

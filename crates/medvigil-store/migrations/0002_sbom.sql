@@ -21,8 +21,10 @@ CREATE TABLE firmware_version (
 );
 
 -- One imported SBOM document. Lists (authors, tools) are JSON text, read whole.
+-- AUTOINCREMENT: an id is never reused after a replaced SBOM is deleted, so findings
+-- that name "sbom:ID" cannot silently point at another document.
 CREATE TABLE sbom (
-    id               INTEGER PRIMARY KEY,
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
     firmware_id      INTEGER NOT NULL REFERENCES firmware_version (id) ON DELETE CASCADE,
     format           TEXT NOT NULL,
     spec_version     TEXT NOT NULL,

@@ -16,6 +16,8 @@ use crate::Result;
 pub trait SbomStore {
     /// Stores an SBOM against (manufacturer, model, firmware version), creating the model
     /// and version when new, in one transaction: the SBOM lands whole or not at all.
+    /// Importing the same document again (same serial number and revision) for the same
+    /// firmware replaces the earlier copy rather than adding a duplicate.
     /// `source` is where the document came from (a file name), for people.
     fn import_sbom(
         &mut self,

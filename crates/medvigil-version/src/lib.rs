@@ -10,14 +10,18 @@
 //! * [`Version`] is a version parsed under one scheme. It keeps its raw string; comparing
 //!   across schemes is an [`Error::SchemeMismatch`], never a guess.
 //! * [`VersionRange`] is a union of [`Interval`]s minus excluded versions, the common form
-//!   every range source is converted to. It renders as a `vers:` string for evidence.
+//!   every range source is converted to. It renders as a `vers:` string for evidence, and
+//!   offers [`VersionRange::union`], [`VersionRange::complement`] and
+//!   [`VersionRange::reparse`] (an explicit move to a weaker scheme, e.g. generic).
 //! * Range sources: [`Vers`] (the `vers:` spec, used by CSAF), [`osv`] (OSV `SEMVER` and
 //!   `ECOSYSTEM` events), [`nvd`] (cpeMatch bounds), [`cve5`] (CVE JSON 5 `versions`) and
 //!   [`prose`] (the range wording of CISA advisories: `<= 4.2`, `prior to 3.1`,
 //!   `4.0 through 4.3`, `2.X`, `All versions`).
 //!
-//! This crate knows nothing about advisories, devices or the store: it is plain data in,
-//! answers out.
+//! **Invariants.** This crate knows nothing about advisories, devices or the store: plain
+//! strings in, answers out, no I/O. Nothing panics on bad input: every parser returns a
+//! typed [`Error`] with the input, a byte position and the reason (property-tested on
+//! arbitrary strings). A comparison never silently crosses schemes.
 //!
 //! # Example
 //!
@@ -59,4 +63,4 @@ mod version;
 pub use error::Error;
 pub use range::{Bound, Interval, VersionRange};
 pub use vers::{Comparator, Constraint, Vers};
-pub use version::{Scheme, SchemeLookup, Version};
+pub use version::{MAX_VERSION_LEN, Scheme, SchemeLookup, Version};

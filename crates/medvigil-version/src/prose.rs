@@ -8,14 +8,19 @@
 //! 1. `*`, `all`, `All versions`, `vers:all/*`: every version. Other `vers:` strings are
 //!    parsed by [`crate::Vers`].
 //! 2. Parenthetical remarks are set aside as [`Prose::notes`] (`(end-of-life Nov 2017)`,
-//!    `(integrated into GE MobileLink)`); a string wholly in parentheses is unwrapped.
+//!    `(integrated into GE MobileLink)`); a string wholly in parentheses, or a leading
+//!    parenthetical (`(v9.x) model 35700BAX3`), is unwrapped. Trailing clauses about where
+//!    or how a version runs are noted too: `, which ...`, `that have been installed in
+//!    ...`, `running on ...`, `with ...`, `model ...`, `included in ...`. `all models`,
+//!    `all Service Pack versions` mean every version. CISA's invalid `vers:all/<V4.3.8`
+//!    (the spec allows only `vers:all/*`) is read under the vendor scheme, with a note.
 //!    Leading filler (`all`, `software`, `firmware`, `versions`, `version`, `revisions`,
 //!    `release`, `released`) is dropped.
 //! 3. `|`-separated pieces (CISA's CSAF uses `|` for both "and" and "or"): a lower bound
 //!    followed by an upper bound is one interval, as in `vers`; other pieces stand alone
 //!    and the result is their union.
 //! 4. Comparators: `<`, `<=`, `>`, `>=`, `=` and `>= 1.2 < 2.0`.
-//! 5. Phrases: `prior to X`, `before X`, `earlier than X`, `lower than X`, `less than X`
+//! 5. Phrases (and repeated ones: `U61 and earlier L81 and earlier` is a union): `prior to X`, `before X`, `earlier than X`, `lower than X`, `less than X`
 //!    (X excluded); `up to X`, `through X` (included: "up to" is ambiguous and including X
 //!    errs on the side of reporting); `X and prior`, `X or prior`, `X and earlier`,
 //!    `X and below`, `X or lower`, `X and older`, `X and previous (versions)`;
@@ -58,6 +63,25 @@ struct Text<'a> {
 }
 
 impl<'a> Text<'a> {
+    /// Points an error at `sub` (a slice of the lowercase text) within the input.
+    fn at(&self, e: Error, sub: &str) -> Error {
+        match e {
+            Error::InvalidRange {
+                input,
+                position: 0,
+                reason,
+            } => {
+                let position = self.input.find(self.orig(sub.trim())).unwrap_or(0);
+                Error::InvalidRange {
+                    input,
+                    position,
+                    reason,
+                }
+            }
+            other => other,
+        }
+    }
+
     /// The original-case text of `sub`, a slice of `self.lower`.
     fn orig(&self, sub: &str) -> &'a str {
         let base = self.lower.as_ptr() as usize;
@@ -190,6 +214,23 @@ const QUALIFIERS: &[&str] = &[
     "build", "sp", "sr", "mr", "patch", "update", "hotfix", "service", "pack", "rev", "r", "d",
 ];
 
+/// Where a trailing clause starts (lowercase); what follows is kept as a note.
+const CLAUSES: &[&str] = &[
+    ", which ",
+    " which ",
+    " that have been ",
+    " that ",
+    " running on ",
+    " with ",
+    " model ",
+    " included in ",
+];
+
+/// Words that, after "all", still mean every version ("all models").
+const ALL_OF: &[&str] = &[
+    "models", "devices", "products", "service", "pack", "versions", "editions", "variants",
+];
+
 /// Filler dropped from the front of a phrase.
 const FILLER: &[&str] = &[
     "all",
@@ -203,6 +244,9 @@ const FILLER: &[&str] = &[
     "releases",
     "of",
     "released",
+    "running",
+    "using",
+    "with",
 ];
 
 fn err(input: &str, why: impl Into<String>) -> Error {
@@ -211,6 +255,10 @@ fn err(input: &str, why: impl Into<String>) -> Error {
 
 /// Parses one version slot: a vendor version or a series wildcard.
 fn slot(t: &Text<'_>, text: &str) -> Result<Slot, Error> {
+    slot_inner(t, text).map_err(|e| t.at(e, text))
+}
+
+fn slot_inner(t: &Text<'_>, text: &str) -> Result<Slot, Error> {
     let text = text.trim().trim_end_matches([',', '.', ';']).trim();
     if text.is_empty() {
         return Err(err(t.input, "expected a version"));
@@ -302,9 +350,12 @@ fn series(t: &Text<'_>, text: &str) -> Result<Option<Slot>, Error> {
             format!("{text:?}: a series must end in a number before the wildcard"),
         )
     })?;
+    // Where the last run of digits starts (char-aware: the prefix may hold non-ASCII).
     let start = prefix[..=end]
-        .rfind(|c: char| !c.is_ascii_digit())
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_ascii_digit())
+        .map_or(0, |(i, c)| i + c.len_utf8());
     if end + 1 != prefix.len() {
         return Err(err(
             t.input,
@@ -326,6 +377,15 @@ fn strip_parens(text: &str, notes: &mut Vec<String>) -> String {
     if t.starts_with('(') && t.ends_with(')') && t[1..t.len() - 1].find(['(', ')']).is_none() {
         return t[1..t.len() - 1].to_string();
     }
+    // A leading parenthetical holds the version ("(v9.x) model 35700BAX3"): keep it.
+    let unwrapped;
+    let t = match t.strip_prefix('(').and_then(|r| r.split_once(')')) {
+        Some((inner, rest)) if !inner.contains('(') => {
+            unwrapped = format!("{inner} {rest}");
+            unwrapped.as_str()
+        }
+        _ => t,
+    };
     let mut out = String::with_capacity(t.len());
     let mut depth = 0usize;
     let mut note = String::new();
@@ -548,6 +608,12 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
     };
     if trimmed.starts_with("vers:") {
         let vers = Vers::parse(trimmed)?;
+        if vers.is_none() {
+            return Ok(Prose {
+                range: VersionRange::none(Scheme::Vendor),
+                notes,
+            });
+        }
         if vers.scheme_name() == "all" {
             return Ok(Prose {
                 range: VersionRange::all(Scheme::Vendor),
@@ -562,6 +628,22 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
     let orig = strip_parens(trimmed, &mut notes);
     let orig = orig.split_whitespace().collect::<Vec<_>>().join(" ");
     let orig = orig.trim_end_matches(['.', ',', ';', ':']).trim();
+    // Trailing clauses about where or how a version runs are set aside as notes:
+    // "L81 and earlier that have been installed in ...", "11.2 and prior running on ...",
+    // "v8.x with Wireless Battery Modules ...", "v9.x model 35700BAX3".
+    let folded = orig.to_ascii_lowercase();
+    let orig = match CLAUSES
+        .iter()
+        .filter_map(|c| folded.find(c))
+        .filter(|&i| i > 0)
+        .min()
+    {
+        Some(i) => {
+            notes.push(orig[i..].trim_start_matches([',', ' ']).to_string());
+            orig[..i].trim_end_matches([',', ' '])
+        }
+        None => orig,
+    };
     let lower = orig.to_ascii_lowercase();
     let t = Text {
         input,
@@ -572,7 +654,7 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
     let text = t.lower;
     if text == "*" || text.starts_with("* ") {
         if text != "*" {
-            notes.push(text[2..].to_string());
+            notes.push(t.orig(&text[2..]).to_string());
         }
         return Ok(Prose {
             range: VersionRange::all(Scheme::Vendor),
@@ -580,6 +662,14 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
         });
     }
     let (s, saw_all) = strip_filler(text);
+    // "(all models)", "all Service Pack versions": every version.
+    if saw_all && !s.is_empty() && s.split_whitespace().all(|w| ALL_OF.contains(&w)) {
+        notes.push(t.orig(s).to_string());
+        return Ok(Prose {
+            range: VersionRange::all(Scheme::Vendor),
+            notes,
+        });
+    }
     if s.is_empty() {
         if saw_all {
             return Ok(Prose {
@@ -672,6 +762,18 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
         " and up",
         " onwards",
     ];
+    // "U61 and earlier L81 and earlier": one upper bound per product line.
+    if let Some(segments) = upper_segments(s, UPPER_SUFFIX) {
+        let mut intervals = Vec::new();
+        for seg in segments {
+            let v = slot(t, seg)?;
+            intervals.push(Interval {
+                lower: None,
+                upper: Some(v.as_upper(true)),
+            });
+        }
+        return finish(t, intervals, notes);
+    }
     for suf in UPPER_SUFFIX {
         if let Some(rest) = s.strip_suffix(suf) {
             let v = slot(t, rest)?;
@@ -759,6 +861,36 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
         return finish(t, vec![Interval::exact(v)], notes);
     }
     finish(t, list(t, s)?, notes)
+}
+
+/// Splits `X and earlier Y and earlier` into `[X, Y]`; `None` unless there are at least
+/// two such phrases and the text ends with one.
+fn upper_segments<'s>(s: &'s str, suffixes: &[&str]) -> Option<Vec<&'s str>> {
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut from = 0;
+    while from < s.len() {
+        let next = suffixes
+            .iter()
+            .filter_map(|suf| {
+                s[from..]
+                    .find(suf)
+                    .map(|i| (from + i, from + i + suf.len()))
+            })
+            .min();
+        let Some((start, end)) = next else { break };
+        cuts.push((start, end));
+        from = end;
+    }
+    if cuts.len() < 2 || cuts.last().map(|c| c.1) != Some(s.len()) {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut prev = 0;
+    for (start, end) in cuts {
+        out.push(s[prev..start].trim());
+        prev = end;
+    }
+    Some(out)
 }
 
 /// Puts a `|` before each comparator not already after one: `>=2.3<V3.0` becomes

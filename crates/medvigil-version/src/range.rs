@@ -299,6 +299,56 @@ impl VersionRange {
                 .any(|x| x.cmp_same(v) == Ordering::Equal))
     }
 
+    /// Containment for vendor firmware where an advisory's version names a whole line.
+    ///
+    /// Advisories write `4.2`, `<= 4.2` or `4.2 and prior`; inventories write what the
+    /// device shows, `4.2 build 118`, `4.2 SP1`, `4.2.0.118`. Under this rule an inclusive
+    /// upper bound (or an exact version) with fewer runs than the device's version also
+    /// covers the versions that start with it, so all three are in `<= 4.2`. The price is
+    /// that `4.2.1` is in `<= 4.2` too; a matcher that uses this should say so in its
+    /// evidence. For other schemes, and for versions inside the range anyway, this is
+    /// [`VersionRange::contains`].
+    ///
+    /// ```
+    /// use medvigil_version::{Scheme, Version, prose};
+    /// let r = prose::parse("Versions 4.2 and prior").unwrap().range;
+    /// let v = Version::parse(Scheme::Vendor, "v4.2 build 118").unwrap();
+    /// assert!(!r.contains(&v).unwrap());
+    /// assert!(r.contains_line(&v).unwrap());
+    /// ```
+    pub fn contains_line(&self, v: &Version) -> Result<bool, Error> {
+        if self.contains(v)? {
+            return Ok(true);
+        }
+        let Some(device) = v.vendor() else {
+            return Ok(false);
+        };
+        if self
+            .excluded
+            .iter()
+            .any(|x| x.cmp_same(v) == Ordering::Equal)
+        {
+            return Ok(false);
+        }
+        Ok(self.intervals.iter().any(|i| {
+            let lower_ok = i
+                .lower
+                .as_ref()
+                .is_none_or(|l| match v.cmp_same(&l.version) {
+                    Ordering::Greater => true,
+                    Ordering::Equal => l.inclusive,
+                    Ordering::Less => false,
+                });
+            let in_line = i.upper.as_ref().is_some_and(|u| {
+                u.inclusive
+                    && u.version
+                        .vendor()
+                        .is_some_and(|line| device.in_line_of(line))
+            });
+            lower_ok && in_line
+        }))
+    }
+
     /// The union of two ranges of the same scheme. Exclusions survive only where the other
     /// range does not cover them.
     pub fn union(&self, other: &VersionRange) -> Result<VersionRange, Error> {
@@ -324,6 +374,38 @@ impl VersionRange {
         let mut intervals = self.intervals.clone();
         intervals.extend(other.intervals.iter().cloned());
         VersionRange::new(self.scheme, intervals, excluded)
+    }
+
+    /// The same range with every bound re-read under `scheme` from its raw string.
+    ///
+    /// For a matcher that must compare under a weaker scheme than the source's, e.g. a
+    /// device firmware string that is not valid PEP 440 against a PyPI range, falling back
+    /// to [`Scheme::Generic`] on both sides (and saying so in its evidence).
+    pub fn reparse(&self, scheme: Scheme) -> Result<VersionRange, Error> {
+        let re = |v: &Version| Version::parse(scheme, v.raw());
+        let bound = |b: &Option<Bound>| -> Result<Option<Bound>, Error> {
+            b.as_ref()
+                .map(|b| {
+                    Ok(Bound {
+                        version: re(&b.version)?,
+                        inclusive: b.inclusive,
+                    })
+                })
+                .transpose()
+        };
+        let mut intervals = Vec::with_capacity(self.intervals.len());
+        for i in &self.intervals {
+            intervals.push(Interval {
+                lower: bound(&i.lower)?,
+                upper: bound(&i.upper)?,
+            });
+        }
+        let excluded = self
+            .excluded
+            .iter()
+            .map(re)
+            .collect::<Result<Vec<_>, _>>()?;
+        VersionRange::new(scheme, intervals, excluded)
     }
 
     /// Every version of the scheme that is *not* in this range.

@@ -148,7 +148,7 @@ impl Vers {
             ));
         }
         let base = 5 + name.len() + 1;
-        let lookup = if name == "all" {
+        let lookup = if name == "all" || name == "none" {
             crate::SchemeLookup {
                 scheme: Scheme::Generic,
                 fallback: false,
@@ -168,8 +168,12 @@ impl Vers {
         if cons == "*" {
             return Ok(vers);
         }
-        if name == "all" {
-            return Err(Error::range(input, base, "'vers:all' only allows '*'"));
+        if name == "all" || name == "none" {
+            return Err(Error::range(
+                input,
+                base,
+                format!("'vers:{name}' only allows '*'"),
+            ));
         }
         let mut at = base;
         for raw in cons.split('|') {
@@ -288,9 +292,14 @@ impl Vers {
         self.fallback
     }
 
-    /// Whether this is the `*` range (every version).
+    /// Whether this is a `*` range: every version, or none for `vers:none/*`.
     pub fn is_star(&self) -> bool {
         self.constraints.is_empty()
+    }
+
+    /// Whether this is `vers:none/*`, the spec's range of no version at all.
+    pub fn is_none(&self) -> bool {
+        self.scheme_name == "none"
     }
 
     /// The constraints, sorted by version (empty for `*`).
@@ -299,10 +308,11 @@ impl Vers {
     }
 
     /// Whether `v` is in the range, by the spec's containment procedure. `vers:all/*`
-    /// contains a version of any scheme; otherwise `v` must be of [`Vers::scheme`].
+    /// contains a version of any scheme and `vers:none/*` none; otherwise `v` must be of
+    /// [`Vers::scheme`].
     pub fn contains(&self, v: &Version) -> Result<bool, Error> {
         if self.is_star() {
-            return Ok(true);
+            return Ok(!self.is_none());
         }
         if v.scheme() != self.scheme {
             return Err(Error::SchemeMismatch {
@@ -357,6 +367,9 @@ impl Vers {
 
     /// The same set as a [`VersionRange`] (for `vers:all/*`, every generic version).
     pub fn to_range(&self) -> VersionRange {
+        if self.is_none() {
+            return VersionRange::none(self.scheme);
+        }
         if self.is_star() {
             return VersionRange::all(self.scheme);
         }

@@ -104,7 +104,7 @@ impl Scheme {
             "pypi" | "pep440" | "python" => Some(Scheme::Pep440),
             "deb" | "debian" | "ubuntu" => Some(Scheme::Debian),
             "rpm" | "red hat" | "redhat" | "almalinux" | "rocky linux" | "suse" | "opensuse"
-            | "mageia" | "openeuler" => Some(Scheme::Rpm),
+            | "mageia" | "openeuler" | "photon os" | "azure linux" | "mariner" => Some(Scheme::Rpm),
             "maven" => Some(Scheme::Maven),
             "go" | "golang" => Some(Scheme::Go),
             "npm" => Some(Scheme::Npm),
@@ -147,6 +147,10 @@ impl fmt::Display for Scheme {
     }
 }
 
+/// Longest accepted version string. Real versions are far shorter; the cap keeps hostile
+/// input from costing time or (in Maven's nested lists) stack depth.
+pub const MAX_VERSION_LEN: usize = 256;
+
 /// The parsed form of a version, one variant per comparator module.
 #[derive(Debug, Clone)]
 pub(crate) enum Parsed {
@@ -188,6 +192,19 @@ impl Version {
     /// the raw string).
     pub fn parse(scheme: Scheme, raw: &str) -> Result<Version, Error> {
         let raw = raw.trim();
+        if raw.len() > MAX_VERSION_LEN {
+            // Quote only the start of it.
+            let mut end = 64;
+            while !raw.is_char_boundary(end) {
+                end -= 1;
+            }
+            return Err(Error::version(
+                scheme,
+                &raw[..end],
+                MAX_VERSION_LEN,
+                format!("longer than {MAX_VERSION_LEN} bytes: not a version"),
+            ));
+        }
         let parsed = match scheme {
             Scheme::Semver | Scheme::Cargo => {
                 Parsed::SemVer(semver::SemVer::parse(raw, semver::Dialect::Strict, scheme)?)
@@ -259,6 +276,13 @@ impl Version {
             (Parsed::Generic(a), Parsed::Generic(b)) => a.cmp(b),
             (Parsed::Vendor(a), Parsed::Vendor(b)) => a.cmp(b),
             _ => self.scheme.cmp(&other.scheme),
+        }
+    }
+
+    pub(crate) fn vendor(&self) -> Option<&vendor::VendorVersion> {
+        match &self.parsed {
+            Parsed::Vendor(v) => Some(v),
+            _ => None,
         }
     }
 

@@ -287,6 +287,10 @@ proptest! {
             Ordering::Greater => false,
         };
         prop_assert_eq!(range.contains(&t).unwrap(), above && below, "{} in {}", t, range);
+        // Line containment only ever adds versions.
+        if above && below {
+            prop_assert!(range.contains_line(&t).unwrap());
+        }
         // The complement holds exactly the others.
         prop_assert_eq!(range.complement().contains(&t).unwrap(), !(above && below), "{} in complement of {}", t, range);
         // The same answer through the vers string, by the spec's own procedure, except
@@ -310,5 +314,118 @@ proptest! {
         let (r1, r2) = (mk(&a, &b), mk(&c, &d));
         let u = r1.union(&r2).unwrap();
         prop_assert_eq!(u.contains(&t).unwrap(), r1.contains(&t).unwrap() || r2.contains(&t).unwrap(), "{} in {} = {} | {}", t, u, r1, r2);
+    }
+}
+
+/// Text that looks like versions and ranges, with the characters parsers split on, plus
+/// some non-ASCII.
+fn messy() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            pick(&[
+                "1",
+                "0",
+                "12",
+                ".",
+                "-",
+                "_",
+                "~",
+                "^",
+                "+",
+                ":",
+                "!",
+                "|",
+                "*",
+                "x",
+                "X",
+                "<",
+                "<=",
+                ">",
+                ">=",
+                "=",
+                "!=",
+                " ",
+                "(",
+                ")",
+                ",",
+                "/",
+                "%",
+                "%2",
+                "%7C",
+                "v",
+                "V",
+                "a",
+                "rc",
+                "beta",
+                "dev",
+                "post",
+                "SP",
+                "build",
+                "Rev",
+                "and",
+                "prior",
+                "to",
+                "through",
+                "all",
+                "versions",
+                "vers:",
+                "vers:npm/",
+                "vers:all/",
+                "pypi",
+                "May",
+                "2018",
+                "é",
+                "ß",
+                "İ",
+                "\u{0}",
+                "\t",
+            ]),
+            any::<char>().prop_map(|c| c.to_string()),
+        ],
+        0..14,
+    )
+    .prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 5000, ..ProptestConfig::default() })]
+
+    /// Bad input never panics: every parser returns a value or an error.
+    #[test]
+    fn parsers_never_panic(s in messy()) {
+        for scheme in Scheme::ALL {
+            let _ = Version::parse(scheme, &s);
+        }
+        let _ = Vers::parse(&s);
+        if let Ok(p) = medvigil_version::prose::parse(&s) {
+            let _ = p.range.to_vers();
+            let _ = p.range.complement();
+        }
+        let _ = medvigil_version::osv::range(Scheme::Semver, "SEMVER", &[medvigil_version::osv::Event::Introduced(&s)]);
+    }
+
+    /// A small alphabet, so that non-ASCII letters land next to numbers and wildcards.
+    #[test]
+    fn parsers_never_panic_near_non_ascii(
+        s in proptest::collection::vec(
+            pick(&["é", "İ", "ẞ", "1", "2", ".", "x", "X", "*", " ", "-", "<", "=", "|", "and", "prior", "v", "(", ")"]),
+            0..10,
+        )
+        .prop_map(|p| p.concat())
+    ) {
+        for scheme in Scheme::ALL {
+            let _ = Version::parse(scheme, &s);
+        }
+        let _ = Vers::parse(&s);
+        let _ = medvigil_version::prose::parse(&s);
+    }
+
+    #[test]
+    fn parsers_never_panic_on_any_string(s in any::<String>()) {
+        for scheme in Scheme::ALL {
+            let _ = Version::parse(scheme, &s);
+        }
+        let _ = Vers::parse(&s);
+        let _ = medvigil_version::prose::parse(&s);
     }
 }

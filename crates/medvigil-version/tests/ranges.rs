@@ -195,6 +195,11 @@ fn vers_containment_refuses_other_schemes_except_all() {
     ));
     let all = Vers::parse("vers:all/*").unwrap();
     assert!(all.contains(&v(Scheme::Pep440, "1.0")).unwrap());
+    let none = Vers::parse("vers:none/*").unwrap();
+    assert!(!none.contains(&v(Scheme::Pep440, "1.0")).unwrap());
+    assert!(none.to_range().is_empty());
+    assert_eq!(none.to_string(), "vers:none/*");
+    assert!(Vers::parse("vers:none/1.0").is_err());
 }
 
 // ---------------------------------------------------------------- OSV
@@ -543,6 +548,52 @@ fn prose_forms_cisa_writes() {
         assert_eq!(p.range.to_vers(), *vers, "{text:?}");
         assert_eq!(p.range.scheme(), Scheme::Vendor);
     }
+    // Clauses and remarks are set aside as notes, not read as versions.
+    for (text, vers, note) in [
+        (
+            "<= 1.54 (integrated into GE MobileLink)",
+            "vers:vendor/<=1.54",
+            "integrated into GE MobileLink",
+        ),
+        (
+            "L81 and earlier that have been installed in a Space pump",
+            "vers:vendor/<=L81",
+            "that have been installed in a Space pump",
+        ),
+        (
+            "11.2 and prior running on Windows 8.1",
+            "vers:vendor/<=11.2",
+            "running on Windows 8.1",
+        ),
+        (
+            "v8.x with Wireless Battery Modules v17",
+            "vers:vendor/>=8|<9",
+            "with Wireless Battery Modules v17",
+        ),
+        (
+            "(v9.x) model 35700BAX3",
+            "vers:vendor/>=9|<10",
+            "model 35700BAX3",
+        ),
+        ("(all models)", "vers:vendor/*", "models"),
+        (
+            "vers:all/<V4.3.8",
+            "vers:vendor/<V4.3.8",
+            "vers:all with constraints is not valid vers; read under the vendor scheme",
+        ),
+    ] {
+        let p = prose::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(p.range.to_vers(), vers, "{text}");
+        assert_eq!(p.notes, vec![note.to_string()], "{text}");
+    }
+    let p = prose::parse("U61 and earlier (United States) L81 and earlier (elsewhere)").unwrap();
+    assert_eq!(
+        p.range.intervals().len(),
+        1,
+        "two upper bounds from the beginning merge: {}",
+        p.range
+    );
+    assert_eq!(p.notes.len(), 2);
     let p = prose::parse("<= 1.54 (integrated into GE MobileLink)").unwrap();
     assert_eq!(p.notes, vec!["integrated into GE MobileLink".to_string()]);
 }
@@ -586,7 +637,6 @@ fn prose_refuses_what_is_not_a_version() {
         "Accu-Chek Inform II",
         "Model 3002",
         "manufactured prior to August 28",
-        "Version 11.2 and prior running on a Windows 8.1 machine with IIS/7.5",
         "Version A, Firmware A.03.09",
         "4.3 through 4.0",
         "2.x.5",
@@ -627,4 +677,82 @@ fn complement_and_affected_default() {
     }];
     let r = cve5::affected(g, &e, Status::Affected).unwrap();
     assert_eq!(r.to_vers(), "vers:generic/<1.2|>=1.4");
+}
+
+#[test]
+fn prose_survives_non_ascii_next_to_numbers() {
+    for text in [
+        "é5.x",
+        "ß12.X",
+        "v5é.x",
+        "İ2.x and prior",
+        "2.xé",
+        "(é)1.0",
+        "1.0 — 2.0",
+        "≤ 4.2",
+    ] {
+        let _ = prose::parse(text);
+    }
+}
+
+#[test]
+fn reparse_moves_a_range_to_another_scheme() {
+    let r = Vers::parse("vers:pypi/>=1.0|<2.0").unwrap().to_range();
+    let legacy = "1.5p1"; // not PEP 440
+    assert!(Version::parse(Scheme::Pep440, legacy).is_err());
+    let g = r.reparse(Scheme::Generic).unwrap();
+    assert_eq!(g.to_vers(), "vers:generic/>=1.0|<2.0");
+    assert!(g.contains(&v(Scheme::Generic, legacy)).unwrap());
+    // A bound that is not valid under the target scheme is an error, not a guess.
+    let p = prose::parse("<= 2.4A").unwrap().range;
+    assert!(p.reparse(Scheme::Semver).is_err());
+}
+
+#[test]
+fn contains_line_covers_the_advisory_versions_line() {
+    let x = |s: &str| v(Scheme::Vendor, s);
+    let cases: &[(&str, &str, bool, bool)] = &[
+        // (range, device version, contains, contains_line)
+        ("Versions 4.2 and prior", "v4.2 build 118", false, true),
+        ("Versions 4.2 and prior", "4.2 SP1", false, true),
+        ("Versions 4.2 and prior", "4.2.0.118", false, true),
+        ("Versions 4.2 and prior", "4.2.1", false, true),
+        ("Versions 4.2 and prior", "4.3", false, false),
+        ("Versions 4.2 and prior", "4.1", true, true),
+        ("9.7", "9.7 build 12", false, true),
+        ("9.7", "9.8", false, false),
+        ("prior to 3.1", "3.1 build 2", false, false),
+        ("4.0 through 4.3", "4.3 SP2", false, true),
+        ("4.0 through 4.3", "3.9 SP2", false, false),
+        ("2.X", "2.9 SP1", true, true),
+    ];
+    for (range, version, plain, line) in cases {
+        let r = prose::parse(range).unwrap().range;
+        assert_eq!(
+            r.contains(&x(version)).unwrap(),
+            *plain,
+            "{version} in {range}"
+        );
+        assert_eq!(
+            r.contains_line(&x(version)).unwrap(),
+            *line,
+            "{version} in the line of {range}"
+        );
+    }
+    // Other schemes: plain containment.
+    let r = Vers::parse("vers:semver/<=4.2.0").unwrap().to_range();
+    assert!(!r.contains_line(&v(Scheme::Semver, "4.2.1")).unwrap());
+}
+
+#[test]
+fn prose_errors_point_at_the_offending_part() {
+    match prose::parse("Versions 4.0 through Gemini Dual") {
+        Err(Error::InvalidRange {
+            position, reason, ..
+        }) => {
+            assert_eq!(position, "Versions 4.0 through ".len(), "{reason}");
+            assert!(reason.contains("gemini"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
 }

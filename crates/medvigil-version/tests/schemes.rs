@@ -126,6 +126,27 @@ fn npm_tolerates_v_and_equals_prefixes() {
     check(
         Scheme::Npm,
         &[
+            // node-semver's comparison fixtures, rewritten.
+            ("0.0.0", ">", "0.0.0-foo"),
+            ("0.0.1", ">", "0.0.0"),
+            ("1.0.0", ">", "0.9.9"),
+            ("0.10.0", ">", "0.9.0"),
+            ("0.99.0", ">", "0.10.0"),
+            ("2.0.0", ">", "1.2.3"),
+            ("v0.0.0", ">", "0.0.0-foo"),
+            ("1.2.3", ">", "1.2.3-asdf"),
+            ("1.2.3", ">", "1.2.3-4"),
+            ("1.2.3", ">", "1.2.3-4-foo"),
+            ("1.2.3-5-foo", ">", "1.2.3-5"),
+            ("1.2.3-5", ">", "1.2.3-4"),
+            ("1.2.3-5-foo", ">", "1.2.3-5-Foo"),
+            ("3.0.0", ">", "2.7.2+asdf"),
+            ("1.2.3-a.10", ">", "1.2.3-a.5"),
+            ("1.2.3-a.b", ">", "1.2.3-a.5"),
+            ("1.2.3-a.b", ">", "1.2.3-a"),
+            ("1.2.3-a.b.c.10.d.5", ">", "1.2.3-a.b.c.5.d.100"),
+            ("1.2.3-r2", ">", "1.2.3-r100"),
+            ("1.2.3-r100", ">", "1.2.3-R2"),
             ("v1.2.3", "=", "1.2.3"),
             ("=1.2.3", "=", "1.2.3"),
             ("1.2.3-beta", "<", "1.2.3"),
@@ -598,4 +619,21 @@ fn raw_string_is_kept() {
     assert_eq!(x.raw(), "1.0-Alpha.1");
     assert_eq!(x.to_string(), "1.0-Alpha.1");
     assert_eq!(x.scheme(), Scheme::Pep440);
+}
+
+#[test]
+fn hostile_lengths_are_refused_not_crashed() {
+    let deep = "a1".repeat(100_000);
+    for scheme in Scheme::ALL {
+        match Version::parse(scheme, &deep) {
+            Err(Error::InvalidVersion { reason, .. }) => {
+                assert!(reason.contains("longer than"), "{reason}")
+            }
+            other => panic!("{scheme}: {other:?}"),
+        }
+    }
+    // Just under the cap still parses (and compares) under Maven's nested lists.
+    let ok = "1".to_string() + &"a1".repeat(120);
+    let a = v(Scheme::Maven, &ok);
+    assert_eq!(a.try_cmp(&a).unwrap(), Ordering::Equal);
 }

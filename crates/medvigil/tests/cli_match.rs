@@ -100,6 +100,24 @@ fn analyze_then_findings_json() {
         findings(dir.path(), &["--asset", "MON-1", "--status", "fixed"]).len(),
         0
     );
+    // One advisory re-evaluated alone: same findings, nothing changes.
+    let out = mv(dir.path())
+        .args(["analyze", "--advisory", "icsma-20-023-01", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["advisory_id"], "ICSMA-20-023-01");
+    assert_eq!(r["changes"]["unchanged"], r["findings"]);
+    assert_eq!(r["changes"]["added"], 0);
+    mv(dir.path())
+        .args(["analyze", "--advisory", "ICSMA-99-999-99"])
+        .assert()
+        .code(2);
     mv(dir.path())
         .args(["findings", "--status", "bogus"])
         .assert()
@@ -202,4 +220,40 @@ fn scan_fails_on_threshold() {
         .arg(dir.path().join("missing.json"))
         .assert()
         .code(2);
+}
+
+#[test]
+fn sbom_findings_reach_the_devices_running_it() {
+    let dir = setup();
+    let file = dir.path().join("medfusion-1.5.0.cdx.json");
+    std::fs::write(&file, sbom("2.14.1")).unwrap();
+    mv(dir.path())
+        .args(["sbom", "import"])
+        .arg(&file)
+        .args([
+            "--manufacturer",
+            "Smiths Medical ASD",
+            "--model",
+            "Medfusion 4000",
+            "--version",
+            "1.5.0",
+        ])
+        .assert()
+        .success();
+    mv(dir.path()).arg("analyze").assert().success();
+    let pump = findings(dir.path(), &["--asset", "PUMP-1"]);
+    let log4j = pump
+        .iter()
+        .find(|f| f["vulnerability_id"] == "GHSA-jfh8-c2jp-5v3q")
+        .expect("the component finding reaches the device");
+    assert_eq!(log4j["matcher"], "purl_osv");
+    assert_eq!(log4j["model"], "Medfusion 4000");
+    assert!(log4j["advisory_id"].is_null());
+    assert!(pump.iter().any(|f| f["advisory_id"] == "ICSMA-17-250-02A"));
+    // The component itself is listed too.
+    let all = findings(dir.path(), &["--vulnerability", "GHSA-jfh8-c2jp-5v3q"]);
+    assert!(
+        all.iter()
+            .any(|f| f["asset"].as_str().unwrap().starts_with("component:sbom:"))
+    );
 }

@@ -189,6 +189,35 @@ fn score_explains_the_rule_and_whatif_shows_the_difference() {
     assert!(f["score_change"].as_i64().unwrap() < 0);
     assert_eq!(f["priority_changed"], true);
 
+    // --fail-on: exit 1 when a finding is at least that urgent.
+    env.cmd()
+        .args([
+            "risk",
+            "score",
+            "--asset",
+            "PUMP-1",
+            "--cvss",
+            CRITICAL,
+            "--kev",
+            "--fail-on",
+            "P1",
+        ])
+        .assert()
+        .code(1);
+    env.cmd()
+        .args([
+            "risk",
+            "score",
+            "--asset",
+            "LAB-1",
+            "--cvss",
+            CRITICAL,
+            "--fail-on",
+            "p1",
+        ])
+        .assert()
+        .success();
+
     // Text output says the same for people.
     env.cmd()
         .args([
@@ -241,6 +270,23 @@ fn stored_profiles_layer_model_then_device() {
     assert_eq!(p["patient_connected"], true);
     // The device's control list replaces the model's.
     assert_eq!(p["controls"], serde_json::json!(["guard"]));
+    let m = env.json(&[
+        "risk",
+        "profile",
+        "show",
+        "--manufacturer",
+        "BD",
+        "--model",
+        "Alaris 8015",
+        "--json",
+    ]);
+    assert_eq!(m["devices_affected"], 2);
+    assert_eq!(m["sites_affected"], 1);
+    assert_eq!(
+        m["network_zone"], "hospital_lan",
+        "the most exposed deployment"
+    );
+    assert_eq!(m["controls"], serde_json::json!(["segmentation"]));
     let all = env.json(&["risk", "profile", "show", "--json"]);
     assert_eq!(all.as_array().unwrap().len(), 2);
     assert_eq!(all[0]["target"]["kind"], "model");
@@ -310,6 +356,48 @@ fn rubric_answers_adjust_the_vector_with_reasons() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("expected yes or no"));
+}
+
+#[test]
+fn rubric_answers_feed_the_priority_severity() {
+    let env = Env::new().with_inventory();
+    let score = |env: &Env| {
+        let v = env.json(&[
+            "risk", "score", "--asset", "PUMP-1", "--cvss", CRITICAL, "--json",
+        ]);
+        v["findings"][0].clone()
+    };
+    let before = score(&env);
+    assert!(
+        before["inputs"][0]["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("base score 9.8")
+    );
+    // The pump's only interface needs physical access.
+    for q in ["AV.1", "AV.2", "AV.3"] {
+        env.cmd()
+            .args([
+                "risk",
+                "rubric",
+                "answer",
+                "--manufacturer",
+                "BD",
+                "--model",
+                "Alaris 8015",
+                q,
+                "no",
+            ])
+            .assert()
+            .success();
+    }
+    let after = score(&env);
+    let evidence = after["inputs"][0]["evidence"].as_str().unwrap();
+    assert!(
+        evidence.contains("rubric-adjusted base score 6.8"),
+        "{evidence}"
+    );
+    assert!(after["score"].as_u64() < before["score"].as_u64());
 }
 
 #[test]

@@ -183,6 +183,28 @@ fn import_list_show_round_trip() {
 }
 
 #[test]
+fn importing_the_same_document_again_replaces_it() {
+    let env = Env::new();
+    let args = [
+        "sbom",
+        "import",
+        &fixture("infusion-pump.cdx.json"),
+        "--model",
+        "Example InfuMax 3000",
+        "--version",
+        "2.1.3",
+        "--json",
+    ];
+    let first = env.json(&args);
+    assert_eq!(first["replaced"], Value::Null);
+    let again = env.json(&args);
+    assert_eq!(again["replaced"], first["sbom"]["id"]);
+    assert_ne!(again["sbom"]["id"], first["sbom"]["id"]);
+    let list = env.json(&["sbom", "list", "--json"]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+#[test]
 fn inventory_devices_link_to_the_sbom_ignoring_case() {
     let env = Env::new();
     let csv = env.file(

@@ -175,7 +175,23 @@ pub(crate) struct Bom {
     pub formulation: Option<Ignored>,
     pub declarations: Option<Ignored>,
     pub definitions: Option<Ignored>,
-    pub citations: Option<Ignored>,
+    pub citations: Option<Vec<Citation>>,
+    pub signature: Option<Ignored>,
+}
+
+/// A citation (1.7): who or what supplied a piece of the BOM.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Citation {
+    #[serde(rename = "bom-ref")]
+    pub bom_ref: Option<String>,
+    pub pointers: Option<Vec<String>>,
+    pub expressions: Option<Vec<String>>,
+    pub timestamp: Option<String>,
+    #[serde(rename = "attributedTo")]
+    pub attributed_to: Option<String>,
+    pub process: Option<String>,
+    pub note: Option<StrIgnored>,
     pub signature: Option<Ignored>,
 }
 
@@ -562,7 +578,44 @@ impl Validator {
         }
     }
 
+    /// Fields added in a later version than the document's. From 1.4 on the schemas
+    /// forbid properties they do not list (`additionalProperties: false`); 1.2 and 1.3
+    /// allowed any, so there a newer field is not an error.
+    fn since(&mut self, p: &Path<'_>, fields: &[(&str, bool, u32)]) {
+        for &(name, present, added) in fields {
+            if present && self.minor >= 4 && self.minor < added {
+                self.err(
+                    &p.f(name),
+                    format!(
+                        "{name} is not part of CycloneDX 1.{} (it was added in 1.{added})",
+                        self.minor
+                    ),
+                );
+            }
+        }
+    }
+
     fn component(&mut self, p: &Path<'_>, c: &Component) {
+        self.since(
+            p,
+            &[
+                ("evidence", c.evidence.is_some(), 3),
+                ("properties", c.properties.is_some(), 3),
+                ("releaseNotes", c.release_notes.is_some(), 4),
+                ("signature", c.signature.is_some(), 4),
+                ("data", c.data.is_some(), 5),
+                ("modelCard", c.model_card.is_some(), 5),
+                ("authors", c.authors.is_some(), 6),
+                ("cryptoProperties", c.crypto_properties.is_some(), 6),
+                ("manufacturer", c.manufacturer.is_some(), 6),
+                ("omniborId", c.omnibor_id.is_some(), 6),
+                ("swhid", c.swhid.is_some(), 6),
+                ("tags", c.tags.is_some(), 6),
+                ("isExternal", c.is_external.is_some(), 7),
+                ("versionRange", c.version_range.is_some(), 7),
+                ("patentAssertions", c.patent_assertions.is_some(), 7),
+            ],
+        );
         self.check_enum(
             &p.f("type"),
             "component type",
@@ -578,6 +631,17 @@ impl Validator {
                     c.name
                 ),
             );
+        }
+        if c.version_range.is_some() {
+            if c.version.is_some() {
+                self.err(p, "a component has version or versionRange, not both");
+            }
+            if c.is_external != Some(true) {
+                self.err(
+                    &p.f("versionRange"),
+                    "versionRange is only allowed on external components (isExternal: true)",
+                );
+            }
         }
         if let Some(s) = &c.scope {
             self.check_enum(&p.f("scope"), "scope", s, SCOPES);
@@ -658,7 +722,8 @@ impl Validator {
 
     fn licenses(&mut self, p: &Path<'_>, ls: &[LicenseChoice]) {
         let has_expr = ls.iter().any(|l| l.expression.is_some());
-        if has_expr && ls.len() > 1 && self.minor >= 5 {
+        // 1.5 and 1.6 allow one expression alone; 1.7 allows mixing again.
+        if has_expr && ls.len() > 1 && (5..=6).contains(&self.minor) {
             self.err(
                 p,
                 "a licenses array holding an SPDX expression must hold only that expression",
@@ -787,6 +852,21 @@ fn check_header(bom: &Bom) -> Result<u32, SbomError> {
 
 /// Applies the value rules to everything in `bom`, adding violations to `v`.
 fn validate_with(bom: &Bom, v: &mut Validator) {
+    v.since(
+        &Path::ROOT,
+        &[
+            ("compositions", bom.compositions.is_some(), 3),
+            ("$schema", bom.schema.is_some(), 4),
+            ("signature", bom.signature.is_some(), 4),
+            ("vulnerabilities", bom.vulnerabilities.is_some(), 4),
+            ("annotations", bom.annotations.is_some(), 5),
+            ("formulation", bom.formulation.is_some(), 5),
+            ("properties", bom.properties.is_some(), 5),
+            ("declarations", bom.declarations.is_some(), 6),
+            ("definitions", bom.definitions.is_some(), 6),
+            ("citations", bom.citations.is_some(), 7),
+        ],
+    );
     if let Some(s) = &bom.serial_number
         && !is_urn_uuid(s)
     {
@@ -804,6 +884,20 @@ fn validate_with(bom: &Bom, v: &mut Validator) {
         );
     }
     if let Some(m) = &bom.metadata {
+        v.since(
+            &Path::ROOT.f("metadata"),
+            &[
+                ("licenses", m.licenses.is_some(), 3),
+                ("properties", m.properties.is_some(), 3),
+                ("lifecycles", m.lifecycles.is_some(), 5),
+                ("manufacturer", m.manufacturer.is_some(), 6),
+                (
+                    "distributionConstraints",
+                    m.distribution_constraints.is_some(),
+                    7,
+                ),
+            ],
+        );
         if let Some(t) = &m.timestamp
             && !is_date_time(t, true)
         {
@@ -833,6 +927,28 @@ fn validate_with(bom: &Bom, v: &mut Validator) {
     }
     if let Some(ps) = &bom.properties {
         v.properties(&Path::ROOT.f("properties"), ps);
+    }
+    for (i, c) in bom.citations.iter().flatten().enumerate() {
+        let root = Path::ROOT.f("citations");
+        let p = root.i(i);
+        v.bom_ref(&p.f("bom-ref"), &c.bom_ref);
+        match &c.timestamp {
+            None => v.err(&p, "citation requires timestamp"),
+            Some(t) if !is_date_time(t, true) => v.err(
+                &p.f("timestamp"),
+                format!("{t:?} is not an RFC 3339 date-time"),
+            ),
+            _ => {}
+        }
+        if c.pointers.is_some() == c.expressions.is_some() {
+            v.err(
+                &p,
+                "citation has either pointers or expressions (exactly one)",
+            );
+        }
+        if c.attributed_to.is_none() && c.process.is_none() {
+            v.err(&p, "citation requires attributedTo or process");
+        }
     }
     for (i, d) in bom.dependencies.iter().flatten().enumerate() {
         match &d.reference {
@@ -1086,6 +1202,8 @@ pub(crate) struct Stream {
     v: Validator,
     out: Vec<MComponent>,
     counter: usize,
+    /// Index of the next top-level component, for error paths.
+    next: usize,
 }
 
 thread_local! {
@@ -1118,18 +1236,8 @@ fn components_streamed<'de, D: Deserializer<'de>>(
             f.write_str("an array of components")
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            let mut i = 0;
             while let Some(c) = seq.next_element::<Component>()? {
-                STREAM.with(|s| {
-                    let mut s = s.borrow_mut();
-                    let st = s.as_mut().expect("checked above");
-                    let before = st.v.errors.len();
-                    st.v.component(&Path::ROOT.f("components").i(i), &c);
-                    if st.v.errors.len() == before {
-                        flatten(c, None, &mut st.out, &mut st.counter);
-                    }
-                });
-                i += 1;
+                stream_component(c);
             }
             Ok(Some(Vec::new()))
         }
@@ -1137,7 +1245,25 @@ fn components_streamed<'de, D: Deserializer<'de>>(
     d.deserialize_seq(Seq)
 }
 
-/// Reads a CycloneDX JSON document with streamed component conversion. `spec_version`
+/// Validates and converts one top-level component into the thread's [`Stream`]; hands
+/// the component back when no stream is installed.
+pub(crate) fn stream_component(c: Component) -> Option<Component> {
+    STREAM.with(|s| {
+        let mut s = s.borrow_mut();
+        let Some(st) = s.as_mut() else {
+            return Some(c);
+        };
+        let before = st.v.errors.len();
+        st.v.component(&Path::ROOT.f("components").i(st.next), &c);
+        st.next += 1;
+        if st.v.errors.len() == before {
+            flatten(c, None, &mut st.out, &mut st.counter);
+        }
+        None
+    })
+}
+
+/// Reads a CycloneDX document with streamed component conversion. `spec_version`
 /// is the version found by a cheap scan before parsing (it decides which enumerations
 /// apply while components stream by); the parsed root's own specVersion must agree.
 /// `read` deserializes the text (it runs with the stream state installed; it may run the
@@ -1155,6 +1281,7 @@ pub(crate) fn read_streamed(
                 v: Validator::new(minor),
                 out: Vec::new(),
                 counter: 0,
+                next: 0,
             })
         })
     };

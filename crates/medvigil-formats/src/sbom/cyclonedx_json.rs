@@ -12,13 +12,24 @@ use super::cdx::{self, Bom};
 
 /// Reads a CycloneDX JSON document.
 pub(crate) fn parse(text: &str) -> Result<Sbom, SbomError> {
-    match super::detect::detect(text.as_bytes())?.spec_version {
+    let version = super::detect::detect(text.as_bytes())?.spec_version;
+    let result = match &version {
         // Components are validated and converted while they are read (bounded memory).
-        Some(v) => cdx::read_streamed(&v, SbomFormat::CyclonedxJson, |reset| {
+        Some(v) => cdx::read_streamed(v, SbomFormat::CyclonedxJson, |reset| {
             parse_raw_with(text, reset)
         }),
         None => cdx::finish(parse_raw(text)?, SbomFormat::CyclonedxJson),
-    }
+    };
+    result.map_err(|mut e| {
+        // The 1.2 and 1.3 JSON schemas tolerated unknown properties; medvigil does not
+        // (a misspelt field would be silently lost), and says so.
+        if e.message.starts_with("unknown field") && matches!(version.as_deref(), Some("1.2" | "1.3")) {
+            e.message.push_str(
+                " (the CycloneDX 1.2/1.3 schemas tolerate unknown fields; medvigil refuses them so that a misspelt field is not silently lost)",
+            );
+        }
+        e
+    })
 }
 
 /// Deserializes the raw document, mapping serde errors to positioned [`SbomError`]s.
@@ -67,9 +78,8 @@ fn parse_raw_with(text: &str, reset: &dyn Fn()) -> Result<Bom, SbomError> {
     })
 }
 
-/// Deepest JSON nesting accepted (objects and arrays). Real SBOMs stay far below; the
-/// cap keeps the recursive deserializer's stack use bounded on any thread.
-pub(crate) const MAX_JSON_DEPTH: usize = 64;
+/// See [`super::MAX_DEPTH`].
+pub(crate) const MAX_JSON_DEPTH: usize = super::MAX_DEPTH;
 
 /// Rejects documents nested deeper than `max` before any recursive parsing, by one
 /// linear scan that skips string contents.
@@ -182,6 +192,25 @@ mod tests {
         }
         let e = err(&deep);
         assert!(e.message.contains("nesting too deep"), "{e}");
+    }
+
+    #[test]
+    fn fields_newer_than_the_document_are_refused_from_1_4() {
+        let doc = |v: &str| {
+            format!(
+                r#"{{"bomFormat":"CycloneDX","specVersion":"{v}","components":[{{"type":"library","name":"a","version":"1","tags":["x"]}}]}}"#
+            )
+        };
+        let e = parse(&doc("1.4")).unwrap_err();
+        assert_eq!(e.path.as_deref(), Some("components[0].tags"), "{e}");
+        assert!(e.message.contains("added in 1.6"), "{e}");
+        // 1.2/1.3 schemas allowed additional properties.
+        assert!(parse(&doc("1.3")).is_ok());
+        assert!(parse(&doc("1.6")).is_ok());
+        let e =
+            parse(r#"{"bomFormat":"CycloneDX","specVersion":"1.3","components":[],"colour":1}"#)
+                .unwrap_err();
+        assert!(e.message.contains("tolerate unknown fields"), "{e}");
     }
 
     #[test]

@@ -19,8 +19,8 @@ use quick_xml::reader::NsReader;
 use super::cdx::{self, AnyValue, Ignored, StrIgnored};
 use super::{SbomError, line_col};
 
-/// Deepest element nesting accepted.
-const MAX_XML_DEPTH: usize = 64;
+/// See [`super::MAX_DEPTH`].
+const MAX_XML_DEPTH: usize = super::MAX_DEPTH;
 const NS_PREFIX: &str = "http://cyclonedx.org/schema/bom/";
 
 /// One element of the tree. Names, attribute values and text borrow from the input
@@ -68,13 +68,40 @@ impl<'i> El<'i> {
 
 /// Reads a CycloneDX XML document.
 pub(crate) fn parse(text: &str) -> Result<Sbom, SbomError> {
-    let (root, ns) = build_tree(text)?;
-    let m = Mapper { text };
-    let bom = m.bom(&root, &ns)?;
-    cdx::finish(bom, SbomFormat::CyclonedxXml)
+    let version = super::detect::detect(text.as_bytes())?
+        .spec_version
+        .filter(|v| cdx::minor_version(v).is_ok());
+    let m = Mapper {
+        text,
+        minor: version
+            .as_deref()
+            .map_or(0, |v| cdx::minor_version(v).unwrap_or(0)),
+    };
+    // Each top-level <component> is mapped, validated and converted as soon as its end
+    // tag is read, and its subtree dropped: the tree never holds all components.
+    match version {
+        Some(v) => cdx::read_streamed(&v, SbomFormat::CyclonedxXml, |_reset| {
+            let (root, ns) = build_tree(text, &mut |el| {
+                let c = m.component(&el)?;
+                Ok(cdx::stream_component(c).map(|_| el))
+            })?;
+            m.bom(&root, &ns)
+        }),
+        None => {
+            let (root, ns) = build_tree(text, &mut |el| Ok(Some(el)))?;
+            let bom = m.bom(&root, &ns)?;
+            cdx::finish(bom, SbomFormat::CyclonedxXml)
+        }
+    }
 }
 
-fn build_tree(text: &str) -> Result<(El<'_>, String), SbomError> {
+/// Builds the element tree. Completed top-level components (`/bom/components/component`)
+/// go to `on_component`, which may consume them (`Ok(None)`) or hand them back to be
+/// attached.
+fn build_tree<'i>(
+    text: &'i str,
+    on_component: &mut dyn FnMut(El<'i>) -> Result<Option<El<'i>>, SbomError>,
+) -> Result<(El<'i>, String), SbomError> {
     let mut reader = NsReader::from_str(text);
     reader.config_mut().trim_text(false);
     let mut stack: Vec<El<'_>> = Vec::new();
@@ -87,19 +114,28 @@ fn build_tree(text: &str) -> Result<(El<'_>, String), SbomError> {
     loop {
         let start = reader.buffer_position();
         // Resolve the namespace to owned data at once: the resolution borrows the reader.
+        // Whether the element is in the root's namespace, decided while the resolution
+        // (which borrows the reader) is alive; the root's namespace is kept on first sight.
+        let at_root = stack.is_empty() && root.is_none();
         let step = match reader.read_resolved_event() {
             Ok((res, ev)) => Ok((
                 match res {
-                    ResolveResult::Bound(n) => Ok(Some(n.as_ref().to_string())),
-                    ResolveResult::Unbound => Ok(None),
+                    ResolveResult::Bound(n) => {
+                        let n: &str = n.as_ref();
+                        if at_root && matches!(ev, Event::Start(_) | Event::Empty(_)) {
+                            root_ns = n.to_string();
+                        }
+                        Ok(n == root_ns)
+                    }
+                    ResolveResult::Unbound => Ok(false),
                     ResolveResult::Unknown(p) => Err(format!("undeclared namespace prefix {p:?}")),
                 },
                 ev,
             )),
             Err(e) => Err(e.to_string()),
         };
-        let (ns, ev) = match step {
-            Ok((Ok(ns), ev)) => (ns, ev),
+        let (ours, ev) = match step {
+            Ok((Ok(ours), ev)) => (ours, ev),
             Ok((Err(msg), _)) => return Err(pos_err(start, msg)),
             Err(msg) => {
                 return Err(pos_err(
@@ -129,12 +165,9 @@ fn build_tree(text: &str) -> Result<(El<'_>, String), SbomError> {
                     ));
                 }
                 let name = reborrow(text, e.local_name().as_ref());
-                if stack.is_empty() {
-                    root_ns = ns.clone().unwrap_or_default();
-                }
                 let mut el = El {
                     name,
-                    ours: ns.as_deref() == Some(root_ns.as_str()),
+                    ours,
                     pos: start as usize,
                     ..El::default()
                 };
@@ -161,7 +194,18 @@ fn build_tree(text: &str) -> Result<(El<'_>, String), SbomError> {
             }
             Event::End(_) => {
                 let el = stack.pop().expect("quick-xml checks end tags match");
-                attach(&mut stack, &mut root, el);
+                let top_level_component = stack.len() == 2
+                    && el.ours
+                    && el.name == "component"
+                    && stack[1].name == "components"
+                    && stack[1].ours;
+                if top_level_component {
+                    if let Some(el) = on_component(el)? {
+                        attach(&mut stack, &mut root, el);
+                    }
+                } else {
+                    attach(&mut stack, &mut root, el);
+                }
             }
             Event::Text(t) => {
                 let content = t.xml10_content();
@@ -229,6 +273,8 @@ fn attach<'i>(stack: &mut [El<'i>], root: &mut Option<El<'i>>, el: El<'i>) {
 
 struct Mapper<'a> {
     text: &'a str,
+    /// Minor version of the document's namespace (1.x), once known.
+    minor: u32,
 }
 
 type R<T> = Result<T, SbomError>;
@@ -338,7 +384,10 @@ impl Mapper<'_> {
                 "formulation" => self.once(&mut b.formulation, c, Ignored)?,
                 "declarations" => self.once(&mut b.declarations, c, Ignored)?,
                 "definitions" => self.once(&mut b.definitions, c, Ignored)?,
-                "citations" => self.once(&mut b.citations, c, Ignored)?,
+                "citations" => {
+                    let v = self.citations(c)?;
+                    self.once(&mut b.citations, c, v)?
+                }
                 _ => return Err(self.unknown(root, c)),
             }
         }
@@ -389,7 +438,7 @@ impl Mapper<'_> {
                     let p = self.properties(c)?;
                     self.once(&mut m.properties, c, p)?
                 }
-                "distributionConstraints" | "distribution" => {
+                "distributionConstraints" => {
                     self.once(&mut m.distribution_constraints, c, Ignored)?
                 }
                 _ => return Err(self.unknown(el, c)),
@@ -497,6 +546,17 @@ impl Mapper<'_> {
             kind: kind.to_string(),
             bom_ref: el.attr("bom-ref").map(str::to_string),
             mime_type: el.attr("mime-type").map(|_| StrIgnored),
+            is_external: match el.attr("isExternal") {
+                None => None,
+                Some("true" | "1") => Some(true),
+                Some("false" | "0") => Some(false),
+                Some(other) => {
+                    return Err(self.err(
+                        el,
+                        format!("isExternal must be true or false, found {other:?}"),
+                    ));
+                }
+            },
             ..Default::default()
         };
         let mut name = None;
@@ -646,9 +706,10 @@ impl Mapper<'_> {
                 _ => return Err(self.unknown(el, k)),
             }
         }
-        // The XSD's choice: either license elements or one expression, never both.
+        // The XSD's choice up to 1.6: either license elements or one expression, never
+        // both. 1.7 allows mixing them.
         let exprs = out.iter().filter(|l| l.expression.is_some()).count();
-        if exprs > 0 && out.len() > 1 {
+        if exprs > 0 && out.len() > 1 && self.minor <= 6 {
             return Err(self.err(
                 el,
                 "<licenses> holds either <license> elements or a single <expression>, not both",
@@ -819,6 +880,38 @@ impl Mapper<'_> {
                     depends_on: Some(on),
                     provides: Some(provides),
                 })
+            })
+            .collect()
+    }
+
+    fn citations(&self, el: &El) -> R<Vec<cdx::Citation>> {
+        el.kids()
+            .map(|c| {
+                if c.name != "citation" {
+                    return Err(self.unknown(el, c));
+                }
+                let mut out = cdx::Citation {
+                    bom_ref: c.attr("bom-ref").map(str::to_string),
+                    ..Default::default()
+                };
+                for k in c.kids() {
+                    match k.name.as_ref() {
+                        "pointers" => {
+                            let v = k.kids().map(El::value).collect();
+                            self.once(&mut out.pointers, k, v)?
+                        }
+                        "expressions" => {
+                            let v = k.kids().map(El::value).collect();
+                            self.once(&mut out.expressions, k, v)?
+                        }
+                        "timestamp" => self.text_once(&mut out.timestamp, k)?,
+                        "attributedTo" => self.text_once(&mut out.attributed_to, k)?,
+                        "process" => self.text_once(&mut out.process, k)?,
+                        "note" => self.once(&mut out.note, k, StrIgnored)?,
+                        _ => return Err(self.unknown(c, k)),
+                    }
+                }
+                Ok(out)
             })
             .collect()
     }

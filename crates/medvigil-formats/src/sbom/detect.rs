@@ -24,26 +24,32 @@ pub fn detect(data: &[u8]) -> Result<Detected, SbomError> {
     };
     match data[first] {
         b'{' => {
-            if memmem::find(data, b"\"@context\"").is_some()
-                && memmem::find(data, b"spdx.org/rdf/3").is_some()
-            {
-                return Ok(Detected {
-                    format: SbomFormat::Spdx3JsonLd,
-                    spec_version: json_string_after(data, b"\"specVersion\""),
-                });
+            // Decide on the root object's own keys, not on strings anywhere in the text
+            // (a CycloneDX description may well mention "spdxVersion").
+            let top = top_level_keys(data);
+            let get = |k: &str| top.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+            if let Some(ctx) = get("@context") {
+                let spdx = ctx.as_deref().map_or_else(
+                    || memmem::find(data, b"spdx.org/rdf/3").is_some(),
+                    |c| c.contains("spdx.org/rdf/3"),
+                );
+                if spdx {
+                    return Ok(Detected {
+                        format: SbomFormat::Spdx3JsonLd,
+                        spec_version: json_string_after(data, b"\"specVersion\""),
+                    });
+                }
             }
-            if let Some(v) = json_string_after(data, b"\"spdxVersion\"") {
+            if let Some(v) = get("spdxVersion") {
                 return Ok(Detected {
                     format: SbomFormat::SpdxJson,
-                    spec_version: Some(v.trim_start_matches("SPDX-").to_string()),
+                    spec_version: v.map(|v| v.trim_start_matches("SPDX-").to_string()),
                 });
             }
-            if memmem::find(data, b"\"bomFormat\"").is_some()
-                || memmem::find(data, b"\"specVersion\"").is_some()
-            {
+            if get("bomFormat").is_some() || get("specVersion").is_some() {
                 return Ok(Detected {
                     format: SbomFormat::CyclonedxJson,
-                    spec_version: json_string_after(data, b"\"specVersion\""),
+                    spec_version: get("specVersion").flatten(),
                 });
             }
             Err(SbomError::msg(
@@ -84,6 +90,70 @@ pub fn detect(data: &[u8]) -> Result<Detected, SbomError> {
             ))
         }
     }
+}
+
+/// The marker keys of the root JSON object with their values when those are strings,
+/// found by one scan that tracks nesting and skips string contents. Stops at the first
+/// decisive key (`specVersion`, `spdxVersion`, `@context`).
+fn top_level_keys(b: &[u8]) -> Vec<(String, Option<String>)> {
+    const WANTED: &[&str] = &["bomFormat", "specVersion", "spdxVersion", "@context"];
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    let mut depth = 0usize;
+    let mut expect_key = false;
+    let mut key: Option<String> = None;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let start = i + 1;
+                i = start;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                let text = || String::from_utf8_lossy(&b[start..i.min(b.len())]).into_owned();
+                if depth == 1 {
+                    if expect_key {
+                        expect_key = false;
+                        key = Some(text()).filter(|k| WANTED.contains(&k.as_str()));
+                    } else if let Some(k) = key.take() {
+                        let decisive = k != "bomFormat";
+                        out.push((k, Some(text())));
+                        if decisive {
+                            break;
+                        }
+                    }
+                }
+            }
+            b'{' | b'[' => {
+                if depth == 1
+                    && let Some(k) = key.take()
+                {
+                    let decisive = k != "bomFormat";
+                    out.push((k, None));
+                    if decisive {
+                        break;
+                    }
+                }
+                depth += 1;
+                expect_key = depth == 1 && b[i] == b'{';
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    break;
+                }
+            }
+            b',' if depth == 1 => {
+                expect_key = true;
+                if let Some(k) = key.take() {
+                    out.push((k, None));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
 }
 
 /// The string value following `key` (a quoted JSON key), if it is a plain string.
@@ -129,6 +199,21 @@ mod tests {
         let d =
             detect(br#"{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"}"#).unwrap();
         assert_eq!(d.format, SbomFormat::Spdx3JsonLd);
+    }
+
+    #[test]
+    fn only_root_keys_decide() {
+        let d = detect(
+            br#"{"bomFormat":"CycloneDX","components":[{"description":"\"spdxVersion\": \"SPDX-2.3\" @context"}],"specVersion":"1.5"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (d.format, d.spec_version.as_deref()),
+            (SbomFormat::CyclonedxJson, Some("1.5"))
+        );
+        let d =
+            detect(br#"{"packages":[{"specVersion":"1.0"}],"spdxVersion":"SPDX-2.2"}"#).unwrap();
+        assert_eq!(d.format, SbomFormat::SpdxJson);
     }
 
     #[test]

@@ -5,9 +5,9 @@
 //! `in_triage` → under investigation. `affects[].ref` is a `bom-ref` of this document
 //! (resolved to the component's purl, CPE or name and version), a BOM-Link
 //! (`urn:cdx:serial/version#bom-ref`, resolved the same way when the ref is local) or a
-//! purl. An `affects[].versions[]` entry with a single `version` becomes a statement for
-//! that version; one with a `range` is reported as a diagnostic, not applied, because
-//! applying it needs the product's own version scheme.
+//! purl. An `affects[].versions[]` entry with a single `version` or a `vers:` `range`
+//! limits the statement to those versions; an entry whose own `status` contradicts the
+//! analysis state ("affected" under `not_affected`) is reported, not applied.
 
 use std::collections::HashMap;
 
@@ -37,14 +37,17 @@ fn collect_components<'a>(v: &'a Value, out: &mut HashMap<String, &'a Value>) {
     }
 }
 
-fn product_of(component: &Value, version: Option<&str>) -> Option<VexProduct> {
+fn product_of(component: &Value, version: Option<&str>, range: Option<&str>) -> Option<VexProduct> {
+    let range = range.map(str::to_string);
     if let Some(p) = text(component, "purl") {
         let purl = match (version, p.split_once('@')) {
             (Some(v), Some((base, _))) => format!("{base}@{v}"),
             (Some(v), None) => format!("{p}@{v}"),
+            // A range covers versions of the package, not the one the BOM names.
+            (None, Some((base, _))) if range.is_some() => base.to_string(),
             (None, _) => p,
         };
-        return Some(VexProduct::Purl { purl });
+        return Some(VexProduct::Purl { purl, range });
     }
     if let Some(c) = text(component, "cpe") {
         return Some(VexProduct::Cpe { cpe: c });
@@ -61,9 +64,12 @@ fn product_of(component: &Value, version: Option<&str>) -> Option<VexProduct> {
     Some(VexProduct::Model {
         manufacturer,
         model: name,
-        version: version
-            .map(str::to_string)
-            .or_else(|| text(component, "version")),
+        version: match (&range, version) {
+            (Some(_), _) => None,
+            (None, Some(v)) => Some(v.to_string()),
+            (None, None) => text(component, "version"),
+        },
+        range,
     })
 }
 
@@ -141,18 +147,18 @@ pub fn parse_cyclonedx_vex(bytes: &[u8], source: &str) -> Result<VexDocument, Ve
                 return Err(VexError::at(source, &format!("{aat}/ref"), "missing ref"));
             };
             let local = r.rsplit_once('#').map_or(r.as_str(), |(_, b)| b);
-            let resolve = |version: Option<&str>| -> Option<VexProduct> {
+            let resolve = |version: Option<&str>, range: Option<&str>| -> Option<VexProduct> {
                 if let Some(c) = components.get(local).or_else(|| components.get(&r)) {
-                    product_of(c, version)
+                    product_of(c, version, range)
                 } else if local.starts_with("pkg:") {
-                    product_of(&serde_json::json!({ "purl": local }), version)
+                    product_of(&serde_json::json!({ "purl": local }), version, range)
                 } else {
                     None
                 }
             };
             let versions = a.get("versions").and_then(Value::as_array);
             match versions {
-                None => match resolve(None) {
+                None => match resolve(None, None) {
                     Some(p) => products.push(p),
                     None => diagnostics.push(format!(
                         "{aat}: ref {r:?} names no component of this document and is not a purl; skipped"
@@ -161,19 +167,28 @@ pub fn parse_cyclonedx_vex(bytes: &[u8], source: &str) -> Result<VexDocument, Ve
                 Some(vs) => {
                     for (k, ver) in vs.iter().enumerate() {
                         let st = text(ver, "status");
-                        if let Some(single) = text(ver, "version") {
-                            // A per-version status overrides the analysis state.
-                            if st.as_deref().is_some_and(|s| s != "affected" && s != "unaffected") {
-                                diagnostics.push(format!("{aat}/versions/{k}: status {st:?} not applied"));
-                                continue;
-                            }
-                            if let Some(p) = resolve(Some(&single)) {
-                                products.push(p);
-                            }
-                        } else if let Some(range) = text(ver, "range") {
+                        let agrees = match st.as_deref() {
+                            None => true,
+                            Some("affected") => status == FindingStatus::Affected
+                                || status == FindingStatus::UnderInvestigation,
+                            Some("unaffected") => status == FindingStatus::NotAffected
+                                || status == FindingStatus::Fixed,
+                            Some(_) => false,
+                        };
+                        if !agrees {
                             diagnostics.push(format!(
-                                "{aat}/versions/{k}: version range {range:?} not applied (needs the product's version scheme)"
+                                "{aat}/versions/{k}: status {st:?} contradicts the analysis state; not applied"
                             ));
+                            continue;
+                        }
+                        let single = text(ver, "version");
+                        let range = text(ver, "range");
+                        if single.is_none() && range.is_none() {
+                            continue;
+                        }
+                        match resolve(single.as_deref(), range.as_deref()) {
+                            Some(p) => products.push(p),
+                            None => diagnostics.push(format!("{aat}/versions/{k}: ref {r:?} unresolved; skipped")),
                         }
                     }
                 }
@@ -218,10 +233,10 @@ mod tests {
           "vulnerabilities":[
             {"id":"CVE-2021-44228","analysis":{"state":"not_affected","justification":"code_not_reachable","detail":"JNDI lookups disabled"},"affects":[{"ref":"log4j"}]},
             {"id":"CVE-2020-25649","analysis":{"state":"in_triage"},"affects":[{"ref":"gw","versions":[{"range":"vers:generic/<4.3","status":"affected"}]}]},
-            {"id":"CVE-2019-0001","analysis":{"state":"resolved"},"affects":[{"ref":"gw","versions":[{"version":"4.1","status":"affected"}]}]}
+            {"id":"CVE-2019-0001","analysis":{"state":"resolved"},"affects":[{"ref":"gw","versions":[{"version":"4.1","status":"unaffected"}]}]}
           ]}"#;
         let d = parse_cyclonedx_vex(doc.as_bytes(), "bom.json").unwrap();
-        assert_eq!(d.statements.len(), 2);
+        assert_eq!(d.statements.len(), 3, "{:?}", d.diagnostics);
         assert_eq!(d.statements[0].status, FindingStatus::NotAffected);
         assert_eq!(
             d.statements[0].justification.as_deref(),
@@ -230,20 +245,35 @@ mod tests {
         assert_eq!(
             d.statements[0].products,
             [VexProduct::Purl {
-                purl: "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1".into()
+                purl: "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1".into(),
+                range: None
             }]
         );
+        assert_eq!(d.statements[1].status, FindingStatus::UnderInvestigation);
         assert_eq!(
             d.statements[1].products,
             [VexProduct::Model {
                 manufacturer: "Example Medical".into(),
                 model: "Pump Gateway".into(),
-                version: Some("4.1".into())
+                version: None,
+                range: Some("vers:generic/<4.3".into())
             }]
         );
-        assert_eq!(d.statements[1].status, FindingStatus::Fixed);
+        assert_eq!(
+            d.statements[2].products,
+            [VexProduct::Model {
+                manufacturer: "Example Medical".into(),
+                model: "Pump Gateway".into(),
+                version: Some("4.1".into()),
+                range: None
+            }]
+        );
+        assert_eq!(d.statements[2].status, FindingStatus::Fixed);
+        // "unaffected" under an exploitable state contradicts it: reported, not applied.
+        let contradicting = doc.replace(r#""state":"resolved""#, r#""state":"exploitable""#);
+        let d = parse_cyclonedx_vex(contradicting.as_bytes(), "bom.json").unwrap();
         assert!(
-            d.diagnostics.iter().any(|x| x.contains("range")),
+            d.diagnostics.iter().any(|x| x.contains("contradicts")),
             "{:?}",
             d.diagnostics
         );

@@ -37,7 +37,7 @@ fn products(p: &Value, at: &str, source: &str) -> Result<Vec<VexProduct>, VexErr
             .and_then(|i| text(i, "purl"))
             .or_else(|| id.clone().filter(|i| i.starts_with("pkg:")))
         {
-            return Ok(VexProduct::Purl { purl });
+            return Ok(VexProduct::Purl { purl, range: None });
         }
         if let Some(cpe) = ids
             .and_then(|i| text(i, "cpe23").or_else(|| text(i, "cpe22")))
@@ -151,9 +151,10 @@ pub fn parse_openvex(bytes: &[u8], source: &str) -> Result<VexDocument, VexError
             .enumerate()
         {
             match p {
-                Value::String(id) if id.starts_with("pkg:") => {
-                    prods.push(VexProduct::Purl { purl: id.clone() })
-                }
+                Value::String(id) if id.starts_with("pkg:") => prods.push(VexProduct::Purl {
+                    purl: id.clone(),
+                    range: None,
+                }),
                 Value::String(id) if id.starts_with("cpe:") => {
                     prods.push(VexProduct::Cpe { cpe: id.clone() })
                 }
@@ -217,7 +218,8 @@ mod tests {
         assert_eq!(
             s.products,
             [VexProduct::Purl {
-                purl: "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1".into()
+                purl: "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1".into(),
+                range: None
             }]
         );
         assert_eq!(s.timestamp.as_deref(), Some("2024-03-01T09:00:00Z"));

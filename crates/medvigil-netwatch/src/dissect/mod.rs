@@ -510,6 +510,53 @@ mod tests {
         assert_eq!(classify(0, b"SSH-2.0-OpenSSH_9.2\r\n"), Verdict::No);
     }
 
+    /// Random bytes behind each protocol's real opening bytes, fed in random pieces:
+    /// no decoder panics and none buffers past its cap, whatever the length fields say.
+    #[test]
+    fn decoders_survive_random_input_with_bounded_buffers() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rnd = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let prefixes: [(Protocol, &[u8]); 6] = [
+            (Protocol::Hl7, b"\x0bMSH|^~\\&|"),
+            (Protocol::Dicom, &[1, 0, 0, 0, 0x40, 0, 0, 1]),
+            (Protocol::Tls, &[0x16, 3, 1, 0x40, 0, 1]),
+            (Protocol::Http, b"GET / HTTP/1.1\r\n"),
+            (Protocol::Smb, b"\x00\x00\x10\x00\xfeSMB"),
+            (Protocol::Ftp, b"USER x\r\n"),
+        ];
+        for round in 0..400 {
+            let (p, prefix) = prefixes[round % prefixes.len()];
+            let mut d = Decoder::new(p);
+            let mut events = Vec::new();
+            let mut data = prefix.to_vec();
+            let n = (rnd() % 70_000) as usize;
+            // Mostly small values and length-like bytes (0x00, 0xff) to hit the edges.
+            data.extend((0..n).map(|_| match rnd() % 4 {
+                0 => 0,
+                1 => 0xff,
+                _ => rnd() as u8,
+            }));
+            let mut rest = &data[..];
+            while !rest.is_empty() {
+                let k = 1 + (rnd() as usize % 3000).min(rest.len() - 1);
+                let dir = (rnd() % 2) as usize;
+                if rnd() % 50 == 0 {
+                    d.feed(dir, Chunk::Gap(rnd() % 100), &mut events);
+                }
+                d.feed(dir, Chunk::Data(&rest[..k]), &mut events);
+                rest = &rest[k..];
+                let cap = 2 * (dicom::MAX_ASSOC_PDU as usize + dicom::MAX_COMMAND + 64)
+                    + 2 * tls::MAX_HELLO.next_power_of_two();
+                assert!(d.buffered() <= cap, "{p:?} buffers {}", d.buffered());
+            }
+        }
+    }
+
     #[test]
     fn clean_strips_control_and_bounds_length() {
         assert_eq!(clean(b"  CT_SCANNER  "), "CT_SCANNER");

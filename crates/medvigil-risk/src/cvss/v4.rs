@@ -664,6 +664,14 @@ impl Vector {
         b
     }
 
+    /// Whether any threat (E) or environmental metric is present, i.e. whether the score is
+    /// CVSS-BT, -BE or -BTE rather than CVSS-B (§1.3 nomenclature).
+    pub fn has_threat_or_environmental(&self) -> bool {
+        self.order.iter().any(|k| {
+            !CANONICAL[..11].contains(k) && !matches!(*k, "S" | "AU" | "R" | "V" | "RE" | "U")
+        })
+    }
+
     /// The effective value of every metric the score uses, as a severity level: modified
     /// metrics override base ones, E defaults to Attacked and CR/IR/AR to High.
     fn effective(&self) -> Effective {

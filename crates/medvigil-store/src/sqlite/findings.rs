@@ -362,6 +362,7 @@ mod tests {
             aliases: vec![],
             products: vec![VexProduct::Purl {
                 purl: "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1".into(),
+                range: None,
             }],
             status: FindingStatus::NotAffected,
             justification: Some("vulnerable_code_not_in_execute_path".into()),

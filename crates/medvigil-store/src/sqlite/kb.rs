@@ -268,6 +268,9 @@ impl KbStore for SqliteStore {
         &mut self,
         fill: &mut dyn FnMut(&mut dyn KbSink) -> Result<bool>,
     ) -> Result<KbCounts> {
+        // A large import touches many pages; a bigger page cache (64 MiB) keeps SQLite
+        // from spilling and re-reading them mid-transaction.
+        self.conn.pragma_update(None, "cache_size", -65536)?;
         let tx = self.conn.transaction()?;
         let (commit, counts) = {
             let mut sink = Sink {

@@ -24,7 +24,7 @@ fn json<T: serde::Serialize>(v: &T) -> String {
 }
 
 const SUMMARY: &str = "SELECT s.id, m.manufacturer, m.model, f.version, s.format, s.spec_version, \
-    s.serial, s.name, s.timestamp, \
+    s.serial, s.name, s.timestamp, s.revision, \
     (SELECT count(*) FROM component c WHERE c.sbom_id = s.id), \
     (SELECT count(*) FROM sbom_dependency d WHERE d.sbom_id = s.id AND d.to_ref != ''), \
     s.source, s.imported_at \
@@ -46,10 +46,11 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<Result<SbomSummary>> {
         serial: row.get(6)?,
         name: row.get(7)?,
         timestamp: row.get(8)?,
-        component_count: row.get::<_, i64>(9)? as u64,
-        dependency_count: row.get::<_, i64>(10)? as u64,
-        source: row.get(11)?,
-        imported_at: row.get(12)?,
+        revision: row.get::<_, Option<i64>>(9)?.map(|r| r as u64),
+        component_count: row.get::<_, i64>(10)? as u64,
+        dependency_count: row.get::<_, i64>(11)? as u64,
+        source: row.get(12)?,
+        imported_at: row.get(13)?,
     }))
 }
 
@@ -130,6 +131,14 @@ impl SbomStore for SqliteStore {
                 params![model_id, target.firmware_version.trim()],
                 |r| r.get(0),
             )?;
+            // The same document again (serial and revision) replaces the earlier copy;
+            // ON DELETE CASCADE removes its components, identifiers and edges.
+            if sbom.serial.is_some() {
+                tx.execute(
+                    "DELETE FROM sbom WHERE firmware_id = ?1 AND serial = ?2 AND revision IS ?3",
+                    params![firmware_id, sbom.serial, sbom.revision.map(|r| r as i64)],
+                )?;
+            }
             tx.execute(
                 "INSERT INTO sbom (firmware_id, format, spec_version, serial, revision, name, \
                  timestamp, authors, tools, subject, source) \
@@ -465,10 +474,43 @@ mod tests {
             models[0].versions,
             vec!["2.1".to_string(), "2.2".to_string()]
         );
+        // The second 2.1 import is the same document: it replaced the first.
         let list = st.list_sboms().unwrap();
-        assert_eq!(list.len(), 3);
+        assert_eq!(list.len(), 2);
         assert!(list[0].id > list[1].id, "newest first");
         assert_eq!(list[1].firmware_version, "2.1");
+    }
+
+    #[test]
+    fn the_same_document_again_replaces_the_earlier_copy() {
+        let mut st = open_sqlite_in_memory().unwrap();
+        let s = sample();
+        let first = st
+            .import_sbom(&target("Acme", "InfuMax", "2.1"), &s, None)
+            .unwrap();
+        let again = st
+            .import_sbom(&target("acme", "INFUMAX", "2.1"), &s, None)
+            .unwrap();
+        assert_ne!(first.id, again.id);
+        let list = st.list_sboms().unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].id, again.id);
+        assert!(st.get_sbom(first.id).unwrap().is_none());
+        assert_eq!(st.identified_components(None).unwrap().len(), 1);
+        // A new revision, another firmware, or no serial: kept side by side.
+        let mut next = s.clone();
+        next.revision = Some(3);
+        st.import_sbom(&target("Acme", "InfuMax", "2.1"), &next, None)
+            .unwrap();
+        st.import_sbom(&target("Acme", "InfuMax", "2.2"), &s, None)
+            .unwrap();
+        let mut anonymous = s.clone();
+        anonymous.serial = None;
+        st.import_sbom(&target("Acme", "InfuMax", "2.1"), &anonymous, None)
+            .unwrap();
+        st.import_sbom(&target("Acme", "InfuMax", "2.1"), &anonymous, None)
+            .unwrap();
+        assert_eq!(st.list_sboms().unwrap().len(), 5);
     }
 
     #[test]

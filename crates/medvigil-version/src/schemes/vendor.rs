@@ -262,6 +262,12 @@ impl VendorVersion {
         Ok(VendorVersion { toks })
     }
 
+    /// Whether `line`'s runs are a proper prefix of this version's (`4.2 SP1`,
+    /// `4.2 build 118` and `4.2.0.118` are in the `4.2` line).
+    pub(crate) fn in_line_of(&self, line: &VendorVersion) -> bool {
+        self.toks.len() > line.toks.len() && self.toks[..line.toks.len()] == line.toks[..]
+    }
+
     pub(crate) fn is_prerelease(&self) -> bool {
         self.toks.iter().any(|t| matches!(t, Tok::Pre(_)))
     }

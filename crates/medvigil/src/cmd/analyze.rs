@@ -22,6 +22,10 @@ pub struct Args {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Re-evaluate only this advisory (e.g. one just imported) against the devices of
+    /// its vendors, replacing only its findings.
+    #[arg(long, value_name = "ID")]
+    pub advisory: Option<String>,
     /// How many of the most affected devices to list.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
@@ -82,8 +86,9 @@ pub fn dedupe(findings: Vec<Finding>) -> Vec<Finding> {
     by_key.into_values().collect()
 }
 
+/// What an analysis found, for people (`run`) and for the demo.
 #[derive(Serialize)]
-struct Summary {
+pub struct Summary {
     devices: usize,
     sbom_components: usize,
     index: IndexStats,
@@ -94,8 +99,9 @@ struct Summary {
     most_affected: Vec<DeviceCount>,
 }
 
+/// A device and how many affected findings it has.
 #[derive(Serialize)]
-struct DeviceCount {
+pub struct DeviceCount {
     site: String,
     asset_id: String,
     manufacturer: Option<String>,
@@ -107,8 +113,68 @@ struct DeviceCount {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let mut store = ctx.open_store()?;
+    if let Some(id) = &args.advisory {
+        return run_one_advisory(ctx, store.as_mut(), id, args.json);
+    }
+    let summary = analyze(ctx, store.as_mut(), args.top)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        print_summary(&summary)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Re-evaluates one advisory against the devices of its vendors only.
+fn run_one_advisory(
+    ctx: &Context,
+    store: &mut dyn Store,
+    id: &str,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let (engine, _) = load_engine(ctx, &*store)?;
+    let Some(adv) = engine
+        .advisories()
+        .iter()
+        .find(|a| a.id.eq_ignore_ascii_case(id))
+    else {
+        return Err(input_error(format!(
+            "advisory {id:?} is not in the knowledge base; import it with `medvigil kb import`"
+        )));
+    };
+    let adv_id = adv.id.clone();
+    let devices = store.list_devices(&DeviceFilter::default())?;
+    let index = medvigil_match::engine::DeviceIndex::new(&devices, engine.table());
+    let mut findings = dedupe(engine.advisory_findings(&adv_id, &index));
+    apply_vex(&mut findings, &store.vex_statements()?, engine.table());
+    let changes = store
+        .replace_advisory_findings(&adv_id, &findings)
+        .context("saving findings")?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "advisory_id": adv_id, "findings": findings.len(), "changes": changes,
+            }))?
+        );
+    } else {
+        println!(
+            "{adv_id}: {} findings ({} new, {} changed, {} unchanged, {} no longer apply).",
+            findings.len(),
+            changes.added,
+            changes.updated,
+            changes.unchanged,
+            changes.removed
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs a full analysis: every device and SBOM against the knowledge base, VEX applied,
+/// findings replaced in one transaction. `top` bounds the most-affected list.
+pub fn analyze(ctx: &Context, store: &mut dyn Store, top: usize) -> anyhow::Result<Summary> {
     let spinner = progress::spinner(ctx, "indexing the knowledge base");
-    let (engine, index) = load_engine(ctx, store.as_ref())?;
+    let (engine, index) = load_engine(ctx, &*store)?;
     spinner.finish_and_clear();
     let devices = store.list_devices(&DeviceFilter::default())?;
     let bar = progress::bar(ctx, devices.len() as u64, "devices");
@@ -122,12 +188,58 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             .or_default()
             .push(c.component.clone());
     }
-    let bar = progress::bar(ctx, by_sbom.len() as u64, "SBOMs");
-    for (id, comps) in &by_sbom {
-        findings.extend(engine.evaluate_sbom(&format!("sbom:{id}"), comps));
-        bar.inc(1);
+    let spinner = progress::spinner(ctx, "matching SBOM components");
+    let labelled: Vec<(String, Vec<Component>)> = by_sbom
+        .into_iter()
+        .map(|(id, comps)| (format!("sbom:{id}"), comps))
+        .collect();
+    // SBOMs are independent: matched on every core.
+    let sbom_findings = engine.evaluate_sboms(&labelled);
+    spinner.finish_and_clear();
+    let device_by_key: HashMap<(String, String), &medvigil_model::Device> = devices
+        .iter()
+        .map(|d| ((d.site.clone(), d.asset_id.clone()), d))
+        .collect();
+    let mut by_label: HashMap<&str, Vec<&Finding>> = HashMap::new();
+    for f in &sbom_findings {
+        if let medvigil_model::finding::AssetRef::Component { sbom, .. } = &f.asset {
+            by_label.entry(sbom.as_str()).or_default().push(f);
+        }
     }
-    bar.finish_and_clear();
+    for (label, _) in &labelled {
+        let Some(id) = label
+            .strip_prefix("sbom:")
+            .and_then(|i| i.parse::<i64>().ok())
+        else {
+            continue;
+        };
+        let Some(list) = by_label.get(label.as_str()) else {
+            continue;
+        };
+        // The devices running this SBOM's firmware carry its component findings too, so
+        // that `findings --asset` shows a pump's Log4Shell next to its advisories.
+        for (site, asset_id) in store.devices_for_sbom(id)? {
+            let Some(d) = device_by_key.get(&(site.clone(), asset_id.clone())) else {
+                continue;
+            };
+            findings.extend(list.iter().map(|f| {
+                let mut g = (*f).clone();
+                g.asset = medvigil_model::finding::AssetRef::Device {
+                    site: site.clone(),
+                    asset_id: asset_id.clone(),
+                };
+                g.model = d.model.clone();
+                g.version = d.version.clone();
+                for det in &mut g.details {
+                    det.searched_by
+                        .insert("sbom_component".into(), f.model.clone().unwrap_or_default());
+                    det.searched_by.insert("sbom".into(), label.clone());
+                }
+                g
+            }));
+        }
+    }
+    findings.extend(sbom_findings);
     let mut findings = dedupe(findings);
     let statements = store.vex_statements()?;
     let suppressed = {
@@ -168,7 +280,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         .collect();
     let most_affected: Vec<DeviceCount> = ranked
         .into_iter()
-        .take(args.top)
+        .take(top)
         .map(|((site, asset_id), (n, advisories))| {
             let d = device_by_key.get(&(site.as_str(), asset_id.as_str()));
             DeviceCount {
@@ -182,7 +294,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             }
         })
         .collect();
-    let summary = Summary {
+    Ok(Summary {
         devices: devices.len(),
         sbom_components: components.len(),
         index,
@@ -191,11 +303,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         suppressed_by_vex: suppressed,
         changes,
         most_affected,
-    };
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
-        return Ok(ExitCode::SUCCESS);
-    }
+    })
+}
+
+/// Prints a summary for people.
+pub fn print_summary(summary: &Summary) -> anyhow::Result<()> {
     println!(
         "Analyzed {} devices and {} SBOM components against {} vulnerabilities and {} advisories.",
         summary.devices,
@@ -253,5 +365,5 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             60,
         )?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

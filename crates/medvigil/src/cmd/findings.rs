@@ -1,5 +1,6 @@
 //! `medvigil findings`: list findings with their evidence.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use medvigil_model::finding::{
@@ -133,8 +134,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             ]
         })
         .collect();
-    crate::table::write(
-        &mut std::io::stdout(),
+    let mut out = std::io::stdout().lock();
+    let written = crate::table::write(
+        &mut out,
         &[
             "ASSET",
             "MODEL",
@@ -148,7 +150,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         ],
         &rows,
         70,
-    )?;
-    println!("\n{} findings.", findings.len());
+    )
+    .and_then(|()| writeln!(out, "\n{} findings.", findings.len()));
+    // A closed pipe (`medvigil findings | head`) is not an error: the reader has what
+    // it wanted.
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other?,
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -278,3 +278,50 @@ fn print_text(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use medvigil_netwatch::report::{Evidence, NetworkFinding, PacketRef};
+    use medvigil_netwatch::time::Timestamp;
+
+    use super::*;
+
+    #[test]
+    fn text_report_names_the_evidence_frames() {
+        let at = |frame| PacketRef {
+            file: "ward3.pcap".into(),
+            frame,
+            time: Timestamp::from_parts(1_700_000_000, 0),
+        };
+        let mut r = Report::default();
+        r.errors.total = 2;
+        r.errors.by_kind.insert("tcp_gap", 2);
+        r.findings.push(NetworkFinding {
+            kind: "telnet",
+            severity: "high",
+            summary: "Telnet session from 10.0.0.77 to 10.0.0.9:23".into(),
+            client: "10.0.0.77".parse().unwrap(),
+            server: "10.0.0.9".parse().unwrap(),
+            server_port: Some(23),
+            details: BTreeMap::new(),
+            evidence: Evidence {
+                first: at(4),
+                last: at(92),
+                count: 87,
+                count_of: "packets",
+                flows: 1,
+            },
+        });
+        let mut out = Vec::new();
+        print_text(&mut out, &r, None, "north").unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("[high] telnet: Telnet session"), "{text}");
+        assert!(
+            text.contains("87 packets in 1 flow(s), ward3.pcap frame 4 (2023-11-14T22:13:20.000000Z) .. ward3.pcap frame 92"),
+            "{text}"
+        );
+        assert!(text.contains("Errors: 2\n  tcp_gap: 2"), "{text}");
+    }
+}

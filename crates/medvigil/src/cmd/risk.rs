@@ -16,7 +16,7 @@ use medvigil_model::clinical::{
 use medvigil_model::{ClinicalFunction, Device, NetworkZone};
 use medvigil_risk::cvss::Cvss;
 use medvigil_risk::inputs::{best_cvss, effective_profile, finding_input, model_profile};
-use medvigil_risk::policy::{DEFAULT_POLICY_TOML, Policy};
+use medvigil_risk::policy::{DEFAULT_POLICY_TOML, Policy, Priority};
 use medvigil_risk::priority::{FindingRiskInput, KevEvidence, SeverityInput};
 use medvigil_risk::rubric::{self, Answer, Answers};
 use medvigil_store::{DeviceFilter, Store};
@@ -164,9 +164,23 @@ pub struct ScoreArgs {
     /// A hospital policy file instead of the shipped defaults.
     #[arg(long, env = "MEDVIGIL_POLICY", value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// Exit with status 1 when any finding has this priority or a more urgent one
+    /// (P1, P2, P3, P4).
+    #[arg(long, value_name = "PRIORITY", value_parser = parse_priority)]
+    pub fail_on: Option<Priority>,
     /// JSON output.
     #[arg(long)]
     pub json: bool,
+}
+
+fn parse_priority(s: &str) -> Result<Priority, String> {
+    match s.to_ascii_uppercase().as_str() {
+        "P1" => Ok(Priority::P1),
+        "P2" => Ok(Priority::P2),
+        "P3" => Ok(Priority::P3),
+        "P4" => Ok(Priority::P4),
+        _ => Err(format!("{s:?}: expected P1, P2, P3 or P4")),
+    }
 }
 
 /// Arguments of `risk whatif`.
@@ -232,9 +246,17 @@ pub struct ProfileSetArgs {
 /// Arguments of `risk profile show`.
 #[derive(clap::Args, Debug)]
 pub struct ProfileShowArgs {
-    /// A device's asset id; without it, every stored override is listed.
-    #[arg(long, value_name = "ID")]
+    /// A device's asset id; without it (and without --model), every stored override is
+    /// listed.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["manufacturer", "model"])]
     pub asset: Option<String>,
+    /// Manufacturer of a model whose fleet-wide profile to show (with --model).
+    #[arg(long, requires = "model")]
+    pub manufacturer: Option<String>,
+    /// The model (with --manufacturer): worst function and zone among its devices, the
+    /// model's override, and how many devices and sites it covers.
+    #[arg(long, requires = "manufacturer")]
+    pub model: Option<String>,
     /// The device's site.
     #[arg(long)]
     pub site: Option<String>,
@@ -356,7 +378,69 @@ fn load_policy(path: Option<&Path>) -> anyhow::Result<Policy> {
 /// One vulnerability to evaluate, with its name for output.
 struct Vuln {
     id: String,
+    /// The KB id, for per-vulnerability rubric answers (None for --cvss).
+    kb_id: Option<String>,
+    /// The advisory's CVSS v3 vector, the rubric's starting point.
+    v3: Option<medvigil_risk::cvss::v3::Vector>,
     input: FindingRiskInput,
+}
+
+impl Vuln {
+    /// Applies the rubric answers stored for a model, if they decide a vector.
+    fn with_rubric(
+        &mut self,
+        store: &dyn Store,
+        manufacturer: Option<&str>,
+        model: Option<&str>,
+    ) -> anyhow::Result<()> {
+        let (Some(m), Some(n)) = (manufacturer, model) else {
+            return Ok(());
+        };
+        let stored = store.rubric_answers(m, n)?;
+        if stored.is_empty() {
+            return Ok(());
+        }
+        let (model_answers, vuln_answers) = split_answers(stored, self.kb_id.as_deref());
+        let out = rubric::evaluate(&model_answers, &vuln_answers, self.v3.as_ref())
+            .map_err(|e| input_error(format!("stored rubric answers for {m} {n}: {e}")))?;
+        medvigil_risk::inputs::apply_rubric(&mut self.input, &out);
+        Ok(())
+    }
+}
+
+/// Stored answers as the rubric's model-level and (for `vuln`) vulnerability-level sets.
+fn split_answers(stored: Vec<RubricAnswerRecord>, vuln: Option<&str>) -> (Answers, Answers) {
+    let mut model_answers = Answers::new();
+    let mut vuln_answers = Answers::new();
+    for r in stored {
+        let ans = Answer {
+            yes: r.yes,
+            note: r.note,
+        };
+        match &r.vulnerability {
+            None => {
+                model_answers.insert(r.question, ans);
+            }
+            Some(v) if vuln.is_some_and(|c| c.eq_ignore_ascii_case(v)) => {
+                vuln_answers.insert(r.question, ans);
+            }
+            Some(_) => {}
+        }
+    }
+    (model_answers, vuln_answers)
+}
+
+/// The best CVSS v3 vector among scores.
+fn best_v3(scores: &[medvigil_model::vuln::Score]) -> Option<medvigil_risk::cvss::v3::Vector> {
+    let v3: Vec<_> = scores
+        .iter()
+        .filter(|s| s.vector.starts_with("CVSS:3."))
+        .cloned()
+        .collect();
+    best_cvss(&v3).and_then(|(c, _)| match c {
+        Cvss::V3(v) => Some(v),
+        _ => None,
+    })
 }
 
 /// Resolves --cve (from the KB) and --cvss (ad hoc) into inputs with an empty profile.
@@ -390,6 +474,8 @@ fn vulns(store: &dyn Store, a: &VulnArgs) -> anyhow::Result<Vec<Vuln>> {
             .collect();
         out.push(Vuln {
             id: id.clone(),
+            kb_id: Some(id.clone()),
+            v3: best_v3(&scores),
             input: finding_input(
                 &scores,
                 rec.kev.first(),
@@ -404,6 +490,11 @@ fn vulns(store: &dyn Store, a: &VulnArgs) -> anyhow::Result<Vec<Vuln>> {
             .map_err(|e| input_error(format!("--cvss {v:?}: {e}")))?;
         out.push(Vuln {
             id: v.clone(),
+            kb_id: None,
+            v3: match &c {
+                Cvss::V3(x) => Some(x.clone()),
+                _ => None,
+            },
             input: FindingRiskInput {
                 severity: Some(SeverityInput::from_cvss(&c)),
                 kev: a.kev.then(KevEvidence::default),
@@ -490,6 +581,13 @@ fn score(ctx: &Context, a: ScoreArgs) -> anyhow::Result<ExitCode> {
     a.profile.apply(&mut profile);
     let mut results = Vec::new();
     for mut v in vulns(store.as_ref(), &a.vulns)? {
+        if let Some(d) = &device {
+            v.with_rubric(
+                store.as_ref(),
+                d.manufacturer.as_deref(),
+                d.model.as_deref(),
+            )?;
+        }
         v.input.profile = profile.clone();
         results.push((v.id, policy.prioritize(&v.input)));
     }
@@ -497,6 +595,12 @@ fn score(ctx: &Context, a: ScoreArgs) -> anyhow::Result<ExitCode> {
         (x.1.priority, std::cmp::Reverse(x.1.score))
             .cmp(&(y.1.priority, std::cmp::Reverse(y.1.score)))
     });
+    let status = match a.fail_on {
+        Some(p) if results.iter().any(|(_, e)| e.priority <= p) => {
+            ExitCode::from(crate::exit::THRESHOLD)
+        }
+        _ => ExitCode::SUCCESS,
+    };
     if a.json {
         #[derive(Serialize)]
         struct Row<'a> {
@@ -523,7 +627,7 @@ fn score(ctx: &Context, a: ScoreArgs) -> anyhow::Result<ExitCode> {
                 })
                 .collect(),
         })
-        .map(|_| ExitCode::SUCCESS);
+        .map(|_| status);
     }
     if let Some(d) = &device {
         println!("{}", describe(d));
@@ -544,7 +648,7 @@ fn score(ctx: &Context, a: ScoreArgs) -> anyhow::Result<ExitCode> {
             println!("    assumed       {s}");
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(status)
 }
 
 fn whatif(ctx: &Context, a: WhatifArgs) -> anyhow::Result<ExitCode> {
@@ -562,6 +666,11 @@ fn whatif(ctx: &Context, a: WhatifArgs) -> anyhow::Result<ExitCode> {
     a.change.apply(&mut changed);
     let mut rows = Vec::new();
     for mut v in vulns(store.as_ref(), &a.vulns)? {
+        v.with_rubric(
+            store.as_ref(),
+            d.manufacturer.as_deref(),
+            d.model.as_deref(),
+        )?;
         v.input.profile = profile.clone();
         rows.push((v.id, policy.whatif(&v.input, &changed)));
     }
@@ -711,7 +820,23 @@ fn profile(ctx: &Context, c: ProfileCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         ProfileCommand::Show(a) => {
-            if let Some(asset) = &a.asset {
+            if let (Some(m), Some(n)) = (&a.manufacturer, &a.model) {
+                let devices = model_devices(store.as_ref(), m, n)?;
+                let patch = store.profile_override(&ProfileTarget::Model {
+                    manufacturer: m.clone(),
+                    model: n.clone(),
+                })?;
+                let p = model_profile(&devices, patch.as_ref());
+                if a.json {
+                    print_json(&p)?;
+                } else {
+                    println!(
+                        "model {m} {n}: {} devices at {} sites",
+                        p.devices_affected, p.sites_affected
+                    );
+                    println!("{}", serde_json::to_string_pretty(&p)?);
+                }
+            } else if let Some(asset) = &a.asset {
                 let d = find_device(store.as_ref(), asset, a.site.as_deref())?;
                 let p = device_profile(store.as_ref(), &d)?;
                 if a.json {
@@ -747,6 +872,26 @@ fn profile(ctx: &Context, c: ProfileCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The inventory's devices of one model (names compared case-insensitively).
+fn model_devices(
+    store: &dyn Store,
+    manufacturer: &str,
+    model: &str,
+) -> anyhow::Result<Vec<Device>> {
+    Ok(store
+        .list_devices(&DeviceFilter::default())?
+        .into_iter()
+        .filter(|d| {
+            d.manufacturer
+                .as_deref()
+                .is_some_and(|m| m.eq_ignore_ascii_case(manufacturer))
+                && d.model
+                    .as_deref()
+                    .is_some_and(|m| m.eq_ignore_ascii_case(model))
+        })
+        .collect())
 }
 
 fn target_name(t: &ProfileTarget) -> String {
@@ -820,23 +965,7 @@ fn rubric_cmd(ctx: &Context, c: RubricCommand) -> anyhow::Result<ExitCode> {
         RubricCommand::Show(a) => {
             let store = ctx.open_store()?;
             let stored = store.rubric_answers(&a.model.manufacturer, &a.model.model)?;
-            let mut model_answers = Answers::new();
-            let mut vuln_answers = Answers::new();
-            for r in stored {
-                let ans = Answer {
-                    yes: r.yes,
-                    note: r.note,
-                };
-                match &r.vulnerability {
-                    None => {
-                        model_answers.insert(r.question, ans);
-                    }
-                    Some(v) if a.cve.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(v)) => {
-                        vuln_answers.insert(r.question, ans);
-                    }
-                    Some(_) => {}
-                }
-            }
+            let (model_answers, vuln_answers) = split_answers(stored, a.cve.as_deref());
             let advisory = advisory_vector(store.as_ref(), &a)?;
             let out = rubric::evaluate(&model_answers, &vuln_answers, advisory.as_ref())
                 .map_err(|e| input_error(e.to_string()))?;
@@ -905,12 +1034,8 @@ fn advisory_vector(
         .vulnerabilities
         .iter()
         .flat_map(|v| v.scores.iter().cloned())
-        .filter(|s| s.vector.starts_with("CVSS:3."))
         .collect();
-    Ok(best_cvss(&scores).and_then(|(c, _)| match c {
-        Cvss::V3(v) => Some(v),
-        _ => None,
-    }))
+    Ok(best_v3(&scores))
 }
 
 fn policy_cmd(c: PolicyCommand) -> anyhow::Result<ExitCode> {
@@ -940,18 +1065,7 @@ fn policy_cmd(c: PolicyCommand) -> anyhow::Result<ExitCode> {
 fn postmarket(ctx: &Context, a: PostmarketArgs) -> anyhow::Result<ExitCode> {
     let policy = load_policy(a.policy.as_deref())?;
     let store = ctx.open_store()?;
-    let devices: Vec<Device> = store
-        .list_devices(&DeviceFilter::default())?
-        .into_iter()
-        .filter(|d| {
-            d.manufacturer
-                .as_deref()
-                .is_some_and(|m| m.eq_ignore_ascii_case(&a.model.manufacturer))
-                && d.model
-                    .as_deref()
-                    .is_some_and(|m| m.eq_ignore_ascii_case(&a.model.model))
-        })
-        .collect();
+    let devices = model_devices(store.as_ref(), &a.model.manufacturer, &a.model.model)?;
     let patch = store.profile_override(&ProfileTarget::Model {
         manufacturer: a.model.manufacturer.clone(),
         model: a.model.model.clone(),
@@ -959,6 +1073,11 @@ fn postmarket(ctx: &Context, a: PostmarketArgs) -> anyhow::Result<ExitCode> {
     let profile = model_profile(&devices, patch.as_ref());
     let mut calls = BTreeMap::new();
     for mut v in vulns(store.as_ref(), &a.vulns)? {
+        v.with_rubric(
+            store.as_ref(),
+            Some(&a.model.manufacturer),
+            Some(&a.model.model),
+        )?;
         v.input.profile = profile.clone();
         let call = policy
             .postmarket(&v.input, a.learned_on.as_deref(), a.adverse_events)

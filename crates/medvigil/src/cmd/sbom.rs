@@ -144,10 +144,14 @@ struct ErrorJson<'a> {
 fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let file = args.file.display().to_string();
     let parsed = parse(&args.file)?;
-    let report: Option<(Sbom, CheckReport)> = match &parsed {
-        Ok(s) => Some((s.clone(), sbom::check(s))),
-        Err(_) => None,
+    let (parsed, error) = match parsed {
+        Ok(s) => (Some(s), None),
+        Err(e) => (None, Some(e)),
     };
+    let report: Option<(Sbom, CheckReport)> = parsed.map(|s| {
+        let r = sbom::check(&s);
+        (s, r)
+    });
     let valid = report.as_ref().is_some_and(|(_, r)| !r.has_errors());
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -160,7 +164,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             dependencies: report
                 .as_ref()
                 .map_or(0, |(s, _)| s.dependencies.iter().map(|d| d.to.len()).sum()),
-            error: parsed.as_ref().err().map(|e| ErrorJson {
+            error: error.as_ref().map(|e| ErrorJson {
                 line: e.line,
                 column: e.column,
                 path: e.path.as_deref(),
@@ -176,10 +180,10 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         writeln!(out)?;
         return Ok(ExitCode::from(if valid { exit::OK } else { exit::INPUT }));
     }
-    let (s, r) = match (parsed, report) {
-        (Err(e), _) => return Err(input_error(format!("{file}: invalid SBOM: {e}"))),
-        (Ok(_), Some(x)) => x,
-        (Ok(_), None) => unreachable!("a parsed document always has a report"),
+    let (s, r) = match (error, report) {
+        (Some(e), _) => return Err(input_error(format!("{file}: invalid SBOM: {e}"))),
+        (None, Some(x)) => x,
+        (None, None) => unreachable!("a document either parses or has an error"),
     };
     let edges: usize = s.dependencies.iter().map(|d| d.to.len()).sum();
     writeln!(
@@ -229,7 +233,8 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             .take(shown)
             .map(|x| vec![x.name.clone(), x.reference.clone(), x.missing.join(", ")])
             .collect();
-        table::write(&mut out, &["COMPONENT", "REFERENCE", "MISSING"], &rows, 60)?;
+        // MISSING can list all seven elements: let it be long.
+        table::write(&mut out, &["COMPONENT", "REFERENCE", "MISSING"], &rows, 120)?;
         if incomplete.len() > shown {
             writeln!(
                 out,
@@ -282,6 +287,8 @@ fn firmware_target(args: &ImportArgs) -> anyhow::Result<FirmwareTarget> {
 #[derive(Serialize)]
 struct ImportJson<'a> {
     sbom: &'a SbomSummary,
+    /// The id of the earlier copy of the same document this import replaced.
+    replaced: Option<i64>,
     completeness_percent: f64,
     errors: usize,
     warnings: usize,
@@ -296,6 +303,23 @@ fn import(ctx: &Context, args: ImportArgs) -> anyhow::Result<ExitCode> {
         .map_err(|e| input_error(format!("{file}: invalid SBOM, nothing stored: {e}")))?;
     let report = sbom::check(&s);
     let mut store = ctx.open_store()?;
+    // The store replaces an earlier copy of the same document for the same firmware;
+    // find it first, to tell the user.
+    let replaced = match &s.serial {
+        None => None,
+        Some(serial) => store
+            .list_sboms()?
+            .into_iter()
+            .find(|o| {
+                o.manufacturer.eq_ignore_ascii_case(&target.manufacturer)
+                    && o.model.eq_ignore_ascii_case(&target.model)
+                    && o.firmware_version
+                        .eq_ignore_ascii_case(&target.firmware_version)
+                    && o.serial.as_deref() == Some(serial.as_str())
+                    && o.revision == s.revision
+            })
+            .map(|o| o.id),
+    };
     let source = args
         .file
         .file_name()
@@ -316,6 +340,7 @@ fn import(ctx: &Context, args: ImportArgs) -> anyhow::Result<ExitCode> {
             &mut out,
             &ImportJson {
                 sbom: &summary,
+                replaced,
                 completeness_percent: report.completeness.percent,
                 errors,
                 warnings,
@@ -336,6 +361,12 @@ fn import(ctx: &Context, args: ImportArgs) -> anyhow::Result<ExitCode> {
             summary.dependency_count,
             report.completeness.percent
         )?;
+        if let Some(old) = replaced {
+            writeln!(
+                out,
+                "(replaces SBOM {old}: the same document for the same firmware)"
+            )?;
+        }
         if errors + warnings > 0 {
             writeln!(
                 out,
