@@ -302,6 +302,14 @@ async fn rate_limit_per_sender() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_concurrent_connections() {
+    // 1,000 senders, 1,000 guard-side sockets, 1,000 upstream sockets and 1,000
+    // gateway-side sockets live in this one process: raise the soft descriptor limit
+    // (up to the hard limit) if the environment starts lower, as many CI runners do.
+    let limit = rlimit::increase_nofile_limit(8192).unwrap_or(0);
+    assert!(
+        limit >= 4200,
+        "this test needs about 4,100 file descriptors; the hard limit allows {limit}"
+    );
     let dir = tempfile::tempdir().unwrap();
     let gw = gateway(false).await;
     // Generous timeouts: on a loaded 2-core machine 1,000 fsync-backed decisions
