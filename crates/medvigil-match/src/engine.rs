@@ -96,7 +96,7 @@ fn cve5_rule(
         .versions
         .iter()
         .find_map(|v| v.version_type.as_deref())
-        .map(|t| Scheme::lookup(t))
+        .map(Scheme::lookup)
         .filter(|l| !l.fallback)
         .map_or(Scheme::Vendor, |l| l.scheme);
     let default = a
