@@ -57,6 +57,17 @@ pub struct TlsConfig {
     pub require_client_cert: bool,
 }
 
+/// TLS settings towards the pump gateway.
+#[derive(Debug, Clone)]
+pub struct UpstreamTls {
+    /// PEM CA certificates that sign the gateway's certificate.
+    pub ca: PathBuf,
+    /// The name the gateway's certificate must carry (default: the upstream host).
+    pub server_name: String,
+    /// The guard's own client certificate and key (PEM), when the gateway asks for one.
+    pub client_cert: Option<(PathBuf, PathBuf)>,
+}
+
 /// Sizes, rates and timeouts.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -181,6 +192,8 @@ pub struct Config {
     pub audit_fsync: FsyncPolicy,
     /// TLS on the listening side; `None`: plain TCP.
     pub tls: Option<TlsConfig>,
+    /// TLS towards the pump gateway; `None`: plain TCP.
+    pub upstream_tls: Option<UpstreamTls>,
     /// Sizes, rates, timeouts.
     pub limits: Limits,
     /// Allowed senders.
@@ -198,12 +211,22 @@ struct RawConfig {
     #[serde(default)]
     audit_fsync: FsyncPolicy,
     tls: Option<RawTls>,
+    upstream_tls: Option<RawUpstreamTls>,
     #[serde(default)]
     limits: Limits,
     #[serde(default)]
     senders: Vec<Spanned<RawSender>>,
     #[serde(default)]
     drugs: Vec<Spanned<RawDrug>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUpstreamTls {
+    ca: PathBuf,
+    server_name: Option<String>,
+    cert: Option<PathBuf>,
+    key: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -374,6 +397,30 @@ impl Config {
                 "[tls] require_client_cert = true needs client_ca (the CA that signs sender certificates)".into(),
             ));
         }
+        let upstream_host = up
+            .rsplit_once(':')
+            .map(|(h, _)| h.trim_matches(['[', ']']))
+            .unwrap_or(up);
+        let upstream_tls = match raw.upstream_tls {
+            None => None,
+            Some(t) => {
+                let client_cert = match (t.cert, t.key) {
+                    (Some(c), Some(k)) => Some((resolve(c), resolve(k))),
+                    (None, None) => None,
+                    _ => {
+                        return Err(at(
+                            None,
+                            "[upstream_tls] needs both cert and key, or neither".into(),
+                        ));
+                    }
+                };
+                Some(UpstreamTls {
+                    ca: resolve(t.ca),
+                    server_name: t.server_name.unwrap_or_else(|| upstream_host.to_string()),
+                    client_cert,
+                })
+            }
+        };
         let l = &raw.limits;
         if l.max_message_bytes < 64 || l.max_message_bytes > 64 * 1024 * 1024 {
             return Err(at(
@@ -493,6 +540,7 @@ impl Config {
             audit_log: resolve(raw.audit_log),
             audit_fsync: raw.audit_fsync,
             tls,
+            upstream_tls,
             limits: raw.limits,
             senders,
             drugs,
@@ -595,6 +643,17 @@ concentrations = ["400 mg/250 mL"]
             "{MINIMAL}\n[tls]\ncert = \"c.pem\"\nkey = \"k.pem\"\nrequire_client_cert = true\n"
         ));
         assert!(e.message.contains("client_ca"), "{e}");
+
+        let e = error_of(&format!(
+            "{MINIMAL}\n[upstream_tls]\nca = \"ca.pem\"\ncert = \"c.pem\"\n"
+        ));
+        assert!(e.message.contains("both cert and key"), "{e}");
+        let c = parse(&format!("{MINIMAL}\n[upstream_tls]\nca = \"ca.pem\"\n")).unwrap();
+        let t = c.upstream_tls.unwrap();
+        assert_eq!(
+            (t.server_name.as_str(), t.ca.as_path()),
+            ("127.0.0.1", Path::new("/etc/medvigil/ca.pem"))
+        );
 
         let twice = format!(
             "{MINIMAL}\n[[drugs]]\ncode = \"1234\"\nname = \"Dopa\"\ndose_unit = \"mL/h\"\nhard_min = 0\nhard_max = 5\nmax_vtbi_ml = 5\n"

@@ -1,6 +1,7 @@
 //! The MLLP proxy: accepts senders over TCP or TLS (optionally mutual TLS), frames and
 //! judges each message with [`Policy`], records the decision in the [`AuditLog`], and
-//! only then forwards it to the pump gateway and relays the gateway's ACK.
+//! only then forwards it to the pump gateway (over TCP or TLS) and relays the
+//! gateway's ACK.
 //!
 //! **Fail closed.** A message is forwarded only after its `forward` decision is in the
 //! audit log. Audit failure, a panic in the policy, an unreachable or silent gateway,
@@ -57,6 +58,10 @@ struct Inner {
     policy: Policy,
     audit: AuditLog,
     tls: Option<tokio_rustls::TlsAcceptor>,
+    upstream_tls: Option<(
+        tokio_rustls::TlsConnector,
+        rustls::pki_types::ServerName<'static>,
+    )>,
     connections: Arc<Semaphore>,
 }
 
@@ -70,6 +75,11 @@ impl Guard {
     /// Loads TLS material, opens the audit log and binds the listener.
     pub async fn bind(config: Config) -> Result<Guard, GuardError> {
         let tls = config.tls.as_ref().map(tls_acceptor).transpose()?;
+        let upstream_tls = config
+            .upstream_tls
+            .as_ref()
+            .map(tls_connector)
+            .transpose()?;
         let audit = AuditLog::open(&config.audit_log, config.audit_fsync)?;
         let listener =
             TcpListener::bind(config.listen)
@@ -89,6 +99,7 @@ impl Guard {
             config,
             audit,
             tls,
+            upstream_tls,
         });
         Ok(Guard { listener, inner })
     }
@@ -167,10 +178,61 @@ impl Guard {
     }
 }
 
-/// Loads the TLS certificate, key and client CA, as `bind` would, without listening:
-/// for `medvigil guard check-config`.
-pub fn check_tls(t: &TlsConfig) -> Result<(), GuardError> {
-    tls_acceptor(t).map(|_| ())
+fn tls_connector(
+    t: &crate::config::UpstreamTls,
+) -> Result<
+    (
+        tokio_rustls::TlsConnector,
+        rustls::pki_types::ServerName<'static>,
+    ),
+    GuardError,
+> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+    let err = |what: &str, path: &std::path::Path, e: &dyn std::fmt::Display| {
+        GuardError::Tls(format!("[upstream_tls] {what} {}: {e}", path.display()))
+    };
+    let mut roots = rustls::RootCertStore::empty();
+    for c in CertificateDer::pem_file_iter(&t.ca).map_err(|e| err("ca", &t.ca, &e))? {
+        let c = c.map_err(|e| err("ca", &t.ca, &e))?;
+        roots.add(c).map_err(|e| err("ca", &t.ca, &e))?;
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| GuardError::Tls(e.to_string()))?
+        .with_root_certificates(roots);
+    let config = match &t.client_cert {
+        None => builder.with_no_client_auth(),
+        Some((cert, key)) => {
+            let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
+                .and_then(|i| i.collect::<Result<_, _>>())
+                .map_err(|e| err("cert", cert, &e))?;
+            let k = PrivateKeyDer::from_pem_file(key).map_err(|e| err("key", key, &e))?;
+            builder
+                .with_client_auth_cert(certs, k)
+                .map_err(|e| err("cert/key pair", cert, &e))?
+        }
+    };
+    let name = ServerName::try_from(t.server_name.clone()).map_err(|e| {
+        GuardError::Tls(format!(
+            "[upstream_tls] server_name {:?}: {e}",
+            t.server_name
+        ))
+    })?;
+    Ok((tokio_rustls::TlsConnector::from(Arc::new(config)), name))
+}
+
+/// Loads the TLS material of both sides, as `bind` would, without listening: for
+/// `medvigil guard check-config`.
+pub fn check_tls(config: &Config) -> Result<(), GuardError> {
+    if let Some(t) = &config.tls {
+        tls_acceptor(t)?;
+    }
+    if let Some(t) = &config.upstream_tls {
+        tls_connector(t)?;
+    }
+    Ok(())
 }
 
 fn tls_acceptor(t: &TlsConfig) -> Result<tokio_rustls::TlsAcceptor, GuardError> {
@@ -228,8 +290,12 @@ fn now_ms() -> i64 {
 }
 
 /// A connection to the pump gateway, kept for the life of the sender's connection.
+/// A byte stream to the gateway: plain TCP or TLS.
+trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
 struct Upstream {
-    stream: TcpStream,
+    stream: Box<dyn Io>,
     buf: Vec<u8>,
     decoder: MllpDecoder,
 }
@@ -566,6 +632,20 @@ impl Inner {
                 Err(_) => return Err(UpstreamError::Connect("connect timed out".into())),
             };
             let _ = stream.set_nodelay(true);
+            let stream: Box<dyn Io> = match &self.upstream_tls {
+                None => Box::new(stream),
+                Some((connector, name)) => {
+                    match timeout(wait, connector.connect(name.clone(), stream)).await {
+                        Ok(Ok(tls)) => Box::new(tls),
+                        Ok(Err(e)) => {
+                            return Err(UpstreamError::Connect(format!("TLS handshake: {e}")));
+                        }
+                        Err(_) => {
+                            return Err(UpstreamError::Connect("TLS handshake timed out".into()));
+                        }
+                    }
+                }
+            };
             conn.upstream = Some(Upstream {
                 stream,
                 buf: Vec::with_capacity(1024),

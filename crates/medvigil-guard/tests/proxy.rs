@@ -302,6 +302,14 @@ async fn rate_limit_per_sender() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_concurrent_connections() {
+    // 1,000 senders, 1,000 guard-side sockets, 1,000 upstream sockets and 1,000
+    // gateway-side sockets live in this one process: raise the soft descriptor limit
+    // (up to the hard limit) if the environment starts lower, as many CI runners do.
+    let limit = rlimit::increase_nofile_limit(8192).unwrap_or(0);
+    assert!(
+        limit >= 4200,
+        "this test needs about 4,100 file descriptors; the hard limit allows {limit}"
+    );
     let dir = tempfile::tempdir().unwrap();
     let gw = gateway(false).await;
     // Generous timeouts: on a loaded 2-core machine 1,000 fsync-backed decisions
@@ -539,5 +547,115 @@ async fn connections_over_the_limit_are_closed_and_the_rest_served() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(ok, "a slot freed by a closed connection is reused");
+    g.stop().await;
+}
+
+/// A TLS pump gateway (certificate for `localhost` from `pki`), optionally requiring
+/// client certificates from the same CA. Answers `MSA|AA` from `TLS_GATEWAY`.
+async fn tls_gateway(pki: &Pki, require_client_cert: bool) -> std::net::SocketAddr {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    use std::sync::Arc;
+    let certs = vec![CertificateDer::from_pem_file(pki.dir.join("server.pem")).unwrap()];
+    let key = PrivateKeyDer::from_pem_file(pki.dir.join("server-key.pem")).unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let b = rustls::ServerConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .unwrap();
+    let b = if require_client_cert {
+        let mut roots = rustls::RootCertStore::empty();
+        roots
+            .add(CertificateDer::from_pem_slice(pki.ca_pem.as_bytes()).unwrap())
+            .unwrap();
+        let v =
+            rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .unwrap();
+        b.with_client_cert_verifier(v)
+    } else {
+        b.with_no_client_auth()
+    };
+    let acceptor =
+        tokio_rustls::TlsAcceptor::from(Arc::new(b.with_single_cert(certs, key).unwrap()));
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((s, _)) = l.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(tls) = acceptor.accept(s).await else {
+                    return;
+                };
+                let mut c = Client::new(tls);
+                while let Some(m) = c.read().await {
+                    let id = m.control_id().into_owned();
+                    let ack = format!(
+                        "MSH|^~\\&|TLS_GATEWAY|H|B|W|20250101120000+0000||ACK^O15^ACK|G|P|2.6\rMSA|AA|{id}\r"
+                    );
+                    if c.stream.write_all(&encode(ack.as_bytes())).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_towards_the_gateway() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = Pki::new(dir.path());
+    let d = dir.path().display();
+    // Server-authenticated TLS to the gateway.
+    let gw = tls_gateway(&pki, false).await;
+    let upstream_tls =
+        format!("[upstream_tls]\nca = \"{d}/ca.pem\"\nserver_name = \"localhost\"\n");
+    let text = config_text(dir.path(), gw, "", "").replacen(
+        "[limits]",
+        &format!("{upstream_tls}\n[limits]"),
+        1,
+    );
+    let g = start(dir.path(), &text).await;
+    let mut c = connect(g.addr).await;
+    let reply = c.send(&dopamine("U1", "O1", "10")).await;
+    assert_eq!(reply.msh().field(3).value(), "TLS_GATEWAY");
+    g.stop().await;
+
+    // The gateway's certificate does not name the configured server: never sent.
+    let wrong = text.replace(
+        "server_name = \"localhost\"",
+        "server_name = \"pumps.example\"",
+    );
+    let g = start(dir.path(), &wrong).await;
+    let mut c = connect(g.addr).await;
+    let (msa, pcd, reason) = ack_of(&c.send(&dopamine("U2", "O2", "10")).await);
+    assert_eq!((msa.as_str(), pcd.as_deref()), ("AE", Some("9007")));
+    assert!(reason.contains("TLS"), "{reason}");
+    g.stop().await;
+
+    // A gateway that wants a client certificate gets the guard's.
+    let gw = tls_gateway(&pki, true).await;
+    let (cert, key) = pki.issue("guard.test.example", false);
+    std::fs::write(dir.path().join("guard-client.pem"), cert).unwrap();
+    std::fs::write(dir.path().join("guard-client-key.pem"), key).unwrap();
+    let upstream_tls = format!(
+        "[upstream_tls]\nca = \"{d}/ca.pem\"\nserver_name = \"localhost\"\ncert = \"{d}/guard-client.pem\"\nkey = \"{d}/guard-client-key.pem\"\n"
+    );
+    let text = config_text(dir.path(), gw, "", "").replacen(
+        "[limits]",
+        &format!("{upstream_tls}\n[limits]"),
+        1,
+    );
+    let g = start(dir.path(), &text).await;
+    let mut c = connect(g.addr).await;
+    assert_eq!(
+        c.send(&dopamine("U3", "O3", "10"))
+            .await
+            .msh()
+            .field(3)
+            .value(),
+        "TLS_GATEWAY"
+    );
     g.stop().await;
 }

@@ -298,9 +298,11 @@ impl FromStr for Cpe {
     /// ignoring case.
     fn from_str(s: &str) -> Result<Cpe, CpeError> {
         let t = s.trim();
-        if t.len() >= 8 && t[..8].eq_ignore_ascii_case("cpe:2.3:") {
+        if t.get(..8)
+            .is_some_and(|p| p.eq_ignore_ascii_case("cpe:2.3:"))
+        {
             Cpe::parse_fs(t)
-        } else if t.len() >= 5 && t[..5].eq_ignore_ascii_case("cpe:/") {
+        } else if t.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("cpe:/")) {
             Cpe::parse_uri(t)
         } else {
             Err(CpeError {

@@ -16,6 +16,7 @@
 //! | `purl_osv` | component purl | OSV `affected[]` package and ranges/versions |
 //! | `cpe_nvd` | component CPE | NVD configuration tree (NISTIR 7696 + version bounds) |
 //! | `csaf_product_tree` | device model + firmware | CSAF products ([`crate::csaf`]) |
+//! | `cve5_product` | device manufacturer + model + firmware | CVE 5 `affected[]` vendor, product, `versions[]` |
 //! | `kev` | device manufacturer + model | KEV `vendorProject` + `product` |
 //! | `recall` | device manufacturer + model or product code | openFDA recall |
 
@@ -53,9 +54,92 @@ pub struct Engine {
     /// Vendor group → (advisory, product).
     by_vendor: HashMap<VendorId, Vec<(usize, usize)>>,
     kev: Vec<(KevEntry, BTreeSet<VendorId>, ModelName)>,
+    /// CVE 5 `affected[]` entries that name a vendor and a product, by vendor group.
+    cve5: Vec<Cve5Rule>,
+    cve5_by_vendor: HashMap<VendorId, Vec<usize>>,
     kev_by_vendor: HashMap<VendorId, Vec<usize>>,
     recalls: Vec<(Recall, BTreeSet<VendorId>, ModelName)>,
     recalls_by_vendor: HashMap<VendorId, Vec<usize>>,
+}
+
+/// A CVE 5 `affected[]` entry naming a vendor and product (a CNA's own record, often
+/// the only machine-readable source for a medical device's CVE).
+struct Cve5Rule {
+    vuln: usize,
+    vendor: String,
+    product: String,
+    groups: BTreeSet<VendorId>,
+    model: ModelName,
+    scheme: Scheme,
+    default: medvigil_version::cve5::Status,
+    versions: Vec<medvigil_model::vuln::Cve5Version>,
+}
+
+fn cve5_rule(
+    vi: usize,
+    a: &medvigil_model::vuln::Cve5Affected,
+    table: &VendorTable,
+) -> Option<Cve5Rule> {
+    let vendor = a
+        .vendor
+        .clone()
+        .filter(|v| !v.eq_ignore_ascii_case("n/a"))?;
+    let product = a
+        .product
+        .clone()
+        .filter(|p| !p.eq_ignore_ascii_case("n/a"))?;
+    let model = ModelName::new(&product, &vendor, table);
+    if model.is_empty() {
+        return None;
+    }
+    let scheme = a
+        .versions
+        .iter()
+        .find_map(|v| v.version_type.as_deref())
+        .map(Scheme::lookup)
+        .filter(|l| !l.fallback)
+        .map_or(Scheme::Vendor, |l| l.scheme);
+    let default = a
+        .default_status
+        .as_deref()
+        .and_then(|s| medvigil_version::cve5::Status::parse(s).ok())
+        .unwrap_or(medvigil_version::cve5::Status::Unknown);
+    Some(Cve5Rule {
+        vuln: vi,
+        groups: table.groups(&vendor),
+        vendor,
+        product,
+        model,
+        scheme,
+        default,
+        versions: a.versions.clone(),
+    })
+}
+
+impl Cve5Rule {
+    /// The status of a device version; `None` when it cannot be told.
+    fn status(&self, version: Option<&str>) -> Option<medvigil_version::cve5::Status> {
+        use medvigil_version::cve5::{Entry, Status};
+        let entries: Vec<Entry> = self
+            .versions
+            .iter()
+            .map(|v| Entry {
+                version: &v.version,
+                status: &v.status,
+                less_than: v.less_than.as_deref(),
+                less_than_or_equal: v.less_than_or_equal.as_deref(),
+                version_type: v.version_type.as_deref(),
+                changes: Vec::new(),
+            })
+            .collect();
+        let Some(v) = version.and_then(|v| Version::parse(self.scheme, v).ok()) else {
+            // Unknown version: flag only when some version is affected.
+            let any = self.default == Status::Affected
+                || self.versions.iter().any(|v| v.status == "affected");
+            return any.then_some(Status::Unknown);
+        };
+        medvigil_version::cve5::status(self.scheme, &v, &entries, self.default).ok()
+    }
 }
 
 struct OsvRule {
@@ -146,6 +230,8 @@ impl Engine {
         };
         let mut by_package: HashMap<String, Vec<OsvRule>> = HashMap::new();
         let mut by_cpe: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut cve5: Vec<Cve5Rule> = Vec::new();
+        let mut cve5_by_vendor: HashMap<VendorId, Vec<usize>> = HashMap::new();
         let mut configs: Vec<ParsedConfig> = Vec::new();
         for (vi, v) in vulns.iter().enumerate() {
             for rule in &v.affected {
@@ -171,8 +257,17 @@ impl Engine {
                         }
                         configs.push(parsed);
                     }
-                    #[allow(unreachable_patterns)]
-                    _ => {}
+                    AffectedRule::Cve5(a) => {
+                        if let Some(r) = cve5_rule(vi, a, &table) {
+                            for g in &r.groups {
+                                cve5_by_vendor
+                                    .entry(g.clone())
+                                    .or_default()
+                                    .push(cve5.len());
+                            }
+                            cve5.push(r);
+                        }
+                    }
                 }
             }
         }
@@ -234,6 +329,8 @@ impl Engine {
                 by_vendor,
                 kev,
                 kev_by_vendor,
+                cve5,
+                cve5_by_vendor,
                 recalls,
                 recalls_by_vendor,
             },
@@ -258,6 +355,7 @@ impl Engine {
         };
         let hits = self.model_hits(&prepared);
         let mut out = self.versioned_findings(device, &hits);
+        out.extend(self.cve5_findings(device, &prepared));
         out.extend(self.kev_findings(device, &prepared));
         out.extend(self.recall_findings(device, &prepared));
         out
@@ -365,6 +463,62 @@ impl Engine {
                     let pis: Vec<usize> = (0..products.len()).collect();
                     out.extend(self.device_advisory(device, prepared, ai, &pis));
                 }
+            }
+        }
+        out
+    }
+
+    /// CVE 5 records whose vendor and product name the device; the version is checked
+    /// against the record's `versions[]` (`lessThan`, `lessThanOrEqual`, default status).
+    fn cve5_findings(&self, device: &Device, prepared: &PreparedDevice) -> Vec<Finding> {
+        use medvigil_version::cve5::Status;
+        let mut out = Vec::new();
+        let mut seen = BTreeSet::new();
+        for g in &prepared.vendor_groups {
+            for &ri in self.cve5_by_vendor.get(g).into_iter().flatten() {
+                if !seen.insert(ri) {
+                    continue;
+                }
+                let r = &self.cve5[ri];
+                let Some(m) = model_match(&prepared.model, &r.model) else {
+                    continue;
+                };
+                let (verdict, factor) = match r.status(device.version.as_deref()) {
+                    Some(Status::Affected) => ("version affected", 1.0),
+                    Some(Status::Unknown) => ("version not comparable", 0.6),
+                    _ => continue,
+                };
+                let range = r
+                    .versions
+                    .iter()
+                    .map(|v| {
+                        let bound = v
+                            .less_than
+                            .as_deref()
+                            .map(|l| format!(" < {l}"))
+                            .or_else(|| v.less_than_or_equal.as_deref().map(|l| format!(" <= {l}")))
+                            .unwrap_or_default();
+                        format!("{} {}{bound}", v.status, v.version)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                out.push(simple_finding(
+                    device,
+                    &self.vulns[r.vuln].id,
+                    None,
+                    MatchDetails {
+                        kind: MatchKind::Name,
+                        matcher: "cve5_product".into(),
+                        searched_by: device_searched_by(device),
+                        found: BTreeMap::from([
+                            ("vendor".into(), r.vendor.clone()),
+                            ("product".into(), r.product.clone()),
+                        ]),
+                        rule: format!("vendor group shared; {}; {verdict}", m.rule),
+                        range: (!range.is_empty()).then_some(range),
+                        confidence: (m.confidence * factor * 100.0).round() / 100.0,
+                    },
+                ));
             }
         }
         out
@@ -592,6 +746,9 @@ impl Engine {
                     return Vec::new();
                 }
                 let mut f = self.versioned_findings(d, hits);
+                if let Some(p) = prepared.as_ref() {
+                    f.extend(self.cve5_findings(d, p));
+                }
                 // KEV and recalls do not depend on the version; only the asset and the
                 // version shown change.
                 f.extend(unversioned.iter().map(|x| Finding {

@@ -263,3 +263,40 @@ fn recalls_match_by_firm_and_model_or_product_code() {
     d.manufacturer = Some("Baxter".into());
     assert!(e.device_findings(&d).is_empty());
 }
+
+/// A CNA's CVE 5 record for a device (facts of CVE-2020-25165, BD Alaris PC Unit
+/// 8015, versions up to 9.33.1).
+const CVE5_ALARIS: &str = r#"{
+  "dataType": "CVE_RECORD", "dataVersion": "5.0",
+  "cveMetadata": {"cveId": "CVE-2020-25165", "assignerOrgId": "7d14cffa-0d7d-4270-9dc0-52cabd5a23a6", "state": "PUBLISHED", "datePublished": "2020-11-13T00:00:00Z"},
+  "containers": {"cna": {
+    "providerMetadata": {"orgId": "7d14cffa-0d7d-4270-9dc0-52cabd5a23a6"},
+    "affected": [{"vendor": "BD", "product": "Alaris PC Unit Model 8015", "defaultStatus": "unaffected",
+                  "versions": [{"version": "0", "lessThanOrEqual": "9.33.1", "status": "affected", "versionType": "custom"}]}],
+    "descriptions": [{"lang": "en", "value": "Session establishment without authentication (fixture written from public facts)."}],
+    "references": [{"url": "https://www.cisa.gov/news-events/ics-medical-advisories/icsma-20-317-01"}]
+  }}
+}"#;
+
+#[test]
+fn cve5_records_match_devices_by_vendor_product_and_versions() {
+    let v = medvigil_formats::kb::parse_cve5(CVE5_ALARIS.as_bytes()).unwrap();
+    let e = engine(vec![v]);
+    let mut d = Device::new("north", "PUMP-3");
+    d.manufacturer = Some("CareFusion".into());
+    d.model = Some("Alaris 8015 PC Unit".into());
+    d.version = Some("9.19.2".into());
+    let f = e.device_findings(&d);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].matcher(), "cve5_product");
+    assert_eq!(f[0].vulnerability_id, "CVE-2020-25165");
+    d.version = Some("12.1.0".into());
+    assert!(e.device_findings(&d).is_empty(), "past the range");
+    d.version = None;
+    let f = e.device_findings(&d);
+    assert_eq!(f.len(), 1);
+    assert!(f[0].confidence() < 0.7, "unknown version, lower confidence");
+    d.model = Some("Alaris 8100 Syringe".into());
+    d.version = Some("9.19.2".into());
+    assert!(e.device_findings(&d).is_empty(), "sibling model");
+}

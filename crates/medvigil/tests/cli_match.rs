@@ -257,3 +257,42 @@ fn sbom_findings_reach_the_devices_running_it() {
             .any(|f| f["asset"].as_str().unwrap().starts_with("component:sbom:"))
     );
 }
+
+#[test]
+fn user_vendor_aliases_extend_the_builtin_table() {
+    let dir = setup();
+    let inv = dir.path().join("more.csv");
+    std::fs::write(
+        &inv,
+        "asset_id,manufacturer,model,version,site\nPUMP-9,Northwind Biomed,Medfusion 4000,1.5.0,north\n",
+    )
+    .unwrap();
+    mv(dir.path())
+        .args(["inventory", "import"])
+        .arg(&inv)
+        .assert()
+        .success();
+    mv(dir.path()).arg("analyze").assert().success();
+    assert!(
+        findings(dir.path(), &["--asset", "PUMP-9"]).is_empty(),
+        "unknown vendor"
+    );
+    // The hospital's own table: their distributor's name stands for Smiths Medical.
+    std::fs::write(
+        dir.path().join("vendor-aliases.toml"),
+        "[[vendor]]\nname = \"Smiths Medical\"\naliases = [\"Northwind Biomed\"]\n",
+    )
+    .unwrap();
+    mv(dir.path()).arg("analyze").assert().success();
+    assert!(!findings(dir.path(), &["--asset", "PUMP-9"]).is_empty());
+    std::fs::write(
+        dir.path().join("vendor-aliases.toml"),
+        "[[vendor]]\nnam = 1\n",
+    )
+    .unwrap();
+    mv(dir.path())
+        .arg("analyze")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("vendor-aliases.toml"));
+}

@@ -11,6 +11,10 @@
 //! relationships) becomes one [`Product`] carrying the vendor, product name and version
 //! or raw version range of its branch path, and its `product_identification_helper`.
 //!
+//! Of the standard's mandatory tests (section 6.1), those that keep product references
+//! usable are checked too: referenced product and group ids are defined (6.1.1, 6.1.4)
+//! and defined once (6.1.2, 6.1.5).
+//!
 //! For the `csaf_vex` profile (section 4.5 of the standard) the profile's own rules are
 //! checked too: a product tree and vulnerabilities must exist, each vulnerability needs a
 //! `cve` or `ids` and a VEX status, `known_not_affected` needs an impact statement and
@@ -478,6 +482,7 @@ fn convert(root: &Value) -> R<Advisory> {
         product_groups,
         vulnerabilities,
     };
+    product_references(&advisory)?;
     if advisory.category == "csaf_vex" {
         vex_profile(r, &advisory)?;
     }
@@ -1003,6 +1008,123 @@ fn vulnerability(v: &Value, at: &str, advisory_id: &str) -> R<AdvisoryVulnerabil
     })
 }
 
+/// The mandatory tests that keep product references usable for matching: every
+/// referenced product id and group id is defined (6.1.1, 6.1.4), and none is defined
+/// twice (6.1.2, 6.1.5).
+fn product_references(a: &Advisory) -> R<()> {
+    let mut defined = HashSet::new();
+    for p in &a.products {
+        if !defined.insert(p.product_id.as_str()) {
+            return Err(err(
+                "/product_tree",
+                format!(
+                    "product id {:?} is defined more than once (test 6.1.2)",
+                    p.product_id
+                ),
+            ));
+        }
+    }
+    let mut groups = HashSet::new();
+    for (i, g) in a.product_groups.iter().enumerate() {
+        if !groups.insert(g.group_id.as_str()) {
+            return Err(err(
+                &format!("/product_tree/product_groups/{i}/group_id"),
+                format!(
+                    "product group id {:?} is defined more than once (test 6.1.5)",
+                    g.group_id
+                ),
+            ));
+        }
+    }
+    let check = |ids: &[String], at: String| -> R<()> {
+        for (j, id) in ids.iter().enumerate() {
+            if !defined.contains(id.as_str()) {
+                return Err(err(
+                    &format!("{at}/{j}"),
+                    format!("product id {id:?} is not defined in the product tree (test 6.1.1)"),
+                ));
+            }
+        }
+        Ok(())
+    };
+    let check_groups = |ids: &[String], at: String| -> R<()> {
+        for (j, id) in ids.iter().enumerate() {
+            if !groups.contains(id.as_str()) {
+                return Err(err(
+                    &format!("{at}/{j}"),
+                    format!(
+                        "product group id {id:?} is not defined in the product tree (test 6.1.4)"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    };
+    for (i, g) in a.product_groups.iter().enumerate() {
+        check(
+            &g.product_ids,
+            format!("/product_tree/product_groups/{i}/product_ids"),
+        )?;
+    }
+    let mut rel_index = 0;
+    for p in &a.products {
+        if let Some(r) = &p.relationship {
+            let at = format!("/product_tree/relationships/{rel_index}");
+            check(
+                std::slice::from_ref(&r.product_reference),
+                format!("{at}/product_reference"),
+            )
+            .map_err(|e| KbError {
+                pointer: Some(format!("{at}/product_reference")),
+                ..e
+            })?;
+            check(
+                std::slice::from_ref(&r.relates_to_product_reference),
+                format!("{at}/relates_to_product_reference"),
+            )
+            .map_err(|e| KbError {
+                pointer: Some(format!("{at}/relates_to_product_reference")),
+                ..e
+            })?;
+            rel_index += 1;
+        }
+    }
+    for (i, v) in a.vulnerabilities.iter().enumerate() {
+        let at = format!("/vulnerabilities/{i}");
+        let s = &v.product_status;
+        for (name, ids) in [
+            ("first_affected", &s.first_affected),
+            ("first_fixed", &s.first_fixed),
+            ("fixed", &s.fixed),
+            ("known_affected", &s.known_affected),
+            ("known_not_affected", &s.known_not_affected),
+            ("last_affected", &s.last_affected),
+            ("recommended", &s.recommended),
+            ("under_investigation", &s.under_investigation),
+        ] {
+            check(ids, format!("{at}/product_status/{name}"))?;
+        }
+        // Scores with both cvss_v2 and cvss_v3 appear twice in `scores`; their product
+        // lists are the same, so the index is only approximate for pointers there.
+        for (j, sc) in v.scores.iter().enumerate() {
+            check(&sc.products, format!("{at}/scores/{j}/products"))?;
+        }
+        for (j, r) in v.remediations.iter().enumerate() {
+            check(&r.product_ids, format!("{at}/remediations/{j}/product_ids"))?;
+            check_groups(&r.group_ids, format!("{at}/remediations/{j}/group_ids"))?;
+        }
+        for (j, t) in v.threats.iter().enumerate() {
+            check(&t.product_ids, format!("{at}/threats/{j}/product_ids"))?;
+            check_groups(&t.group_ids, format!("{at}/threats/{j}/group_ids"))?;
+        }
+        for (j, f) in v.flags.iter().enumerate() {
+            check(&f.product_ids, format!("{at}/flags/{j}/product_ids"))?;
+            check_groups(&f.group_ids, format!("{at}/flags/{j}/group_ids"))?;
+        }
+    }
+    Ok(())
+}
+
 /// The CSAF VEX profile's rules (standard section 4.5, tests 6.1.27.x).
 fn vex_profile(root: &Map<String, Value>, a: &Advisory) -> R<()> {
     if !root.contains_key("product_tree") {
@@ -1164,7 +1286,7 @@ mod tests {
         let e = parse_csaf(
             vex.replace(
                 r#""category":"impact","details":"Dose change""#,
-                r#""category":"impact","details":"x","product_ids":["P2"]"#,
+                r#""category":"target_set","details":"x","product_ids":["P1"]"#,
             )
             .as_bytes(),
         )
@@ -1175,6 +1297,22 @@ mod tests {
             r#""category":"impact","details":"x","product_ids":["P1"]"#,
         );
         parse_csaf(ok.as_bytes()).unwrap();
+    }
+
+    #[test]
+    fn undefined_and_duplicate_product_ids_are_rejected() {
+        let e = broken(r#""known_affected":["P1"]"#, r#""known_affected":["P9"]"#);
+        assert_eq!(
+            e.pointer.as_deref(),
+            Some("/vulnerabilities/0/product_status/known_affected/0")
+        );
+        assert!(e.message.contains("6.1.1"), "{e}");
+        let twice = MINIMAL.replace(
+            r#""product_tree":{"#,
+            r#""product_tree":{"full_product_names":[{"name":"again","product_id":"P1"}],"#,
+        );
+        let e = parse_csaf(twice.as_bytes()).unwrap_err();
+        assert!(e.message.contains("6.1.2"), "{e}");
     }
 
     #[test]

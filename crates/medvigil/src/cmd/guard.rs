@@ -187,10 +187,8 @@ fn verify(file: &Path, expect_head: Option<&str>, json: bool) -> anyhow::Result<
 
 fn check_config(file: &Path, json: bool) -> anyhow::Result<ExitCode> {
     let c = load(file)?;
-    if let Some(t) = &c.tls {
-        medvigil_guard::proxy::check_tls(t)
-            .map_err(|e| exit::input_error(format!("{}: {e}", file.display())))?;
-    }
+    medvigil_guard::proxy::check_tls(&c)
+        .map_err(|e| exit::input_error(format!("{}: {e}", file.display())))?;
     let mut out = std::io::stdout().lock();
     if json {
         let senders: Vec<_> = c

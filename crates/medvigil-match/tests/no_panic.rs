@@ -1,0 +1,94 @@
+//! Bad input never panics: every parser of the crate is fed generated garbage built from
+//! the characters that matter to it (separators, escapes, wildcards, multi-byte text).
+
+use medvigil_match::firmware::{FirmwareSpec, segments};
+use medvigil_match::names::{ModelName, VendorTable};
+use medvigil_match::{Cpe, Purl};
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+const PIECES: &[&str] = &[
+    "pkg:",
+    "cpe:2.3:",
+    "cpe:/",
+    ":",
+    "/",
+    "@",
+    "?",
+    "#",
+    "&",
+    "=",
+    "%",
+    "%2",
+    "%zz",
+    "%41",
+    "\\",
+    "*",
+    "?",
+    "-",
+    ".",
+    "~",
+    "a",
+    "o",
+    "h",
+    "npm",
+    "maven",
+    "1.2.3",
+    "v",
+    "X",
+    "x",
+    "|",
+    "<=",
+    ">=",
+    "<",
+    "vers:",
+    "all",
+    "é",
+    "ß",
+    "日本",
+    "🙂",
+    " ",
+    "(",
+    ")",
+    "and below",
+    "prior to ",
+    "Rev ",
+    "B-M",
+    "0",
+    "99999999999999999999999",
+    "build",
+    "SP1",
+    ",",
+];
+
+#[test]
+fn parsers_never_panic_on_garbage() {
+    let mut rng = Rng(0x1234_5678_9abc_def1);
+    let table = VendorTable::builtin();
+    for _ in 0..20_000 {
+        let n = 1 + (rng.next() % 12) as usize;
+        let s: String = (0..n)
+            .map(|_| PIECES[(rng.next() % PIECES.len() as u64) as usize])
+            .collect();
+        let _ = s.parse::<Purl>().map(|p| p.to_string());
+        let _ = Purl::normalize(&s).map(|p| p.package_key());
+        if let Ok(c) = s.parse::<Cpe>() {
+            let _ = c.to_uri().parse::<Cpe>();
+            let _ = c.matches(&c);
+        }
+        let spec = FirmwareSpec::parse(&s);
+        let _ = spec.contains(Some(&s));
+        let _ = spec.to_string();
+        let _ = segments(&s);
+        let _ = ModelName::new(&s, &s, &table);
+        let _ = table.groups(&s);
+    }
+}
