@@ -567,7 +567,6 @@ pub fn import_paths(
                     }
                 }
             }
-            drop(add);
             // The last chunk, then drain what is still being parsed.
             if !stopped
                 && (!submit(std::mem::take(&mut chunk), &mut report)
@@ -575,8 +574,6 @@ pub fn import_paths(
             {
                 stopped = true;
             }
-            drop(submit);
-            drop(write);
             if let Some(e) = failure {
                 return Err(e);
             }
