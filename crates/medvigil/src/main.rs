@@ -7,6 +7,7 @@
 mod cmd;
 mod context;
 mod exit;
+mod priority;
 mod progress;
 mod table;
 

@@ -284,17 +284,51 @@ fn demo_runs_from_nothing_and_resets_only_its_own_directory() {
         serde_json::from_slice::<Value>(&out.stdout).unwrap()
     };
     let first = run();
-    let n = first["devices"].as_u64().unwrap();
+    let inv = &first["inventory"];
+    let n = inv["devices"].as_u64().unwrap();
     assert!((250..=400).contains(&n), "about 300 devices, got {n}");
     assert!(
-        first["by_clinical_function"]["life_sustaining"]
+        inv["by_clinical_function"]["life_sustaining"]
             .as_u64()
             .unwrap()
             > 0
     );
-    assert!(first["by_network_zone"]["clinical_vlan"].as_u64().unwrap() > 0);
+    assert!(inv["by_network_zone"]["clinical_vlan"].as_u64().unwrap() > 0);
+    // The whole loop ran: knowledge base imported, devices matched, findings ranked.
+    assert!(first["knowledge_base"]["files"].as_u64().unwrap() > 10);
+    assert_eq!(first["knowledge_base"]["rejected"], 0);
+    let affected = first["analysis"]["by_status"]["affected"].as_u64().unwrap();
+    assert!(affected > 0, "{first}");
+    let urgent = first["most_urgent"].as_array().unwrap();
+    assert_eq!(urgent.len(), 10);
+    let scores: Vec<u64> = urgent
+        .iter()
+        .map(|f| f["risk_score"].as_u64().unwrap())
+        .collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "ranked by score: {scores:?}"
+    );
+    assert!(
+        urgent[0]["why"]
+            .as_str()
+            .unwrap()
+            .starts_with(urgent[0]["priority"].as_str().unwrap())
+    );
+    let ranked: u64 = first["by_priority"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(ranked, affected, "every affected finding has a priority");
     // Idempotent: a second run resets rather than doubles.
-    assert_eq!(run()["devices"], first["devices"]);
+    let second = run();
+    assert_eq!(second["inventory"]["devices"], inv["devices"]);
+    assert_eq!(
+        second["analysis"]["findings"],
+        first["analysis"]["findings"]
+    );
     // Text output names the hospital and the breakdowns.
     Command::cargo_bin("medvigil")
         .unwrap()

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use super::{
     Field, Inventory, InventoryFormat, InventoryRow, Problem, ReadOptions, apply, blank_device,
 };
-use crate::position::{LineIndex, Position};
+use crate::position::LineIndex;
 
 /// Columns a file must have: without them rows cannot be identified or matched.
 const REQUIRED: [Field; 3] = [Field::AssetId, Field::Manufacturer, Field::Model];
@@ -319,6 +319,7 @@ mod tests {
     use medvigil_model::{ClinicalFunction, NetworkZone};
 
     use super::*;
+    use crate::position::Position;
 
     const CANONICAL: &str = "asset_id,manufacturer,model,version,serial,site,department,ip,mac,device_class,clinical_function,network_zone\n";
 

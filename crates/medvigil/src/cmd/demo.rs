@@ -21,6 +21,47 @@ const INVENTORY_NAME: &str = "demo/inventory.csv";
 /// Marks a directory as the demo's own, so re-running may reset it.
 const MARKER: &str = ".medvigil-demo";
 
+/// The demo knowledge base (see `demo/kb/README.md`): CSAF advisories written from the
+/// public facts of CISA medical advisories, OSV records and a KEV catalog. Embedded so
+/// the demo needs nothing but the binary; written out to the demo directory and
+/// imported like any other knowledge base. `embedded_kb_lists_every_file` (below) keeps
+/// this list and the folder in step.
+macro_rules! demo_kb {
+    ($($path:literal),+ $(,)?) => {
+        const DEMO_KB: &[(&str, &[u8])] = &[$(($path, include_bytes!(concat!("../../demo/kb/", $path)))),+];
+    };
+}
+demo_kb![
+    "README.md",
+    "kev.json",
+    "osv/GHSA-288c-cq4h-88gq.json",
+    "osv/GHSA-jfh8-c2jp-5v3q.json",
+    "csaf/icsma-17-250-02a.json",
+    "csaf/icsma-17-250-02a.json.sha512",
+    "csaf/icsma-18-310-01.json",
+    "csaf/icsma-18-310-01.json.sha512",
+    "csaf/icsma-19-022-01.json",
+    "csaf/icsma-19-022-01.json.sha512",
+    "csaf/icsma-20-023-01.json",
+    "csaf/icsma-20-023-01.json.sha512",
+    "csaf/icsma-20-091-01.json",
+    "csaf/icsma-20-091-01.json.sha512",
+    "csaf/icsma-20-170-04.json",
+    "csaf/icsma-20-170-04.json.sha512",
+    "csaf/icsma-20-196-01.json",
+    "csaf/icsma-20-196-01.json.sha512",
+    "csaf/icsma-20-254-01.json",
+    "csaf/icsma-20-254-01.json.sha512",
+    "csaf/icsma-20-296-02.json",
+    "csaf/icsma-20-296-02.json.sha512",
+    "csaf/icsma-20-317-01.json",
+    "csaf/icsma-20-317-01.json.sha512",
+    "csaf/icsma-21-047-01.json",
+    "csaf/icsma-21-047-01.json.sha512",
+    "csaf/icsma-21-152-01.json",
+    "csaf/icsma-21-152-01.json.sha512",
+];
+
 /// Arguments of `medvigil demo`.
 #[derive(clap::Args, Debug)]
 #[command(
@@ -35,6 +76,13 @@ pub struct Args {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Use this knowledge base (files, directories, zips: e.g. a synced one, or
+    /// ../shared/data/csaf/cisa-ot) instead of the embedded demo knowledge base.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub kb: Vec<PathBuf>,
+    /// How many of the most urgent findings to list.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub top: usize,
 }
 
 /// What the demo prints with `--json`.
@@ -69,15 +117,202 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         prune: false,
     })?;
 
-    let summary = summarize(&store, &dir)?;
+    let inventory = summarize(&store, &dir)?;
+    let kb_paths = if args.kb.is_empty() {
+        vec![write_embedded_kb(&dir)?]
+    } else {
+        args.kb.clone()
+    };
+    let kb = import_kb(ctx, &mut store, &kb_paths)?;
+    let analysis = super::analyze::analyze(ctx, &mut store, 10)?;
+    let urgent = most_urgent(&store, args.top)?;
+
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &summary)?;
+        let all = serde_json::json!({
+            "inventory": inventory,
+            "knowledge_base": kb,
+            "analysis": analysis,
+            "by_priority": urgent.by_priority,
+            "most_urgent": urgent.findings,
+        });
+        serde_json::to_writer_pretty(&mut out, &all)?;
         writeln!(out)?;
     } else {
-        print_summary(&mut out, &summary)?;
+        print_summary(&mut out, &inventory)?;
+        writeln!(
+            out,
+            "\nKnowledge base: {} file(s) from {}",
+            kb.files, kb.from
+        )?;
+        writeln!(out)?;
+        drop(out);
+        super::analyze::print_summary(&analysis)?;
+        let mut out = std::io::stdout().lock();
+        print_urgent(&mut out, &urgent)?;
+        writeln!(
+            out,
+            "\nNext: medvigil --data-dir {dir} findings --status affected   (or inventory list, risk whatif ...)",
+            dir = shell_quote(&dir.display().to_string())
+        )?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the demo imported into its knowledge base.
+#[derive(Serialize)]
+struct KbSummary {
+    from: String,
+    files: u64,
+    rejected: usize,
+}
+
+/// Writes the embedded demo knowledge base under `dir/kb` and returns that folder.
+fn write_embedded_kb(dir: &Path) -> anyhow::Result<PathBuf> {
+    let root = dir.join("kb");
+    if root.exists() {
+        std::fs::remove_dir_all(&root).with_context(|| format!("resetting {}", root.display()))?;
+    }
+    for (rel, bytes) in DEMO_KB {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("embedded paths have a parent"))?;
+        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(root)
+}
+
+fn import_kb(ctx: &Context, store: &mut dyn Store, paths: &[PathBuf]) -> anyhow::Result<KbSummary> {
+    let bar = crate::progress::bar(ctx, 0, "knowledge base");
+    let mut progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let report = medvigil_kb::import_paths(store, paths, &Default::default(), &mut progress)
+        .map_err(|e| input_error(e.to_string()))?;
+    bar.finish_and_clear();
+    for r in &report.rejections {
+        tracing::warn!(path = %r.path, reason = %r.reason, "knowledge-base file rejected");
+    }
+    Ok(KbSummary {
+        from: paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        files: report.files,
+        rejected: report.rejections.len(),
+    })
+}
+
+/// The most urgent affected findings, with their clinical priority.
+struct Urgent {
+    by_priority: BTreeMap<String, usize>,
+    findings: Vec<serde_json::Value>,
+}
+
+fn most_urgent(store: &dyn Store, top: usize) -> anyhow::Result<Urgent> {
+    use medvigil_model::finding::{AssetRef, FindingFilter, FindingStatus};
+    let findings = store.list_findings(&FindingFilter {
+        status: Some(FindingStatus::Affected),
+        ..Default::default()
+    })?;
+    let prioritizer =
+        crate::priority::Prioritizer::load(store, medvigil_risk::policy::Policy::default())?;
+    let mut assessed = Vec::with_capacity(findings.len());
+    for f in &findings {
+        assessed.push((prioritizer.assess(f)?, f));
+    }
+    assessed.sort_by(|a, b| {
+        b.0.score
+            .cmp(&a.0.score)
+            .then(a.0.priority.cmp(&b.0.priority))
+    });
+    let mut by_priority = BTreeMap::new();
+    for (e, _) in &assessed {
+        *by_priority
+            .entry(e.priority.as_str().to_string())
+            .or_insert(0) += 1;
+    }
+    let findings = assessed
+        .iter()
+        .take(top)
+        .map(|(e, f)| {
+            let asset_id = match &f.asset {
+                AssetRef::Device { asset_id, .. } => asset_id.clone(),
+                other => other.key(),
+            };
+            serde_json::json!({
+                "priority": e.priority.as_str(),
+                "risk_score": e.score,
+                "asset_id": asset_id,
+                "model": f.model,
+                "version": f.version,
+                "advisory_id": f.advisory_id,
+                "vulnerability_id": f.vulnerability_id,
+                "why": e.summary,
+            })
+        })
+        .collect();
+    Ok(Urgent {
+        by_priority,
+        findings,
+    })
+}
+
+fn print_urgent(out: &mut dyn Write, u: &Urgent) -> std::io::Result<()> {
+    if u.findings.is_empty() {
+        return Ok(());
+    }
+    let counts: Vec<String> = u
+        .by_priority
+        .iter()
+        .map(|(p, n)| format!("{p}: {n}"))
+        .collect();
+    writeln!(
+        out,
+        "\nAffected findings by clinical priority: {}",
+        counts.join(", ")
+    )?;
+    writeln!(out, "Most urgent:")?;
+    let s = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    let rows: Vec<Vec<String>> = u
+        .findings
+        .iter()
+        .map(|f| {
+            [
+                "priority",
+                "risk_score",
+                "asset_id",
+                "model",
+                "version",
+                "advisory_id",
+                "vulnerability_id",
+                "why",
+            ]
+            .iter()
+            .map(|k| s(&f[*k]))
+            .collect()
+        })
+        .collect();
+    crate::table::write(
+        out,
+        &[
+            "P",
+            "SCORE",
+            "DEVICE",
+            "MODEL",
+            "VERSION",
+            "ADVISORY",
+            "VULNERABILITY",
+            "WHY",
+        ],
+        &rows,
+        70,
+    )
 }
 
 /// Creates `dir`, or resets it if it is a previous demo's; refuses anything else.
@@ -159,7 +394,7 @@ fn print_summary(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
     section(out, "Devices by class", &s.by_device_class)?;
     writeln!(
         out,
-        "\nNext: medvigil --data-dir {} inventory list",
+        "\nInventory: medvigil --data-dir {} inventory list",
         shell_quote(&s.data_dir.display().to_string())
     )?;
     Ok(())
@@ -173,5 +408,37 @@ fn shell_quote(s: &str) -> String {
         s.to_string()
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn embedded_kb_lists_every_file() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/kb");
+        let mut on_disk: Vec<String> = Vec::new();
+        let mut stack = vec![root.clone()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    on_disk.push(
+                        p.strip_prefix(&root)
+                            .unwrap()
+                            .to_string_lossy()
+                            .replace('\\', "/"),
+                    );
+                }
+            }
+        }
+        on_disk.sort();
+        let mut listed: Vec<String> = super::DEMO_KB.iter().map(|(p, _)| p.to_string()).collect();
+        listed.sort();
+        assert_eq!(
+            listed, on_disk,
+            "demo/kb and the DEMO_KB list in cmd/demo.rs differ"
+        );
     }
 }
