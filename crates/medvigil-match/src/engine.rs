@@ -931,9 +931,15 @@ impl Engine {
                 }
                 // KEV and recalls do not depend on the version; only the asset and the
                 // version shown change.
-                f.extend(unversioned.iter().map(|x| Finding {
-                    version: d.version.clone(),
-                    ..x.clone()
+                f.extend(unversioned.iter().map(|x| {
+                    let mut g = Finding {
+                        version: d.version.clone(),
+                        ..x.clone()
+                    };
+                    for det in &mut g.details {
+                        det.searched_by = device_searched_by(d);
+                    }
+                    g
                 }));
                 f
             });
