@@ -714,10 +714,17 @@ impl Engine {
             sbom: sbom.to_string(),
             reference: c.reference.clone(),
         };
-        for raw in &c.purls {
-            let Ok(p) = Purl::normalize(raw) else {
-                continue;
-            };
+        // Each purl is normalized and keyed once, for every purl-based matcher.
+        let purls: Vec<(&String, Purl, String)> = c
+            .purls
+            .iter()
+            .filter_map(|raw| {
+                let p = Purl::normalize(raw).ok()?;
+                let key = p.package_key();
+                Some((raw, p, key))
+            })
+            .collect();
+        for (raw, p, key) in &purls {
             let version = p
                 .version()
                 .map(str::to_string)
@@ -725,7 +732,7 @@ impl Engine {
             let Some(version) = version else { continue };
             // Parse the version once per scheme, not once per rule.
             let mut parsed: Vec<(Scheme, Option<Version>)> = Vec::new();
-            for r in self.by_package.get(&p.package_key()).into_iter().flatten() {
+            for r in self.by_package.get(key).into_iter().flatten() {
                 let v = match parsed.iter().find(|(s, _)| *s == r.scheme) {
                     Some((_, v)) => v.clone(),
                     None => {
@@ -781,19 +788,21 @@ impl Engine {
                 }
             })
             .collect();
-        out.extend(self.csaf_helper_findings(&asset, c));
+        out.extend(self.csaf_helper_findings(&asset, c, &purls));
         out
     }
 
     /// CSAF products identified by a purl or CPE helper (vendor advisories for software
     /// and firmware) against one component.
-    fn csaf_helper_findings(&self, asset: &AssetRef, c: &Component) -> Vec<Finding> {
+    fn csaf_helper_findings(
+        &self,
+        asset: &AssetRef,
+        c: &Component,
+        purls: &[(&String, Purl, String)],
+    ) -> Vec<Finding> {
         // (advisory, product) → evidence
         let mut hits: BTreeMap<(usize, usize), MatchDetails> = BTreeMap::new();
-        for raw in &c.purls {
-            let Ok(p) = Purl::normalize(raw) else {
-                continue;
-            };
+        for (raw, p, key) in purls {
             let Some(version) = p
                 .version()
                 .map(str::to_string)
@@ -801,12 +810,7 @@ impl Engine {
             else {
                 continue;
             };
-            for &(ai, pi) in self
-                .csaf_by_purl
-                .get(&p.package_key())
-                .into_iter()
-                .flatten()
-            {
+            for &(ai, pi) in self.csaf_by_purl.get(key).into_iter().flatten() {
                 let prod = &self.advisories[ai].products[pi];
                 let helper = prod.identification.purl.as_deref().unwrap_or_default();
                 let Some(range) = csaf_version_check(prod, helper, p.ty(), &version) else {
@@ -816,7 +820,7 @@ impl Engine {
                     kind: MatchKind::ExactDirect,
                     matcher: "csaf_purl".into(),
                     searched_by: BTreeMap::from([
-                        ("purl".to_string(), raw.clone()),
+                        ("purl".to_string(), raw.to_string()),
                         ("version".to_string(), version.clone()),
                     ]),
                     found: BTreeMap::from([
