@@ -362,7 +362,8 @@ pub fn recent_decisions(path: &Path, since: i64) -> Result<Vec<(String, String, 
     let len = file.metadata().map_err(io)?.len();
     let start = len.saturating_sub(RECENT_BYTES);
     file.seek(SeekFrom::Start(start)).map_err(io)?;
-    let mut reader = BufReader::new(file);
+    // Never past the size seen: device files such as /dev/zero never end.
+    let mut reader = BufReader::new(file.take(len - start));
     let mut line = Vec::new();
     if start > 0 {
         // Skip the partial first line.
@@ -412,7 +413,10 @@ fn read_tail(file: &mut File) -> Result<(u64, String), TailError> {
     let start = len.saturating_sub(1 << 20);
     file.seek(SeekFrom::Start(start)).map_err(TailError::Io)?;
     let mut tail = Vec::new();
-    file.read_to_end(&mut tail).map_err(TailError::Io)?;
+    (&mut *file)
+        .take(len - start)
+        .read_to_end(&mut tail)
+        .map_err(TailError::Io)?;
     if tail.last() != Some(&b'\n') {
         return Err(TailError::Bad(
             "the last line is incomplete (no newline): an interrupted write?".into(),
@@ -497,7 +501,12 @@ pub fn verify_log(path: &Path) -> Result<VerifyReport, VerifyError> {
         problem,
     };
     let file = File::open(path).map_err(|e| fail(0, format!("cannot open: {e}")))?;
-    let mut reader = BufReader::new(file);
+    let len = file
+        .metadata()
+        .map_err(|e| fail(0, format!("cannot read: {e}")))?
+        .len();
+    // Never past the size seen: device files such as /dev/zero never end.
+    let mut reader = BufReader::new(file.take(len));
     let mut prev = GENESIS.to_string();
     let mut n = 0u64;
     let mut buf = Vec::new();

@@ -195,7 +195,7 @@ impl Message {
 
     /// MSH-10, the message control id.
     pub fn control_id(&self) -> Cow<'_, str> {
-        self.msh().field(9 + 1).value()
+        self.msh().field(10).value()
     }
 }
 

@@ -18,7 +18,8 @@
 //! * [`ack`]: the ACKs (`AR`/`AE` with ERR) the guard sends itself.
 //! * [`audit`]: the append-only, hash-chained JSON-lines log (file I/O) and its
 //!   verifier.
-//! * [`proxy`]: the tokio TCP/TLS proxy that ties them together (network I/O).
+//! * [`proxy`]: the tokio proxy that ties them together (network I/O): TCP, TLS or
+//!   mutual TLS from senders; TCP or TLS to the gateway.
 //!
 //! **Invariant:** a message reaches the gateway only after a `forward` decision has
 //! been written to the audit log; on any internal failure the guard forwards nothing.

@@ -64,6 +64,14 @@ hard_max = 500
 max_vtbi_ml = 250
 
 [[drugs]]
+code = "3333"
+name = "Fluorouracil"
+dose_unit = "mg/m2/h"
+hard_min = 0
+hard_max = 50
+max_vtbi_ml = 1000
+
+[[drugs]]
 code = "4321"
 name = "Vancomycin"
 dose_unit = "mg/h"
@@ -742,4 +750,75 @@ fn random_mutations_never_panic() {
         }
         let _ = p.assess(BCMA, &m, NOW * 1000);
     }
+}
+
+#[test]
+fn body_surface_area_and_malformed_numbers() {
+    let p = policy("");
+    let fu = |id: &str, orc2: &str, rate: &str| {
+        Rgv::saline(id)
+            .set("ORC", 2, orc2)
+            .set("RXG", 4, "3333^Fluorouracil")
+            .set("RXG", 15, rate)
+            .set("RXG", 16, "mg/m2/h^mg/m2/h^UCUM")
+    };
+    let bsa = |value: &str, unit: &str| {
+        format!("OBX|3|NM|188744^MDC_AREA_BODY_SURF_ACTUAL^MDC||{value}|{unit}")
+    };
+    // 40 mg/m2/h in the library's own unit.
+    approx(
+        forwarded(
+            &p,
+            &fu("1", "F1", "40").with(&bsa("1.8", "263616^MDC_DIM_SQ_X_M^MDC")),
+        )
+        .0
+        .library_rate,
+        40.0,
+    );
+    rejected(
+        &p,
+        &fu("2", "F2", "60").with(&bsa("1.8", "m2^m2^UCUM")),
+        "drug_hard_limit",
+        Some(9024),
+    );
+    rejected(&p, &fu("3", "F3", "40"), "bsa_missing", Some(9027));
+    rejected(
+        &p,
+        &fu("4", "F4", "40").with(&bsa("18", "m2^m2^UCUM")),
+        "bsa_invalid",
+        Some(9004),
+    );
+    rejected(
+        &p,
+        &fu("5", "F5", "40").with(&bsa("1.8", "cm2^cm2^UCUM")),
+        "bsa_units",
+        Some(9008),
+    );
+    // A flat mg/h program against a per-m2 limit is converted with the BSA: 72 mg/h
+    // for 1.8 m2 is 40 mg/m2/h.
+    let flat = fu("6", "F6", "72")
+        .set("RXG", 16, "mg/h^mg/h^UCUM")
+        .with(&bsa("1.8", "m2^m2^UCUM"));
+    approx(forwarded(&p, &flat).0.library_rate, 40.0);
+
+    // Malformed numbers elsewhere.
+    rejected(
+        &p,
+        &Rgv::dopamine("7").set("RXG", 17, "lots"),
+        "concentration_invalid",
+        Some(9004),
+    );
+    let mut w = Rgv::dopamine("8");
+    w.segments[7][5] = "-85".into();
+    rejected(&p, &w, "weight_invalid", Some(9004));
+    let mut w = Rgv::dopamine("9");
+    w.segments[7][5] = "850".into();
+    rejected(&p, &w, "weight_invalid", Some(9004));
+    let vanco = Rgv::saline("10")
+        .set("ORC", 2, "V9")
+        .set("RXG", 4, "4321^Vancomycin")
+        .set("RXG", 15, "2")
+        .set("RXG", 16, "g^g^UCUM")
+        .with("TQ1|1||||||||||||two^264384&MDC_DIM_HR&MDC");
+    rejected(&p, &vanco, "duration_invalid", Some(9004));
 }

@@ -659,3 +659,53 @@ async fn tls_towards_the_gateway() {
     );
     g.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_that_hangs_up_gives_ae() {
+    let dir = tempfile::tempdir().unwrap();
+    let rude = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let rude_addr = rude.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = rude.accept().await {
+            use tokio::io::AsyncReadExt;
+            let mut b = [0u8; 16];
+            let _ = s.read(&mut b).await;
+            drop(s); // reads a little, answers nothing, hangs up
+        }
+    });
+    let g = start(dir.path(), &config_text(dir.path(), rude_addr, "", "")).await;
+    let mut c = connect(g.addr).await;
+    let (msa, pcd, reason) = ack_of(&c.send(&dopamine("H1", "O1", "10")).await);
+    assert_eq!((msa.as_str(), pcd.as_deref()), ("AE", Some("9007")));
+    assert!(reason.contains("may or may not"), "{reason}");
+    // The next message opens a fresh gateway connection (and fails the same way).
+    let (msa, _, _) = ack_of(&c.send(&dopamine("H2", "O2", "10")).await);
+    assert_eq!(msa, "AE");
+    g.stop().await;
+}
+
+/// Fail closed at start: with an audit log that cannot be written, the guard refuses
+/// to serve at all.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_audit_log_no_guard() {
+    let dir = tempfile::tempdir().unwrap();
+    let gw = gateway(false).await;
+    let text = config_text(dir.path(), gw.addr, "", "").replace(
+        &format!(
+            "audit_log = \"{}\"",
+            dir.path().join("audit.jsonl").display()
+        ),
+        "audit_log = \"/dev/full\"",
+    );
+    let config =
+        medvigil_guard::Config::from_toml(&text, std::path::Path::new("t.toml"), dir.path())
+            .unwrap();
+    assert_eq!(config.audit_log, std::path::Path::new("/dev/full"));
+    let guard = medvigil_guard::Guard::bind(config).await.unwrap();
+    let served = tokio::time::timeout(WAIT, guard.serve(std::future::pending())).await;
+    assert!(
+        matches!(served, Ok(Err(medvigil_guard::GuardError::Audit(_)))),
+        "{served:?}"
+    );
+}

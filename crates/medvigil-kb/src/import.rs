@@ -386,6 +386,10 @@ fn auxiliary_json(bytes: &[u8]) -> Option<&'static str> {
         Some("a JSON schema")
     } else if o.contains_key("canonical_url") && o.contains_key("publisher") {
         Some("a CSAF provider-metadata document")
+    } else if o.contains_key("aggregator") && o.contains_key("csaf_providers") {
+        Some("a CSAF aggregator document")
+    } else if o.contains_key("service") || o.contains_key("categories") {
+        Some("a ROLIE service or category document")
     } else if o.contains_key("tests") && o.contains_key("testschema_version") {
         Some("a CSAF validator test index")
     } else {
@@ -567,7 +571,6 @@ pub fn import_paths(
                     }
                 }
             }
-            drop(add);
             // The last chunk, then drain what is still being parsed.
             if !stopped
                 && (!submit(std::mem::take(&mut chunk), &mut report)
@@ -575,8 +578,6 @@ pub fn import_paths(
             {
                 stopped = true;
             }
-            drop(submit);
-            drop(write);
             if let Some(e) = failure {
                 return Err(e);
             }

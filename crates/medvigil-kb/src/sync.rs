@@ -9,6 +9,8 @@
 //! * `kev`: the CISA KEV catalog JSON.
 //! * `epss`: the EPSS scores CSV, usually gzip-compressed.
 //!
+//! A feed's advisories are fetched by four workers in parallel.
+//!
 //! Every download is conditional (`If-None-Match` with the stored ETag,
 //! `If-Modified-Since` with the stored Last-Modified), so an unchanged feed costs one
 //! 304 per file. A download that breaks off leaves a `.part` file that the next run
@@ -21,6 +23,8 @@ use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use medvigil_store::KbStore;
@@ -291,6 +295,12 @@ impl Cache {
     }
 }
 
+/// Locks the cache; a worker that panicked mid-update leaves state that is at worst
+/// stale, which only costs a re-download, so poisoning is ignored.
+fn lock(cache: &Mutex<Cache>) -> MutexGuard<'_, Cache> {
+    cache.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 enum Fetched {
     NotModified,
     Downloaded { resumed: bool },
@@ -306,18 +316,24 @@ fn header(resp: &ureq::http::Response<ureq::Body>, name: &str) -> Option<String>
 /// Fetches `url` into `rel` (relative to the cache dir), conditionally and resumably.
 fn fetch(
     agent: &ureq::Agent,
-    cache: &mut Cache,
+    cache: &Mutex<Cache>,
     url: &str,
     rel: &str,
     max: u64,
 ) -> Result<Fetched, String> {
-    let dest = cache.dir.join(rel);
-    let part = cache.dir.join(format!("{rel}.part"));
+    let dir = lock(cache).dir.clone();
+    let dest = dir.join(rel);
+    let part = dir.join(format!("{rel}.part"));
     if let Some(parent) = dest.parent() {
         fs::create_dir_all(parent)
             .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }
-    let entry = cache.state.entries.get(url).cloned().unwrap_or_default();
+    let entry = lock(cache)
+        .state
+        .entries
+        .get(url)
+        .cloned()
+        .unwrap_or_default();
     let mut req = agent.get(url);
     if dest.exists() && entry.file == rel {
         if let Some(e) = &entry.etag {
@@ -346,11 +362,21 @@ fn fetch(
     let last_modified = header(&resp, "last-modified");
     let append = status == 206 && resuming;
     {
-        let e = cache.state.entries.entry(url.to_string()).or_default();
+        let mut c = lock(cache);
+        let e = c.state.entries.entry(url.to_string()).or_default();
         e.partial_etag = etag.clone();
         e.file = rel.to_string();
+        // Persist the partial ETag now for downloads worth resuming (big or of unknown
+        // size); small ones are saved in batches.
+        let big = header(&resp, "content-length")
+            .and_then(|l| l.parse::<u64>().ok())
+            .is_none_or(|l| l > 1 << 20);
+        if big {
+            c.save().map_err(|e| e.to_string())?;
+        } else {
+            c.touch().map_err(|e| e.to_string())?;
+        }
     }
-    cache.save().map_err(|e| e.to_string())?;
     let mut out = OpenOptions::new()
         .create(true)
         .write(true)
@@ -373,7 +399,8 @@ fn fetch(
     drop(out);
     fs::rename(&part, &dest)
         .map_err(|e| format!("cannot move {} into place: {e}", part.display()))?;
-    let e = cache.state.entries.entry(url.to_string()).or_default();
+    let mut c = lock(cache);
+    let e = c.state.entries.entry(url.to_string()).or_default();
     e.etag = etag;
     e.last_modified = last_modified;
     e.partial_etag = None;
@@ -398,7 +425,7 @@ fn file_name_of(url: &str) -> Option<String> {
 /// never imported.
 fn fetch_into(
     agent: &ureq::Agent,
-    cache: &mut Cache,
+    cache: &Mutex<Cache>,
     outcome: &mut SourceOutcome,
     url: &str,
     rel: &str,
@@ -407,13 +434,14 @@ fn fetch_into(
     match fetch(agent, cache, url, rel, max) {
         Ok(Fetched::NotModified) => {
             outcome.not_modified += 1;
-            let imported = cache.state.entries.get(url).is_some_and(|e| e.imported);
-            (!imported).then(|| cache.dir.join(rel))
+            let c = lock(cache);
+            let imported = c.state.entries.get(url).is_some_and(|e| e.imported);
+            (!imported).then(|| c.dir.join(rel))
         }
         Ok(Fetched::Downloaded { resumed }) => {
             outcome.downloaded += 1;
             outcome.resumed += u64::from(resumed);
-            Some(cache.dir.join(rel))
+            Some(lock(cache).dir.join(rel))
         }
         Err(e) => {
             outcome.failures.push((url.to_string(), e));
@@ -451,15 +479,20 @@ struct FeedContent {
     src: Option<String>,
 }
 
+/// Parallel downloads for a feed's advisories: enough to hide network latency, few
+/// enough to be polite to the publisher.
+const DOWNLOAD_WORKERS: usize = 4;
+
 fn sync_rolie(
     agent: &ureq::Agent,
-    cache: &mut Cache,
+    cache: &Mutex<Cache>,
     source: &SourceConfig,
     opts: &SyncOptions,
     outcome: &mut SourceOutcome,
     to_import: &mut Vec<(String, PathBuf)>,
     progress: &mut dyn FnMut(&str),
 ) -> Result<(), SyncError> {
+    let dir = lock(cache).dir.clone();
     let feed_rel = format!("{}/feed.json", source.name);
     // The feed is always read from the cache: an unchanged feed (304) can still list
     // advisories a broken-off earlier run did not finish.
@@ -477,13 +510,13 @@ fn sync_rolie(
         }
         Err(e) => {
             outcome.failures.push((source.url.clone(), e));
-            if !cache.dir.join(&feed_rel).exists() {
+            if !dir.join(&feed_rel).exists() {
                 return Ok(());
             }
         }
     }
-    let bytes = fs::read(cache.dir.join(&feed_rel)).map_err(|e| SyncError::Cache {
-        path: cache.dir.join(&feed_rel),
+    let bytes = fs::read(dir.join(&feed_rel)).map_err(|e| SyncError::Cache {
+        path: dir.join(&feed_rel),
         source: e,
     })?;
     let feed: Feed = match serde_json::from_slice(&bytes) {
@@ -495,7 +528,8 @@ fn sync_rolie(
             return Ok(());
         }
     };
-    let total = feed.feed.entry.len();
+    // (advisory URL, cache path relative to the cache dir, hash URL)
+    let mut jobs: Vec<(String, String, Option<String>)> = Vec::new();
     for (i, entry) in feed.feed.entry.iter().enumerate() {
         let href = entry
             .link
@@ -520,30 +554,70 @@ fn sync_rolie(
             .iter()
             .find(|l| l.rel == "hash")
             .map(|l| l.href.clone());
-        let doc = fetch_into(agent, cache, outcome, &href, &rel, opts.max_download_bytes);
-        let hash = hash_href
-            .as_ref()
-            .and_then(|h| fetch_into(agent, cache, outcome, h, &format!("{rel}.sha512"), 4096));
-        if doc.is_some() || hash.is_some() {
-            let doc_path = cache.dir.join(&rel);
-            if let Some(err) = verify(&doc_path, hash_href.is_some()) {
-                outcome.failures.push((href.clone(), err));
-                // Forget it so the next run downloads both again.
-                let _ = fs::remove_file(&doc_path);
-                cache.state.entries.remove(&href);
-                continue;
-            }
-            if doc.is_some() {
-                to_import.push((href, doc_path));
-            }
-        }
-        cache.touch()?;
-        if i % 100 == 0 {
-            progress(&format!("{}: {i}/{total} advisories", source.name));
-        }
+        jobs.push((href, rel, hash_href));
     }
+    progress(&format!(
+        "{}: {} advisories listed",
+        source.name,
+        jobs.len()
+    ));
+    let next = AtomicUsize::new(0);
+    let results: Vec<(SourceOutcome, Vec<(String, PathBuf)>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..DOWNLOAD_WORKERS)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = SourceOutcome::default();
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((href, rel, hash_href)) = jobs.get(i) else {
+                            break;
+                        };
+                        let max = opts.max_download_bytes;
+                        let doc = fetch_into(agent, cache, &mut out, href, rel, max);
+                        let hash = hash_href.as_ref().and_then(|h| {
+                            fetch_into(agent, cache, &mut out, h, &format!("{rel}.sha512"), 4096)
+                        });
+                        if doc.is_none() && hash.is_none() {
+                            continue;
+                        }
+                        let doc_path = dir.join(rel);
+                        if let Some(err) = verify(&doc_path, hash_href.is_some()) {
+                            out.failures.push((href.clone(), err));
+                            // Forget it so the next run downloads both again.
+                            let _ = fs::remove_file(&doc_path);
+                            lock(cache).state.entries.remove(href);
+                            continue;
+                        }
+                        if doc.is_some() {
+                            mine.push((href.clone(), doc_path));
+                        }
+                    }
+                    (out, mine)
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    for (o, mine) in results {
+        outcome.downloaded += o.downloaded;
+        outcome.not_modified += o.not_modified;
+        outcome.resumed += o.resumed;
+        outcome.failures.extend(o.failures);
+        to_import.extend(mine);
+    }
+    // Workers finish in any order; keep reports and imports in feed order.
+    let order: std::collections::HashMap<&str, usize> = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| (j.0.as_str(), i))
+        .collect();
+    to_import.sort_by_key(|(u, _)| order.get(u.as_str()).copied().unwrap_or(usize::MAX));
     outcome.to_import = to_import.len() as u64;
-    Ok(())
+    lock(cache).save()
 }
 
 /// Checks a downloaded advisory against its `.sha512`; `None` when fine.
@@ -616,7 +690,7 @@ pub fn sync(
         .user_agent(concat!("medvigil/", env!("CARGO_PKG_VERSION")))
         .build()
         .into();
-    let mut cache = Cache::open(&opts.cache_dir)?;
+    let cache = Mutex::new(Cache::open(&opts.cache_dir)?);
     let mut report = SyncReport::default();
     let mut to_import: Vec<(String, PathBuf)> = Vec::new();
     for source in selected {
@@ -630,7 +704,7 @@ pub fn sync(
                 let mut files = Vec::new();
                 sync_rolie(
                     &agent,
-                    &mut cache,
+                    &cache,
                     source,
                     opts,
                     &mut outcome,
@@ -644,7 +718,7 @@ pub fn sync(
                 let rel = format!("{}/{name}", source.name);
                 if let Some(p) = fetch_into(
                     &agent,
-                    &mut cache,
+                    &cache,
                     &mut outcome,
                     &source.url,
                     &rel,
@@ -655,7 +729,7 @@ pub fn sync(
                 }
             }
         }
-        cache.save()?;
+        lock(&cache).save()?;
         report.sources.push(outcome);
     }
     if !to_import.is_empty() {
@@ -664,12 +738,12 @@ pub fn sync(
         let imported = import_paths(store, &paths, &opts.import, &mut |_, _| {})?;
         if imported.committed {
             for (url, _) in &to_import {
-                if let Some(e) = cache.state.entries.get_mut(url) {
+                if let Some(e) = lock(&cache).state.entries.get_mut(url) {
                     e.imported = true;
                 }
             }
         }
-        cache.save()?;
+        lock(&cache).save()?;
         report.import = Some(imported);
     }
     Ok(report)

@@ -114,7 +114,7 @@ fn models(rng: &mut Rng) -> Vec<Model> {
     (0..400)
         .map(|i| Model {
             vendor: i % VENDORS.len(),
-            family: *rng.pick(FAMILIES),
+            family: FAMILIES[rng.below(FAMILIES.len())],
             number: format!("{}{}", rng.pick(LETTERS), 100 + i * 7),
         })
         .collect()

@@ -439,6 +439,26 @@ pub fn device_findings(
     )
 }
 
+/// The status a CSAF `product_status` gives a product, if it names it. Affected beats
+/// under investigation beats fixed beats not affected when a product is listed twice.
+pub fn product_status(
+    ps: &medvigil_model::vuln::ProductStatus,
+    pid: &str,
+) -> Option<FindingStatus> {
+    let has = |l: &Vec<String>| l.iter().any(|x| x == pid);
+    if has(&ps.known_affected) || has(&ps.first_affected) || has(&ps.last_affected) {
+        Some(FindingStatus::Affected)
+    } else if has(&ps.under_investigation) {
+        Some(FindingStatus::UnderInvestigation)
+    } else if has(&ps.fixed) || has(&ps.first_fixed) {
+        Some(FindingStatus::Fixed)
+    } else if has(&ps.known_not_affected) {
+        Some(FindingStatus::NotAffected)
+    } else {
+        None
+    }
+}
+
 /// Turns product hits into findings, one per vulnerability of the advisory.
 pub fn findings_for_hits(
     asset: AssetRef,
@@ -450,21 +470,7 @@ pub fn findings_for_hits(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     for (i, v) in advisory.vulnerabilities.iter().enumerate() {
-        let ps = &v.product_status;
-        let status_of = |pid: &str| -> Option<FindingStatus> {
-            let has = |l: &Vec<String>| l.iter().any(|x| x == pid);
-            if has(&ps.known_affected) || has(&ps.first_affected) || has(&ps.last_affected) {
-                Some(FindingStatus::Affected)
-            } else if has(&ps.under_investigation) {
-                Some(FindingStatus::UnderInvestigation)
-            } else if has(&ps.fixed) || has(&ps.first_fixed) {
-                Some(FindingStatus::Fixed)
-            } else if has(&ps.known_not_affected) {
-                Some(FindingStatus::NotAffected)
-            } else {
-                None
-            }
-        };
+        let status_of = |pid: &str| product_status(&v.product_status, pid);
         let mut details: Vec<(FindingStatus, MatchDetails)> = Vec::new();
         for h in hits {
             let Some(status) = status_of(&h.product.product_id) else {

@@ -16,6 +16,7 @@
 //! | `purl_osv` | component purl | OSV `affected[]` package and ranges/versions |
 //! | `cpe_nvd` | component CPE | NVD configuration tree (NISTIR 7696 + version bounds) |
 //! | `csaf_product_tree` | device model + firmware | CSAF products ([`crate::csaf`]) |
+//! | `csaf_purl`, `csaf_cpe` | component purl or CPE | CSAF product identification helpers + version/range |
 //! | `cve5_product` | device manufacturer + model + firmware | CVE 5 `affected[]` vendor, product, `versions[]` |
 //! | `kev` | device manufacturer + model | KEV `vendorProject` + `product` |
 //! | `recall` | device manufacturer + model or product code | openFDA recall |
@@ -60,6 +61,10 @@ pub struct Engine {
     kev_by_vendor: HashMap<VendorId, Vec<usize>>,
     recalls: Vec<(Recall, BTreeSet<VendorId>, ModelName)>,
     recalls_by_vendor: HashMap<VendorId, Vec<usize>>,
+    /// CSAF products with a purl helper: package key → (advisory, product).
+    csaf_by_purl: HashMap<String, Vec<(usize, usize)>>,
+    /// CSAF products with a CPE helper: `vendor:product` → (advisory, product).
+    csaf_by_cpe: HashMap<String, Vec<(usize, usize)>>,
 }
 
 /// A CVE 5 `affected[]` entry naming a vendor and product (a CNA's own record, often
@@ -140,6 +145,45 @@ impl Cve5Rule {
         };
         medvigil_version::cve5::status(self.scheme, &v, &entries, self.default).ok()
     }
+}
+
+/// Whether a component version is the CSAF product's: the helper purl's own version,
+/// else the product's `product_version` (equal) or `product_version_range` (`vers:` or
+/// CISA prose). Returns the rule that decided.
+fn csaf_version_check(
+    prod: &medvigil_model::vuln::Product,
+    helper: &str,
+    purl_type: &str,
+    version: &str,
+) -> Option<String> {
+    if let Some(hv) = Purl::normalize(helper)
+        .ok()
+        .and_then(|h| h.version().map(str::to_string))
+    {
+        return (hv == version).then(|| format!("version {version} is the helper's"));
+    }
+    if let Some(pv) = &prod.version {
+        let scheme = Scheme::lookup(purl_type).scheme;
+        let same = match (Version::parse(scheme, pv), Version::parse(scheme, version)) {
+            (Ok(a), Ok(b)) => a.try_cmp(&b).is_ok_and(|o| o.is_eq()),
+            _ => pv == version,
+        };
+        return same.then(|| format!("version {version} = product_version {pv}"));
+    }
+    if let Some(r) = &prod.version_range {
+        if r.starts_with("vers:") {
+            let vers = medvigil_version::Vers::parse(r).ok()?;
+            let v = Version::parse(vers.scheme(), version).ok()?;
+            return vers
+                .contains(&v)
+                .ok()?
+                .then(|| format!("version {version} in {r}"));
+        }
+        return (crate::firmware::FirmwareSpec::parse(r).contains(Some(version))
+            == Verdict::Affected)
+            .then(|| format!("version {version} in {r:?}"));
+    }
+    Some("all versions".into())
 }
 
 struct OsvRule {
@@ -271,6 +315,32 @@ impl Engine {
                 }
             }
         }
+        let mut csaf_by_purl: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        let mut csaf_by_cpe: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (ai, a) in advisories.iter().enumerate() {
+            for (pi, p) in a.products.iter().enumerate() {
+                if let Some(key) = p
+                    .identification
+                    .purl
+                    .as_deref()
+                    .and_then(|u| Purl::normalize(u).ok())
+                {
+                    csaf_by_purl
+                        .entry(key.package_key())
+                        .or_default()
+                        .push((ai, pi));
+                }
+                if let Some(key) = p
+                    .identification
+                    .cpe
+                    .as_deref()
+                    .and_then(|c| c.parse::<Cpe>().ok())
+                    .and_then(|c| c.vendor_product())
+                {
+                    csaf_by_cpe.entry(key).or_default().push((ai, pi));
+                }
+            }
+        }
         let mut products = Vec::with_capacity(advisories.len());
         let mut by_vendor: HashMap<VendorId, Vec<(usize, usize)>> = HashMap::new();
         for (ai, a) in advisories.iter().enumerate() {
@@ -333,6 +403,8 @@ impl Engine {
                 cve5_by_vendor,
                 recalls,
                 recalls_by_vendor,
+                csaf_by_purl,
+                csaf_by_cpe,
             },
             stats,
         )
@@ -642,10 +714,17 @@ impl Engine {
             sbom: sbom.to_string(),
             reference: c.reference.clone(),
         };
-        for raw in &c.purls {
-            let Ok(p) = Purl::normalize(raw) else {
-                continue;
-            };
+        // Each purl is normalized and keyed once, for every purl-based matcher.
+        let purls: Vec<(&String, Purl, String)> = c
+            .purls
+            .iter()
+            .filter_map(|raw| {
+                let p = Purl::normalize(raw).ok()?;
+                let key = p.package_key();
+                Some((raw, p, key))
+            })
+            .collect();
+        for (raw, p, key) in &purls {
             let version = p
                 .version()
                 .map(str::to_string)
@@ -653,7 +732,7 @@ impl Engine {
             let Some(version) = version else { continue };
             // Parse the version once per scheme, not once per rule.
             let mut parsed: Vec<(Scheme, Option<Version>)> = Vec::new();
-            for r in self.by_package.get(&p.package_key()).into_iter().flatten() {
+            for r in self.by_package.get(key).into_iter().flatten() {
                 let v = match parsed.iter().find(|(s, _)| *s == r.scheme) {
                     Some((_, v)) => v.clone(),
                     None => {
@@ -688,7 +767,7 @@ impl Engine {
                 }
             }
         }
-        by_vuln
+        let mut out: Vec<Finding> = by_vuln
             .into_iter()
             .map(|(vi, mut details)| {
                 details.sort_by(|a, b| {
@@ -708,7 +787,112 @@ impl Engine {
                     vex: None,
                 }
             })
-            .collect()
+            .collect();
+        out.extend(self.csaf_helper_findings(&asset, c, &purls));
+        out
+    }
+
+    /// CSAF products identified by a purl or CPE helper (vendor advisories for software
+    /// and firmware) against one component.
+    fn csaf_helper_findings(
+        &self,
+        asset: &AssetRef,
+        c: &Component,
+        purls: &[(&String, Purl, String)],
+    ) -> Vec<Finding> {
+        // (advisory, product) → evidence
+        let mut hits: BTreeMap<(usize, usize), MatchDetails> = BTreeMap::new();
+        for (raw, p, key) in purls {
+            let Some(version) = p
+                .version()
+                .map(str::to_string)
+                .or_else(|| c.version.clone())
+            else {
+                continue;
+            };
+            for &(ai, pi) in self.csaf_by_purl.get(key).into_iter().flatten() {
+                let prod = &self.advisories[ai].products[pi];
+                let helper = prod.identification.purl.as_deref().unwrap_or_default();
+                let Some(range) = csaf_version_check(prod, helper, p.ty(), &version) else {
+                    continue;
+                };
+                hits.entry((ai, pi)).or_insert_with(|| MatchDetails {
+                    kind: MatchKind::ExactDirect,
+                    matcher: "csaf_purl".into(),
+                    searched_by: BTreeMap::from([
+                        ("purl".to_string(), raw.to_string()),
+                        ("version".to_string(), version.clone()),
+                    ]),
+                    found: BTreeMap::from([
+                        ("product_id".to_string(), prod.product_id.clone()),
+                        ("purl".to_string(), helper.to_string()),
+                    ]),
+                    rule: format!("CSAF product purl helper {helper}; {range}"),
+                    range: Some(range),
+                    confidence: 1.0,
+                });
+            }
+        }
+        for raw in &c.cpes {
+            let Ok(target) = raw.parse::<Cpe>() else {
+                continue;
+            };
+            let Some(key) = target.vendor_product() else {
+                continue;
+            };
+            for &(ai, pi) in self.csaf_by_cpe.get(&key).into_iter().flatten() {
+                let prod = &self.advisories[ai].products[pi];
+                let Some(helper) = prod
+                    .identification
+                    .cpe
+                    .as_deref()
+                    .and_then(|h| h.parse::<Cpe>().ok())
+                else {
+                    continue;
+                };
+                if !helper.matches(&target) {
+                    continue;
+                }
+                hits.entry((ai, pi)).or_insert_with(|| MatchDetails {
+                    kind: MatchKind::Cpe,
+                    matcher: "csaf_cpe".into(),
+                    searched_by: BTreeMap::from([("cpe".to_string(), raw.clone())]),
+                    found: BTreeMap::from([
+                        ("product_id".to_string(), prod.product_id.clone()),
+                        ("cpe".to_string(), helper.to_string()),
+                    ]),
+                    rule: format!("CPE name match (NISTIR 7696) against the CSAF helper {helper}"),
+                    range: Some(helper.version_attr_text()),
+                    confidence: 0.9,
+                });
+            }
+        }
+        let mut out = Vec::new();
+        for ((ai, pi), details) in hits {
+            let adv = &self.advisories[ai];
+            let pid = &adv.products[pi].product_id;
+            for (i, v) in adv.vulnerabilities.iter().enumerate() {
+                let Some(status) = crate::csaf::product_status(&v.product_status, pid) else {
+                    continue;
+                };
+                out.push(Finding {
+                    asset: asset.clone(),
+                    model: Some(c.name.clone()),
+                    version: c.version.clone(),
+                    vulnerability_id: v
+                        .cve
+                        .clone()
+                        .or_else(|| v.ids.first().map(|(_, t)| t.clone()))
+                        .unwrap_or_else(|| format!("{}#{}", adv.id, i + 1)),
+                    advisory_id: Some(adv.id.clone()),
+                    status,
+                    matched_status: status,
+                    details: vec![details.clone()],
+                    vex: None,
+                });
+            }
+        }
+        out
     }
 
     /// Findings for many devices. Devices sharing (manufacturer, model, version) are
@@ -751,9 +935,15 @@ impl Engine {
                 }
                 // KEV and recalls do not depend on the version; only the asset and the
                 // version shown change.
-                f.extend(unversioned.iter().map(|x| Finding {
-                    version: d.version.clone(),
-                    ..x.clone()
+                f.extend(unversioned.iter().map(|x| {
+                    let mut g = Finding {
+                        version: d.version.clone(),
+                        ..x.clone()
+                    };
+                    for det in &mut g.details {
+                        det.searched_by = device_searched_by(d);
+                    }
+                    g
                 }));
                 f
             });

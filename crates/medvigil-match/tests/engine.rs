@@ -1,5 +1,7 @@
 //! The engine's matchers on small fixtures of our own and on real NVD records.
 
+mod support;
+
 use medvigil_match::Cpe;
 use medvigil_match::engine::{DeviceIndex, Engine};
 use medvigil_match::names::VendorTable;
@@ -299,4 +301,75 @@ fn cve5_records_match_devices_by_vendor_product_and_versions() {
     d.model = Some("Alaris 8100 Syringe".into());
     d.version = Some("9.19.2".into());
     assert!(e.device_findings(&d).is_empty(), "sibling model");
+}
+
+/// A vendor CSAF advisory with CPE helpers (the OASIS example bsi-2022-0001:
+/// CVRF-CSAF-Converter 1.0.0-alpha to -rc1 affected by CVE-2022-27193, fixed in -rc2).
+#[test]
+fn corpus_csaf_cpe_helpers_match_components() {
+    let Some(dir) = medvigil_testkit::corpus("csaf/oasis-csaf-2.0/examples/csaf") else {
+        return;
+    };
+    let adv =
+        medvigil_formats::kb::parse_csaf(&std::fs::read(dir.join("bsi-2022-0001.json")).unwrap())
+            .unwrap();
+    let (e, _) = Engine::new(VendorTable::builtin(), vec![], vec![adv], vec![], vec![]);
+    let c = |v: &str| {
+        component(
+            "cvrf-csaf-converter",
+            v,
+            None,
+            Some(&format!(
+                "cpe:2.3:a:csaf-tools:cvrf-csaf-converter:{v}:*:*:*:*:*:*:*"
+            )),
+        )
+    };
+    let hit = e.component_findings("s", &c("1.0.0-rc1"));
+    assert_eq!(hit.len(), 1, "{hit:#?}");
+    assert_eq!(hit[0].vulnerability_id, "CVE-2022-27193");
+    assert_eq!(hit[0].advisory_id.as_deref(), Some("BSI-2022-0001"));
+    assert_eq!(hit[0].status, FindingStatus::Affected);
+    assert_eq!(hit[0].matcher(), "csaf_cpe");
+    let fixed = e.component_findings("s", &c("1.0.0-rc2"));
+    assert_eq!(fixed.len(), 1);
+    assert_eq!(
+        fixed[0].status,
+        FindingStatus::Fixed,
+        "fixed is shown, not hidden"
+    );
+    assert!(e.component_findings("s", &c("1.0.1")).is_empty());
+}
+
+/// A manufacturer's CSAF advisory naming a component by purl, with a `vers:` range.
+#[test]
+fn csaf_purl_helpers_with_vers_ranges() {
+    let doc = serde_json::json!({
+        "document": {"title": "Gateway log4j", "category": "csaf_security_advisory",
+            "tracking": {"id": "EXAMPLE-2021-0001", "current_release_date": "2021-12-15T00:00:00Z",
+                         "initial_release_date": "2021-12-15T00:00:00Z", "version": "1"},
+            "publisher": {"name": "Example Medical PSIRT"}},
+        "product_tree": {"branches": [{"category": "vendor", "name": "Example Medical", "branches": [
+            {"category": "product_name", "name": "log4j-core in Pump Gateway", "branches": [
+                {"category": "product_version_range", "name": "vers:maven/>=2.0-beta9|<2.15.0",
+                 "product": {"product_id": "P1", "name": "log4j-core <2.15.0",
+                             "product_identification_helper": {"purl": "pkg:maven/org.apache.logging.log4j/log4j-core"}}}]}]}]},
+        "vulnerabilities": [{"cve": "CVE-2021-44228", "product_status": {"known_affected": ["P1"]}}]
+    });
+    let adv = support::advisory(&doc);
+    let (e, _) = Engine::new(VendorTable::builtin(), vec![], vec![adv], vec![], vec![]);
+    let c = |v: &str| {
+        component(
+            "log4j-core",
+            v,
+            Some(&format!(
+                "pkg:maven/org.apache.logging.log4j/log4j-core@{v}"
+            )),
+            None,
+        )
+    };
+    let hit = e.component_findings("s", &c("2.14.1"));
+    assert_eq!(hit.len(), 1);
+    assert_eq!(hit[0].matcher(), "csaf_purl");
+    assert_eq!(hit[0].advisory_id.as_deref(), Some("EXAMPLE-2021-0001"));
+    assert!(e.component_findings("s", &c("2.15.0")).is_empty());
 }

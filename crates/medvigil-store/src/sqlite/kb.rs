@@ -160,15 +160,23 @@ impl Sink<'_> {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })
             .optional()?;
+        // The date is stored as given; comparisons go through timestamp_key.
         let date = e.score_date.as_deref().map(timestamp_key);
         let verdict = match stored {
             None => Verdict::New,
             Some((epss, pct, mv, sd))
-                if epss == e.epss && pct == e.percentile && mv == e.model_version && sd == date =>
+                if epss == e.epss
+                    && pct == e.percentile
+                    && mv == e.model_version
+                    && sd == e.score_date =>
             {
                 Verdict::Unchanged
             }
-            Some((_, _, _, Some(old))) if date.as_deref().is_some_and(|d| d < old.as_str()) => {
+            Some((_, _, _, Some(old)))
+                if date
+                    .as_deref()
+                    .is_some_and(|d| d < timestamp_key(&old).as_str()) =>
+            {
                 Verdict::Stale
             }
             Some(_) => Verdict::Updated,
@@ -180,7 +188,7 @@ impl Sink<'_> {
                      ON CONFLICT (cve) DO UPDATE SET epss = excluded.epss, percentile = excluded.percentile,
                        model_version = excluded.model_version, score_date = excluded.score_date",
                 )?
-                .execute(params![e.cve, e.epss, e.percentile, e.model_version, date])?;
+                .execute(params![e.cve, e.epss, e.percentile, e.model_version, e.score_date])?;
         }
         Ok(())
     }
@@ -604,6 +612,77 @@ mod tests {
         assert_eq!(st.vulnerabilities[&KbSource::Osv], 1);
         assert_eq!(st.kev, 1);
         assert_eq!(st.cves, 1);
+    }
+
+    fn epss(cve: &str, score: f64, date: &str) -> medvigil_model::vuln::EpssScore {
+        medvigil_model::vuln::EpssScore {
+            cve: cve.into(),
+            epss: score,
+            percentile: 0.5,
+            model_version: Some("v2025.03.14".into()),
+            score_date: Some(date.into()),
+        }
+    }
+
+    #[test]
+    fn epss_keeps_newer_scores_and_its_date_as_given() {
+        let mut s = open_sqlite_in_memory().unwrap();
+        let b = |e| KbBatch {
+            epss: vec![e],
+            ..KbBatch::default()
+        };
+        s.upsert_kb(b(epss("CVE-2021-44228", 0.9, "2025-06-02T00:00:00+0000")))
+            .unwrap();
+        let c = s
+            .upsert_kb(b(epss("CVE-2021-44228", 0.5, "2025-06-01T00:00:00+0000")))
+            .unwrap();
+        assert_eq!(c[&KbSource::Epss].stale, 1);
+        let c = s
+            .upsert_kb(b(epss("CVE-2021-44228", 0.9, "2025-06-02T00:00:00+0000")))
+            .unwrap();
+        assert_eq!(c[&KbSource::Epss].unchanged, 1);
+        let e = &s.kb_epss().unwrap()["CVE-2021-44228"];
+        assert_eq!(
+            (e.epss, e.score_date.as_deref()),
+            (0.9, Some("2025-06-02T00:00:00+0000"))
+        );
+    }
+
+    #[test]
+    fn recalls_are_found_by_number_and_510k() {
+        use medvigil_model::vuln::{Recall, RecallKind};
+        let mut s = open_sqlite_in_memory().unwrap();
+        let r = Recall {
+            recall_number: "Z-0001-2099".into(),
+            kind: RecallKind::Recall,
+            event_id: Some("99001".into()),
+            product_code: Some("FRN".into()),
+            k_numbers: vec!["K990001".into()],
+            pma_numbers: vec![],
+            recalling_firm: Some("Acme".into()),
+            product_description: None,
+            code_info: None,
+            reason_for_recall: None,
+            root_cause_description: Some("Software design".into()),
+            action: None,
+            classification: None,
+            status: None,
+            date_initiated: None,
+            date_posted: None,
+            date_terminated: None,
+            device_name: None,
+            device_class: None,
+            medical_specialty: None,
+        };
+        s.upsert_kb(KbBatch {
+            recalls: vec![r],
+            ..KbBatch::default()
+        })
+        .unwrap();
+        assert_eq!(s.kb_lookup("k990001").unwrap().recalls.len(), 1);
+        assert_eq!(s.kb_lookup("Z-0001-2099").unwrap().recalls.len(), 1);
+        assert_eq!(s.kb_recalls().unwrap().len(), 1);
+        assert!(s.kb_lookup("K000000").unwrap().is_empty());
     }
 
     #[test]

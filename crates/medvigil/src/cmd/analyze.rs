@@ -265,10 +265,10 @@ pub fn analyze(ctx: &Context, store: &mut dyn Store, top: usize) -> anyhow::Resu
                 .entry((site.clone(), asset_id.clone()))
                 .or_default();
             e.0 += 1;
-            if let Some(a) = &f.advisory_id {
-                if !e.1.contains(a) {
-                    e.1.push(a.clone());
-                }
+            if let Some(a) = &f.advisory_id
+                && !e.1.contains(a)
+            {
+                e.1.push(a.clone());
             }
         }
     }
