@@ -32,7 +32,7 @@ mod sqlite;
 pub use error::StoreError;
 pub use findings::FindingStore;
 pub use inventory::{DeviceFilter, DeviceImport, ImportSummary, InventoryStore};
-pub use kb::KbStore;
+pub use kb::{KbSink, KbStore};
 pub use risk::RiskStore;
 pub use sbom::SbomStore;
 pub use sqlite::{DB_FILE_NAME, SqliteStore, open_sqlite, open_sqlite_in_memory};

@@ -41,6 +41,15 @@ pub fn report(result: anyhow::Result<ExitCode>) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
+            // `medvigil ... | head`: the reader closed the pipe because it has what it
+            // wanted. That is not a failure of ours.
+            let broken_pipe = err.chain().any(|e| {
+                e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                return ExitCode::SUCCESS;
+            }
             let code = if err.chain().any(|e| e.is::<InputError>()) {
                 INPUT
             } else {

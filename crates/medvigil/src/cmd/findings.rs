@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use medvigil_model::finding::{
     AssetRef, Finding, FindingFilter, FindingStatus, MatchDetails, VexApplied,
 };
+use medvigil_risk::priority::Explanation;
 use serde::Serialize;
 
 use crate::context::Context;
@@ -34,6 +35,9 @@ pub struct Args {
     /// Only this status: affected, not_affected, fixed, under_investigation.
     #[arg(long, value_name = "S")]
     pub status: Option<String>,
+    /// The clinical-risk policy that ranks findings [default: the shipped policy].
+    #[arg(long, env = "MEDVIGIL_POLICY", value_name = "FILE")]
+    pub policy: Option<std::path::PathBuf>,
 }
 
 /// The JSON shape of one finding (stable snake_case names).
@@ -53,6 +57,12 @@ pub struct FindingJson<'a> {
     confidence: f64,
     evidence: &'a [MatchDetails],
     vex: Option<&'a VexApplied>,
+    /// P1-P4, for findings that still need action (affected, under investigation).
+    priority: Option<&'static str>,
+    /// 0-100, with `priority`.
+    risk_score: Option<u8>,
+    /// The full explanation: inputs, the rule that fired, controls, assumptions.
+    risk: Option<Explanation>,
 }
 
 impl<'a> FindingJson<'a> {
@@ -77,7 +87,18 @@ impl<'a> FindingJson<'a> {
             confidence: f.confidence(),
             evidence: &f.details,
             vex: f.vex.as_ref(),
+            priority: None,
+            risk_score: None,
+            risk: None,
         }
+    }
+
+    /// Adds the finding's clinical priority.
+    pub fn with_risk(mut self, risk: Option<Explanation>) -> FindingJson<'a> {
+        self.priority = risk.as_ref().map(|e| e.priority.as_str());
+        self.risk_score = risk.as_ref().map(|e| e.score);
+        self.risk = risk;
+        self
     }
 }
 
@@ -96,8 +117,19 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         vulnerability_id: args.vulnerability,
         status,
     })?;
+    // Findings that still need action get a clinical priority; the most urgent come first.
+    let policy = crate::cmd::risk::load_policy(args.policy.as_deref())?;
+    let prioritizer = crate::priority::Prioritizer::load(store.as_ref(), policy)?;
+    let mut ranked: Vec<(&Finding, Option<Explanation>)> = Vec::with_capacity(findings.len());
+    for f in &findings {
+        let needs_action = !f.is_suppressed()
+            && matches!(f.status, FindingStatus::Affected | FindingStatus::UnderInvestigation);
+        ranked.push((f, if needs_action { Some(prioritizer.assess(f)?) } else { None }));
+    }
+    ranked.sort_by_key(|(_, e)| std::cmp::Reverse(e.as_ref().map(|e| e.score)));
     if args.json {
-        let out: Vec<FindingJson> = findings.iter().map(FindingJson::new).collect();
+        let out: Vec<FindingJson> =
+            ranked.into_iter().map(|(f, e)| FindingJson::new(f).with_risk(e)).collect();
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(ExitCode::SUCCESS);
     }
@@ -107,15 +139,17 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let rows: Vec<Vec<String>> = findings
+    let rows: Vec<Vec<String>> = ranked
         .iter()
-        .map(|f| {
+        .map(|(f, risk)| {
             let status = if f.is_suppressed() {
                 "not_affected (VEX)".to_string()
             } else {
                 f.status.to_string()
             };
             vec![
+                risk.as_ref().map_or("-".into(), |e| e.priority.as_str().to_string()),
+                risk.as_ref().map_or("-".into(), |e| e.score.to_string()),
                 match &f.asset {
                     AssetRef::Device { site, asset_id } => format!("{site}/{asset_id}"),
                     other => other.key(),
@@ -138,6 +172,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let written = crate::table::write(
         &mut out,
         &[
+            "P",
+            "SCORE",
             "ASSET",
             "MODEL",
             "VERSION",

@@ -363,7 +363,7 @@ pub fn run(ctx: &Context, cmd: Command) -> anyhow::Result<ExitCode> {
 }
 
 /// Loads the policy: the file given, or the shipped defaults.
-fn load_policy(path: Option<&Path>) -> anyhow::Result<Policy> {
+pub(crate) fn load_policy(path: Option<&Path>) -> anyhow::Result<Policy> {
     match path {
         None => Ok(Policy::default()),
         Some(p) => {
