@@ -8,7 +8,7 @@ use medvigil_formats::sbom;
 use medvigil_testkit::{corpus, files_under};
 
 /// Spec test documents whose label medvigil deliberately disagrees with, with the reason.
-/// Keep this list empty unless the spec itself is wrong; see docs/benchmarks/sbom.md.
+/// Keep this list empty unless the spec itself is wrong; see BENCHMARKS.md (SBOM section).
 const DISPUTED: &[(&str, &str)] = &[];
 
 fn read(p: &Path) -> Vec<u8> {

@@ -5,7 +5,10 @@ use serde_json::Value;
 
 fn medvigil(dir: &std::path::Path) -> Command {
     let mut c = Command::cargo_bin("medvigil").unwrap();
-    c.arg("--data-dir").arg(dir).env_remove("MEDVIGIL_DATA_DIR").env_remove("MEDVIGIL_POLICY");
+    c.arg("--data-dir")
+        .arg(dir)
+        .env_remove("MEDVIGIL_DATA_DIR")
+        .env_remove("MEDVIGIL_POLICY");
     c
 }
 
@@ -14,8 +17,15 @@ fn findings_carry_priority_and_explanation_most_urgent_first() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("demo");
     medvigil(&dir).args(["demo", "--json"]).assert().success();
-    let out = medvigil(&dir).args(["findings", "--json"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = medvigil(&dir)
+        .args(["findings", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let findings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert!(!findings.is_empty());
     let mut last = u64::MAX;
@@ -24,7 +34,10 @@ fn findings_carry_priority_and_explanation_most_urgent_first() {
             let p = f["priority"].as_str().unwrap();
             assert!(["P1", "P2", "P3", "P4"].contains(&p), "{f}");
             let score = f["risk_score"].as_u64().unwrap();
-            assert!(score <= 100 && score <= last, "sorted by score: {score} after {last}");
+            assert!(
+                score <= 100 && score <= last,
+                "sorted by score: {score} after {last}"
+            );
             last = score;
             assert!(f["risk"]["summary"].as_str().unwrap().starts_with(p));
             assert!(!f["risk"]["inputs"].as_array().unwrap().is_empty());
@@ -33,7 +46,15 @@ fn findings_carry_priority_and_explanation_most_urgent_first() {
         }
     }
     // The text view leads with the priority columns.
-    let text = medvigil(&dir).args(["findings", "--status", "affected"]).output().unwrap();
-    let first = String::from_utf8(text.stdout).unwrap().lines().next().unwrap().to_string();
+    let text = medvigil(&dir)
+        .args(["findings", "--status", "affected"])
+        .output()
+        .unwrap();
+    let first = String::from_utf8(text.stdout)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
     assert!(first.starts_with("P   SCORE  ASSET"), "{first}");
 }

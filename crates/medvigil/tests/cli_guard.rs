@@ -14,7 +14,11 @@ fn bin() -> std::process::Command {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 struct Guard(Child);
@@ -28,8 +32,15 @@ impl Drop for Guard {
 
 #[test]
 fn example_config_checks_and_bad_config_names_its_line() {
-    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../medvigil-guard/examples/guard.toml");
-    Command::cargo_bin("medvigil").unwrap().args(["guard", "check-config", example]).assert().success();
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../medvigil-guard/examples/guard.toml"
+    );
+    Command::cargo_bin("medvigil")
+        .unwrap()
+        .args(["guard", "check-config", example])
+        .assert()
+        .success();
     let tmp = tempfile::tempdir().unwrap();
     let bad = tmp.path().join("bad.toml");
     std::fs::write(&bad, "listen = \"127.0.0.1:2575\"\nupstream = \"127.0.0.1:3000\"\naudit_log = \"a.jsonl\"\nlisten_backlog = 5\n").unwrap();
@@ -61,7 +72,14 @@ fn unauthorised_sender_is_refused_audited_and_the_log_verifies() {
         ),
     )
     .unwrap();
-    let child = bin().arg("guard").arg("--config").arg(&config).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let child = bin()
+        .arg("guard")
+        .arg("--config")
+        .arg(&config)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let guard = Guard(child);
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut stream = loop {
@@ -71,12 +89,16 @@ fn unauthorised_sender_is_refused_audited_and_the_log_verifies() {
             Err(e) => panic!("guard did not start: {e}"),
         }
     };
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
     let msg = "MSH|^~\\&|BCMA|HOSP|PUMPGW|HOSP|20261128120000||RGV^O15^RGV_O15|MSG0001|P|2.6|||AL|NE||UNICODE UTF-8|||IHE_PCD_PIV_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.3.1^ISO\r\
 PID|||12345^^^HOSP^MR||Doe^Jane\r\
 ORC|RE|ORD1||||||||20261128115900\r\
 RXG|1||||5678^Saline^local|100||mL^mL^UCUM|||||||125|mL/h^mL/h^UCUM\r";
-    stream.write_all(format!("\x0b{msg}\x1c\r").as_bytes()).unwrap();
+    stream
+        .write_all(format!("\x0b{msg}\x1c\r").as_bytes())
+        .unwrap();
     let mut reply = Vec::new();
     let mut buf = [0u8; 4096];
     while !reply.ends_with(b"\x1c\r") {
@@ -86,15 +108,31 @@ RXG|1||||5678^Saline^local|100||mL^mL^UCUM|||||||125|mL/h^mL/h^UCUM\r";
     }
     let reply = String::from_utf8_lossy(&reply);
     assert!(reply.contains("MSA|AR|"), "{reply}");
-    assert!(reply.contains("ERR|") && reply.contains("does not match any configured sender"), "{reply}");
+    assert!(
+        reply.contains("ERR|") && reply.contains("does not match any configured sender"),
+        "{reply}"
+    );
     drop(stream);
     drop(guard);
 
-    Command::cargo_bin("medvigil").unwrap().args(["guard", "verify-log"]).arg(&audit).assert().success();
+    Command::cargo_bin("medvigil")
+        .unwrap()
+        .args(["guard", "verify-log"])
+        .arg(&audit)
+        .assert()
+        .success();
     let text = std::fs::read_to_string(&audit).unwrap();
-    assert!(text.contains("\"reject\""), "the refusal is audited: {text}");
+    assert!(
+        text.contains("\"reject\""),
+        "the refusal is audited: {text}"
+    );
     assert!(!text.contains("Doe"), "no patient name in the audit log");
     // Whitewash the refusal: the chain no longer verifies.
     std::fs::write(&audit, text.replacen("\"reject\"", "\"forward\"", 1)).unwrap();
-    Command::cargo_bin("medvigil").unwrap().args(["guard", "verify-log"]).arg(&audit).assert().code(1);
+    Command::cargo_bin("medvigil")
+        .unwrap()
+        .args(["guard", "verify-log"])
+        .arg(&audit)
+        .assert()
+        .code(1);
 }

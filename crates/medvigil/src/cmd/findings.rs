@@ -123,13 +123,25 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let mut ranked: Vec<(&Finding, Option<Explanation>)> = Vec::with_capacity(findings.len());
     for f in &findings {
         let needs_action = !f.is_suppressed()
-            && matches!(f.status, FindingStatus::Affected | FindingStatus::UnderInvestigation);
-        ranked.push((f, if needs_action { Some(prioritizer.assess(f)?) } else { None }));
+            && matches!(
+                f.status,
+                FindingStatus::Affected | FindingStatus::UnderInvestigation
+            );
+        ranked.push((
+            f,
+            if needs_action {
+                Some(prioritizer.assess(f)?)
+            } else {
+                None
+            },
+        ));
     }
     ranked.sort_by_key(|(_, e)| std::cmp::Reverse(e.as_ref().map(|e| e.score)));
     if args.json {
-        let out: Vec<FindingJson> =
-            ranked.into_iter().map(|(f, e)| FindingJson::new(f).with_risk(e)).collect();
+        let out: Vec<FindingJson> = ranked
+            .into_iter()
+            .map(|(f, e)| FindingJson::new(f).with_risk(e))
+            .collect();
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(ExitCode::SUCCESS);
     }
@@ -148,7 +160,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 f.status.to_string()
             };
             vec![
-                risk.as_ref().map_or("-".into(), |e| e.priority.as_str().to_string()),
+                risk.as_ref()
+                    .map_or("-".into(), |e| e.priority.as_str().to_string()),
                 risk.as_ref().map_or("-".into(), |e| e.score.to_string()),
                 match &f.asset {
                     AssetRef::Device { site, asset_id } => format!("{site}/{asset_id}"),
