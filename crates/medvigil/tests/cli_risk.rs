@@ -1,50 +1,13 @@
 //! End-to-end tests of `medvigil cvss` and `medvigil risk` through the real binary, each
 //! with its own temporary data directory.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
-use tempfile::TempDir;
 
-struct Env {
-    data: TempDir,
-    files: TempDir,
-}
+mod common;
+use common::Env;
 
 impl Env {
-    fn new() -> Env {
-        Env {
-            data: TempDir::new().unwrap(),
-            files: TempDir::new().unwrap(),
-        }
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("medvigil").unwrap();
-        c.arg("--data-dir")
-            .arg(self.data.path())
-            .env_remove("MEDVIGIL_DATA_DIR")
-            .env_remove("MEDVIGIL_POLICY")
-            .env_remove("RUST_LOG");
-        c
-    }
-
-    fn file(&self, name: &str, content: impl AsRef<[u8]>) -> String {
-        let p = self.files.path().join(name);
-        std::fs::write(&p, content).unwrap();
-        p.display().to_string()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let out = self.cmd().args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-
     /// A small hospital: an infusion pump on the LAN, a ventilator, an isolated analyser.
     fn with_inventory(self) -> Env {
         let f = self.file("inv.csv", INVENTORY);

@@ -1,10 +1,8 @@
 //! End-to-end tests of `medvigil sbom` through the real binary, each with its own data
 //! directory. Fixtures are the formats crate's own (crates/medvigil-formats/tests/fixtures/sbom).
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
-use tempfile::TempDir;
 
 fn fixture(name: &str) -> String {
     format!(
@@ -13,44 +11,8 @@ fn fixture(name: &str) -> String {
     )
 }
 
-struct Env {
-    data: TempDir,
-    files: TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        Env {
-            data: TempDir::new().unwrap(),
-            files: TempDir::new().unwrap(),
-        }
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("medvigil").unwrap();
-        c.arg("--data-dir")
-            .arg(self.data.path())
-            .env_remove("MEDVIGIL_DATA_DIR")
-            .env_remove("RUST_LOG");
-        c
-    }
-
-    fn file(&self, name: &str, content: impl AsRef<[u8]>) -> String {
-        let p = self.files.path().join(name);
-        std::fs::write(&p, content).unwrap();
-        p.display().to_string()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let out = self.cmd().args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-}
+mod common;
+use common::Env;
 
 #[test]
 fn check_reports_validity_and_completeness() {
