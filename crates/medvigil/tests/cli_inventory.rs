@@ -264,6 +264,11 @@ fn demo_runs_from_nothing_and_resets_only_its_own_directory() {
     assert!(affected > 0, "{first}");
     let urgent = first["most_urgent"].as_array().unwrap();
     assert_eq!(urgent.len(), 10);
+    let devices: std::collections::HashSet<&str> = urgent
+        .iter()
+        .map(|f| f["asset_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(devices.len(), 10, "one row per device");
     let scores: Vec<u64> = urgent
         .iter()
         .map(|f| f["risk_score"].as_u64().unwrap())

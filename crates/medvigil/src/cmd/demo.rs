@@ -80,7 +80,7 @@ pub struct Args {
     /// ../shared/data/csaf/cisa-ot) instead of the embedded demo knowledge base.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub kb: Vec<PathBuf>,
-    /// How many of the most urgent findings to list.
+    /// How many of the most urgent devices to list.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
 }
@@ -233,8 +233,12 @@ fn most_urgent(store: &dyn Store, top: usize) -> anyhow::Result<Urgent> {
             .entry(e.priority.as_str().to_string())
             .or_insert(0) += 1;
     }
+    // One row per device, its most urgent finding, so a single device with many CVEs
+    // does not fill the list.
+    let mut seen = std::collections::HashSet::new();
     let findings = assessed
         .iter()
+        .filter(|(_, f)| seen.insert(f.asset.key()))
         .take(top)
         .map(|(e, f)| {
             let asset_id = match &f.asset {
@@ -273,7 +277,10 @@ fn print_urgent(out: &mut dyn Write, u: &Urgent) -> std::io::Result<()> {
         "\nAffected findings by clinical priority: {}",
         counts.join(", ")
     )?;
-    writeln!(out, "Most urgent:")?;
+    writeln!(
+        out,
+        "Most urgent devices (each with its most urgent finding):"
+    )?;
     let s = |v: &serde_json::Value| match v {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Null => String::new(),
