@@ -11,11 +11,32 @@ use std::collections::HashMap;
 use medvigil_model::Device;
 use medvigil_model::clinical::{ClinicalProfilePatch, ProfileTarget};
 use medvigil_model::finding::{AssetRef, Finding};
-use medvigil_model::vuln::KbRecords;
+use medvigil_model::vuln::{KbRecords, Score};
 use medvigil_risk::inputs::{effective_profile, finding_input, model_profile};
 use medvigil_risk::policy::Policy;
 use medvigil_risk::priority::Explanation;
 use medvigil_store::{DeviceFilter, Store};
+
+/// Every score the knowledge base holds for `id`: the vulnerability's own (NVD, OSV,
+/// CVE 5) and those advisories give it. A CISA medical advisory is often the only scored
+/// source for a device CVE.
+pub fn kb_scores(rec: &KbRecords, id: &str) -> Vec<Score> {
+    let mut scores: Vec<Score> = rec
+        .vulnerabilities
+        .iter()
+        .flat_map(|v| v.scores.iter().cloned())
+        .collect();
+    for a in &rec.advisories {
+        for v in a
+            .vulnerabilities
+            .iter()
+            .filter(|v| v.cve.as_deref() == Some(id))
+        {
+            scores.extend(v.scores.iter().map(|ps| ps.score.clone()));
+        }
+    }
+    scores
+}
 
 /// Assesses findings against one policy and one store snapshot.
 pub struct Prioritizer<'s> {

@@ -444,13 +444,43 @@ fn best_v3(scores: &[medvigil_model::vuln::Score]) -> Option<medvigil_risk::cvss
 }
 
 /// Resolves --cve (from the KB) and --cvss (ad hoc) into inputs with an empty profile.
-fn vulns(store: &dyn Store, a: &VulnArgs) -> anyhow::Result<Vec<Vuln>> {
+/// With neither, a device's open findings (affected or under investigation, not
+/// suppressed by VEX) from the last `medvigil analyze` are used.
+fn vulns(store: &dyn Store, a: &VulnArgs, device: Option<&Device>) -> anyhow::Result<Vec<Vuln>> {
+    let mut a = a.clone();
     if a.cves.is_empty() && a.vectors.is_empty() {
-        return Err(input_error(
-            "name the vulnerabilities to evaluate with --cve ID (from the knowledge base) or \
-             --cvss VECTOR",
-        ));
+        let Some(d) = device else {
+            return Err(input_error(
+                "name the vulnerabilities to evaluate with --cve ID (from the knowledge base) or \
+                 --cvss VECTOR",
+            ));
+        };
+        let findings = store.list_findings(&medvigil_model::finding::FindingFilter {
+            asset_id: Some(d.asset_id.clone()),
+            site: Some(d.site.clone()),
+            ..Default::default()
+        })?;
+        for f in findings.iter().filter(|f| {
+            !f.is_suppressed()
+                && matches!(
+                    f.status,
+                    medvigil_model::finding::FindingStatus::Affected
+                        | medvigil_model::finding::FindingStatus::UnderInvestigation
+                )
+        }) {
+            if !a.cves.contains(&f.vulnerability_id) {
+                a.cves.push(f.vulnerability_id.clone());
+            }
+        }
+        if a.cves.is_empty() {
+            return Err(input_error(format!(
+                "device {:?} has no open findings (run `medvigil analyze` first), or name \
+                 vulnerabilities with --cve ID or --cvss VECTOR",
+                d.asset_id
+            )));
+        }
     }
+    let a = &a;
     if let Some(e) = a.epss.filter(|e| !(0.0..=1.0).contains(e)) {
         return Err(input_error(format!(
             "--epss {e}: expected a probability between 0 and 1"
@@ -461,17 +491,13 @@ fn vulns(store: &dyn Store, a: &VulnArgs) -> anyhow::Result<Vec<Vuln>> {
         let rec = store
             .kb_lookup(id)
             .with_context(|| format!("looking up {id} in the knowledge base"))?;
-        if rec.vulnerabilities.is_empty() && rec.kev.is_empty() {
+        if rec.vulnerabilities.is_empty() && rec.kev.is_empty() && rec.advisories.is_empty() {
             return Err(input_error(format!(
                 "{id} is not in the knowledge base: import it first (medvigil kb ...) or give \
                  its vector with --cvss"
             )));
         }
-        let scores: Vec<_> = rec
-            .vulnerabilities
-            .iter()
-            .flat_map(|v| v.scores.iter().cloned())
-            .collect();
+        let scores = crate::priority::kb_scores(&rec, id);
         out.push(Vuln {
             id: id.clone(),
             kb_id: Some(id.clone()),
@@ -580,7 +606,7 @@ fn score(ctx: &Context, a: ScoreArgs) -> anyhow::Result<ExitCode> {
     };
     a.profile.apply(&mut profile);
     let mut results = Vec::new();
-    for mut v in vulns(store.as_ref(), &a.vulns)? {
+    for mut v in vulns(store.as_ref(), &a.vulns, device.as_ref())? {
         if let Some(d) = &device {
             v.with_rubric(
                 store.as_ref(),
@@ -665,7 +691,7 @@ fn whatif(ctx: &Context, a: WhatifArgs) -> anyhow::Result<ExitCode> {
     let mut changed = profile.clone();
     a.change.apply(&mut changed);
     let mut rows = Vec::new();
-    for mut v in vulns(store.as_ref(), &a.vulns)? {
+    for mut v in vulns(store.as_ref(), &a.vulns, Some(&d))? {
         v.with_rubric(
             store.as_ref(),
             d.manufacturer.as_deref(),
@@ -1030,12 +1056,7 @@ fn advisory_vector(
     }
     let Some(id) = &a.cve else { return Ok(None) };
     let rec = store.kb_lookup(id)?;
-    let scores: Vec<_> = rec
-        .vulnerabilities
-        .iter()
-        .flat_map(|v| v.scores.iter().cloned())
-        .collect();
-    Ok(best_v3(&scores))
+    Ok(best_v3(&crate::priority::kb_scores(&rec, id)))
 }
 
 fn policy_cmd(c: PolicyCommand) -> anyhow::Result<ExitCode> {
@@ -1072,7 +1093,7 @@ fn postmarket(ctx: &Context, a: PostmarketArgs) -> anyhow::Result<ExitCode> {
     })?;
     let profile = model_profile(&devices, patch.as_ref());
     let mut calls = BTreeMap::new();
-    for mut v in vulns(store.as_ref(), &a.vulns)? {
+    for mut v in vulns(store.as_ref(), &a.vulns, None)? {
         v.with_rubric(
             store.as_ref(),
             Some(&a.model.manufacturer),
