@@ -8,7 +8,9 @@
 //!    ([`VendorTable`]: aliases, former companies, brands);
 //! 2. the model and the product name agree ([`model_match`]): shared model numbers
 //!    decide when both have them (a sibling such as B650 never matches B450), otherwise
-//!    distinctive words must cover one side;
+//!    distinctive words must cover one side (device-class words such as "Ultrasound"
+//!    are optional, and sharing only them is no match); a short name ("PIC iX" for
+//!    "(PICiX)") or a brand alone ("Omnipod") also matches, at lower confidence;
 //! 3. the firmware version falls under the product's version or range
 //!    ([`FirmwareSpec`]); an unreadable range or a missing version still matches, at
 //!    lower confidence, because missing a real exposure costs more than a check.
@@ -20,7 +22,7 @@ use medvigil_model::finding::{AssetRef, Finding, FindingStatus, MatchDetails, Ma
 use medvigil_model::vuln::{Advisory, Product};
 
 use crate::firmware::{FirmwareSpec, Verdict};
-use crate::names::{ModelName, VendorId, VendorTable};
+use crate::names::{ModelName, VendorId, VendorTable, is_class_word};
 
 /// The matcher's name in evidence.
 pub const MATCHER: &str = "csaf_product_tree";
@@ -112,6 +114,10 @@ fn prepare_product(advisory_id: &str, p: &Product, table: &VendorTable) -> Optio
         .as_deref()
         .map_or(FirmwareSpec::All, FirmwareSpec::parse);
     let mut names = vec![ModelName::with_vendor_words(&name, &words)];
+    // Products sharing a name ("Ultrasound EPIQ/Affiniti"): each alternative is a name.
+    for alt in slash_alternatives(&name) {
+        names.push(ModelName::with_vendor_words(&alt, &words));
+    }
     for m in &p.identification.model_numbers {
         let mut n = names[0].clone();
         n.numbers
@@ -155,6 +161,32 @@ fn prepare_product(advisory_id: &str, p: &Product, table: &VendorTable) -> Optio
         version_text,
         spec,
     })
+}
+
+/// The readings of a name that joins product names with a slash ("Ultrasound
+/// EPIQ/Affiniti" → "Ultrasound EPIQ", "Ultrasound Affiniti"). Both sides must be words
+/// of at least three letters: "NM/CT" and "XQ/i" are model designations, not
+/// alternatives.
+fn slash_alternatives(name: &str) -> Vec<String> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    for (i, w) in words.iter().enumerate() {
+        let parts: Vec<&str> = w.split('/').collect();
+        if parts.len() >= 2
+            && parts
+                .iter()
+                .all(|p| p.len() >= 3 && p.chars().all(|c| c.is_alphabetic()))
+        {
+            return parts
+                .iter()
+                .map(|p| {
+                    let mut v = words.clone();
+                    v[i] = p;
+                    v.join(" ")
+                })
+                .collect();
+        }
+    }
+    Vec::new()
 }
 
 /// A version branch that names a model: letters words, no comparison operators, no
@@ -257,6 +289,15 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
     {
         return hit(0.8, format!("short name {a:?}"), false);
     }
+    // A model given only as the brand ("Omnipod"): any product of that line may be it,
+    // so it matches, at low confidence, for review.
+    if d.numbers.is_empty() && d.words.len() == 1 && d.brands == d.words && !inter_w.is_empty() {
+        return hit(0.5, format!("brand {} only", join(&d.words)), false);
+    }
+    // The same, written in pieces ("PIC iX" for "(PICiX)").
+    if d_all.len() <= 2 && p.acronyms.contains(&d.joined) {
+        return hit(0.8, format!("short name {:?}", d.joined), false);
+    }
     match (d.numbers.is_empty(), p.numbers.is_empty()) {
         (false, false) => {
             let missing: Vec<&String> = d
@@ -300,11 +341,22 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
             )
         }
         (false, true) => {
-            // "Alaris 8015 PC Unit" against "Alaris PC Unit": every product word present.
-            if !p.words.is_empty() && p.words.is_subset(&d.words) {
+            // "Alaris 8015 PC Unit" against "Alaris PC Unit": every product word present
+            // ("ClearVue 650" against "Ultrasound ClearVue": class words are optional).
+            // A product naming a lettered series ("Ultrasound CX", "Efficia CM Series")
+            // covers the models numbered in it ("CX50", "CM10").
+            let p_req = p.required_words();
+            let in_series = |w: &String| {
+                w.len() >= 2
+                    && d.numbers.iter().any(|n| {
+                        n.strip_prefix(w.as_str())
+                            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+                    })
+            };
+            if !p_req.is_empty() && p_req.iter().all(|w| d.words.contains(w) || in_series(w)) {
                 hit(
                     0.75,
-                    format!("all product words ({}) in the model", join(&p.words)),
+                    format!("all product words ({}) in the model", join(&p_req)),
                     false,
                 )
             } else {
@@ -328,17 +380,23 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
             }
         }
         (true, true) => {
-            if inter_w.is_empty() {
+            // Sharing only class words ("Defibrillator") names no model.
+            if inter_w.iter().all(|w| is_class_word(w)) {
                 return None;
             }
             let n = inter_w.len();
+            // Class words need not be shared: "Ultrasound ClearVue" is covered by
+            // "ClearVue", "T1 Ventilator" by "T1".
+            let (d_req, p_req) = (d.required_words(), p.required_words());
             // Brands count for identity but not for coverage: "Alaris GS" is not half of
             // "Alaris Gateway Workstation Alaris GS".
             let nb = inter_w.iter().filter(|w| !d.brands.contains(**w)).count();
+            // (Class words still count here: "Alaris GS" is a third of "Alaris Gateway
+            // Workstation Alaris GS", not a half.)
             let dn = d.words.iter().filter(|w| !d.brands.contains(*w)).count();
             let pn = p.words.iter().filter(|w| !p.brands.contains(*w)).count();
-            let covers_p = n == p.words.len() && nb * 2 >= dn;
-            let covers_d = n == d.words.len() && nb * 2 >= pn;
+            let covers_p = p_req.is_subset(&d.words) && nb * 2 >= dn;
+            let covers_d = d_req.is_subset(&p.words) && nb * 2 >= pn;
             if covers_p && covers_d {
                 hit(0.9, format!("same words ({})", join(&d.words)), false)
             } else if covers_p || covers_d {
@@ -588,5 +646,45 @@ mod tests {
         assert!(model_match(&m("CARESCAPE Telemetry Server", "GE"), &p).is_none());
         let c = m("CARESCAPE Central Station (CSCS)", "GE");
         assert!(model_match(&m("CSCS", "GE"), &c).is_some());
+    }
+
+    #[test]
+    fn class_words_are_optional_but_not_enough() {
+        let p = m("Ultrasound ClearVue", "Philips");
+        assert!(model_match(&m("ClearVue 650", "Philips"), &p).is_some());
+        assert!(model_match(&m("Sparq 650", "Philips"), &p).is_none());
+        let t1 = m("T1 Ventilator", "Hamilton Medical AG");
+        assert!(model_match(&m("Hamilton-T1", "Hamilton Medical"), &t1).is_some());
+        assert!(model_match(&m("Hamilton-C1", "Hamilton Medical"), &t1).is_none());
+        // Sharing only a class word identifies nothing.
+        let zoll = m("LifeVest Defibrillator", "Zoll");
+        assert!(model_match(&m("R Series Defibrillator", "Zoll"), &zoll).is_none());
+    }
+
+    #[test]
+    fn lettered_series_and_alternatives() {
+        let cx = m("Ultrasound CX", "Philips");
+        assert!(model_match(&m("CX50", "Philips"), &cx).is_some());
+        assert!(model_match(&m("CXR50", "Philips"), &cx).is_none());
+        assert!(model_match(&m("EPIQ 7", "Philips"), &cx).is_none());
+        assert_eq!(
+            slash_alternatives("Ultrasound EPIQ/Affiniti"),
+            ["Ultrasound EPIQ", "Ultrasound Affiniti"]
+        );
+        assert!(slash_alternatives("Discovery NM/CT 670").is_empty());
+        assert!(slash_alternatives("Revolution XQ/i").is_empty());
+    }
+
+    #[test]
+    fn short_names_and_brands() {
+        let pic = m("Patient Information Center iX (PICiX)", "Philips");
+        assert!(model_match(&m("PIC iX", "Philips"), &pic).is_some());
+        assert!(model_match(&m("IntelliVue Information Center iX", "Philips"), &pic).is_some());
+        assert!(model_match(&m("PerformanceBridge", "Philips"), &pic).is_none());
+        let omni = m("Omnipod Insulin Management System", "Insulet");
+        assert!(model_match(&m("Omnipod", "Insulet"), &omni).is_some());
+        // A brand alone matches only products of that brand.
+        let other = m("Dash Personal Diabetes Manager", "Insulet");
+        assert!(model_match(&m("Omnipod", "Insulet"), &other).is_none());
     }
 }

@@ -438,6 +438,27 @@ fn parse_constraint(piece: &str) -> Option<Constraint> {
             }));
         }
     }
+    // "A.01 <= C.0x", "A10 < A11": CSAF product trees write a range as "low <= high"
+    // or "low < high" (the high end inclusive or not; the low end always inclusive). A
+    // high end whose last digit is a wildcard ("C.0x") reaches the largest such digit.
+    for (sep, inclusive) in [(" <= ", true), (" < ", false)] {
+        if let Some((a, b)) = p.split_once(sep)
+            && let b = b.trim()
+            && let b = match b.strip_suffix(['x', 'X']) {
+                Some(head) if head.ends_with(|c: char| c.is_ascii_digit()) => format!("{head}9"),
+                _ => b.to_string(),
+            }
+            && let (Some(lo), Some(hi)) = (version_only(a), version_only(&b))
+        {
+            return Some(Constraint::Spec(FirmwareSpec::Range {
+                lo: Some(Bound {
+                    at: lo,
+                    inclusive: true,
+                }),
+                hi: Some(Bound { at: hi, inclusive }),
+            }));
+        }
+    }
     let ops: [(&str, bool, bool); 5] = [
         ("<=", true, true),
         (">=", false, true),
@@ -620,6 +641,20 @@ mod tests {
             "< 1.8.4 Service Pack 01",
             &[("1.8.3", Affected), ("1.8.5", NotAffected)],
         );
+    }
+
+    #[test]
+    fn low_to_high_ranges() {
+        check(
+            "A.01 <= C.0x",
+            &[
+                ("A.01", Affected),
+                ("B.02", Affected),
+                ("C.03", Affected),
+                ("D.01", NotAffected),
+            ],
+        );
+        check("A10 < A11", &[("A10", Affected), ("A11", NotAffected)]);
     }
 
     #[test]

@@ -309,6 +309,9 @@ const GENERIC_VENDOR_WORDS: &[&str] = &[
     "instruments",
     "laboratories",
     "labs",
+    // "SOOIL Developments Co, Ltd." is the "SOOIL" of an inventory.
+    "developments",
+    "development",
     "yhtyma", // Finnish: group, corporation
 ];
 
@@ -447,6 +450,31 @@ const SERIES_WORDS: &[&str] = &[
     "hardware",
 ];
 
+/// Words that name the class of a device ("Ultrasound ClearVue", "IntelliVue patient
+/// monitor", "T1 Ventilator"). Advisories prepend or append them; inventories usually
+/// leave them out ("ClearVue 650"). They stay in [`ModelName::words`] but are not
+/// required to match (see [`ModelName::required_words`]), and a match on nothing but
+/// class words ("Defibrillator") identifies no model. ("System", "software", "series",
+/// "platform" and "device" are dropped altogether, see `SERIES_WORDS`.)
+pub const CLASS_WORDS: &[&str] = &[
+    "ultrasound",
+    "monitor",
+    "monitoring",
+    "pump",
+    "infusion",
+    "patient",
+    "workstation",
+    "ventilator",
+    "defibrillator",
+    "scanner",
+    "imaging",
+];
+
+/// Whether a (singular, lower-case) word only names a class of device.
+pub fn is_class_word(w: &str) -> bool {
+    CLASS_WORDS.contains(&w)
+}
+
 /// A product or device model name as sets of tokens.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ModelName {
@@ -462,6 +490,9 @@ pub struct ModelName {
     /// Words that are the vendor's brands ("alaris"): shared brands alone do not make
     /// two models the same.
     pub brands: BTreeSet<String>,
+    /// The kept tokens written together ("picix" for "PIC iX"), to compare with the
+    /// other side's short names.
+    pub joined: String,
 }
 
 impl ModelName {
@@ -505,17 +536,27 @@ impl ModelName {
                 && t.chars().any(|c| c.is_ascii_uppercase())
             {
                 m.acronyms.insert(t.to_ascii_lowercase());
+            } else {
+                // "(PICiX)", "(PIC iX)" after "Patient Information Center iX": a short
+                // name made of the leading letters of the words before it.
+                let short: String = model_tokens(t).concat();
+                if short.chars().all(|c| c.is_ascii_alphabetic())
+                    && is_abbreviation(&short, &model_tokens(&outside))
+                {
+                    m.acronyms.insert(short);
+                }
             }
         }
-        let text = if inside
-            .iter()
-            .all(|p| m.acronyms.contains(&p.trim().to_ascii_lowercase()))
-        {
+        let text = if inside.iter().all(|p| {
+            m.acronyms.contains(&p.trim().to_ascii_lowercase())
+                || m.acronyms.contains(&model_tokens(p).concat())
+        }) {
             outside
         } else {
             // Parentheses holding model numbers ("Pulsera (718095)") are part of the name.
             name.replace(['(', ')', '[', ']'], " ")
         };
+        let text = drop_vendor_prefixes(&text, vendor_words);
         m.ranges = number_ranges(&fold(&text));
         let toks = model_tokens(&text);
         // Multi-word vendor names ("Welch Allyn") appear as consecutive tokens.
@@ -533,6 +574,7 @@ impl ModelName {
             if skip || SERIES_WORDS.contains(&t.as_str()) {
                 continue;
             }
+            m.joined.push_str(&t);
             if t.chars().any(|c| c.is_ascii_digit()) {
                 m.numbers.insert(t);
             } else if t.len() > 1 || t == "x" {
@@ -542,10 +584,41 @@ impl ModelName {
         m
     }
 
+    /// The words a name must share to match: its words without class words, or all of
+    /// them when nothing else is left ("Ultrasound ClearVue" requires "clearvue").
+    pub fn required_words(&self) -> BTreeSet<String> {
+        let r: BTreeSet<String> = self
+            .words
+            .iter()
+            .filter(|w| !is_class_word(w))
+            .cloned()
+            .collect();
+        if r.is_empty() { self.words.clone() } else { r }
+    }
+
     /// True when nothing distinctive is left.
     pub fn is_empty(&self) -> bool {
         self.numbers.is_empty() && self.words.is_empty() && self.acronyms.is_empty()
     }
+}
+
+/// Removes a vendor name joined to a model by a hyphen ("Hamilton-T1" → "T1",
+/// "BD-Alaris" → "Alaris"), which tokenizing would otherwise fuse into one token. The
+/// prefix must be a whole vendor word (as in `vendor_words`) and something must remain.
+fn drop_vendor_prefixes(text: &str, vendor_words: &BTreeSet<String>) -> String {
+    text.split(' ')
+        .map(|w| match w.split_once('-') {
+            Some((pre, rest))
+                if !rest.is_empty()
+                    && rest.starts_with(|c: char| c.is_ascii_alphanumeric())
+                    && vendor_words.contains(&fold(pre)) =>
+            {
+                rest
+            }
+            _ => w,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn singular(w: String) -> String {
@@ -555,6 +628,30 @@ fn singular(w: String) -> String {
     } else {
         w
     }
+}
+
+/// Whether `short` abbreviates a run of at least three consecutive `words`, each
+/// contributing a non-empty leading part, in order: "pic" and "picix" for "patient
+/// information center ix", not "pix" (no word there begins with "x"). Short names of
+/// one or two words are too easily made by chance.
+fn is_abbreviation(short: &str, words: &[String]) -> bool {
+    fn from(short: &[u8], words: &[&[u8]], used: usize) -> bool {
+        if short.is_empty() {
+            return used >= 3;
+        }
+        let Some((w, rest)) = words.split_first() else {
+            return false;
+        };
+        // This word gives a leading part of 1..=len letters; the next word must follow.
+        (1..=w.len().min(short.len()))
+            .take_while(|&k| short[k - 1] == w[k - 1])
+            .any(|k| from(&short[k..], rest, used + 1))
+    }
+    if short.len() < 3 || short.len() > 8 {
+        return false;
+    }
+    let words: Vec<&[u8]> = words.iter().map(|w| w.as_bytes()).collect();
+    (0..words.len()).any(|i| from(short.as_bytes(), &words[i..], 0))
 }
 
 /// Hyphenated model-number ranges: "mx400-550", "mx400-mx850", "mp2-mp90" (the second
@@ -705,6 +802,54 @@ mod tests {
         let t = VendorTable::builtin();
         assert!(t.same_vendor("Innokas Yhtymä Oy", "INNOKAS"));
         assert!(t.same_vendor("SOOIL Developments Co, Ltd.", "Sooil Developments"));
+        // Generic company words and legal suffixes are not needed to name the vendor.
+        assert!(t.same_vendor("SOOIL Developments Co, Ltd.", "SOOIL"));
+        assert!(!t.same_vendor("SOOIL Developments Co, Ltd.", "SOOIL Robotics"));
+    }
+
+    #[test]
+    fn vendor_prefixed_models_and_class_words() {
+        let t = VendorTable::builtin();
+        let m = ModelName::new("Hamilton-T1", "Hamilton Medical", &t);
+        assert_eq!(m.numbers, BTreeSet::from(["t1".to_string()]));
+        assert!(m.words.is_empty());
+        // Not a vendor: the hyphenated name stays one token.
+        let x = ModelName::new("X-Scribe", "Hamilton Medical", &t);
+        assert!(x.words.contains("xscribe"));
+        let u = ModelName::new("Ultrasound ClearVue", "Philips", &t);
+        assert_eq!(u.required_words(), BTreeSet::from(["clearvue".to_string()]));
+        let only = ModelName::new("Patient Monitor", "Philips", &t);
+        assert_eq!(only.required_words(), only.words);
+    }
+
+    #[test]
+    fn parenthesized_abbreviations() {
+        let t = VendorTable::builtin();
+        for name in [
+            "Patient Information Center iX (PICiX)",
+            "Patient Information Center iX (PIC iX)",
+        ] {
+            let m = ModelName::new(name, "Philips", &t);
+            assert!(m.acronyms.contains("picix"), "{name}: {m:?}");
+            assert!(
+                !m.words.contains("picix") && !m.words.contains("pic"),
+                "{m:?}"
+            );
+        }
+        let pic = ModelName::new("PIC iX", "Philips", &t);
+        assert_eq!(pic.joined, "picix");
+        // Not made of the leading letters of three words: a word of the name.
+        let m = ModelName::new("Telemetry Server (Apex)", "GE", &t);
+        assert!(m.words.contains("apex") && m.acronyms.is_empty());
+        assert!(is_abbreviation(
+            "pic",
+            &model_tokens("patient information center")
+        ));
+        assert!(!is_abbreviation(
+            "pix",
+            &model_tokens("patient information center ix")
+        ));
+        assert!(!is_abbreviation("pi", &model_tokens("patient information")));
     }
 
     #[test]
