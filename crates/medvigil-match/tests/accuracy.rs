@@ -15,6 +15,14 @@
 //! "A.01 <= C.0x" ranges) whose categories were drawn from this split's misses. So this
 //! split is no longer a clean hold-out: its floor below is a regression guard at the
 //! level reached, not evidence that the target is met on unseen data.
+//!
+//! `tests/accuracy/holdout.csv` is the clean hold-out: 107 devices labelled against the
+//! 35 medical advisories of 2022-2024, written from the advisories and committed before
+//! the matcher was ever run on them; no matcher change was made after seeing its results.
+//! Its devices are matched only against the 2022-2024 advisories (and the development
+//! devices only against 2017-2021). First and only evaluation: precision 0.972, recall
+//! 0.896 (tp 69, fp 2, fn 8), below the 0.95 recall target; the floor asserted below is
+//! just under that level.
 
 mod support;
 
@@ -30,14 +38,22 @@ struct Labelled {
 }
 
 fn devices() -> Vec<Labelled> {
-    let text = include_str!("accuracy/devices.csv");
+    parse("devices.csv", include_str!("accuracy/devices.csv"))
+}
+
+/// The held-out set: devices labelled against the 2022-2024 advisories only.
+fn holdout() -> Vec<Labelled> {
+    parse("holdout.csv", include_str!("accuracy/holdout.csv"))
+}
+
+fn parse(file: &str, text: &str) -> Vec<Labelled> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.starts_with('#') || line.starts_with("asset_id,") || line.trim().is_empty() {
             continue;
         }
         let f: Vec<&str> = line.split(',').collect();
-        assert_eq!(f.len(), 5, "devices.csv line {}: 5 fields expected", i + 1);
+        assert_eq!(f.len(), 5, "{file} line {}: 5 fields expected", i + 1);
         let mut d = Device::new("dev", f[0]);
         d.manufacturer = Some(f[1].to_string());
         d.model = Some(f[2].to_string());
@@ -70,7 +86,8 @@ fn split_of(advisory_id: &str) -> &'static str {
     // ICSMA-YY-...
     match advisory_id.get(6..8) {
         Some("17" | "18" | "19") => "tune (2017-2019)",
-        _ => "evaluate (2020-2021)",
+        Some("20" | "21") => "evaluate (2020-2021)",
+        _ => "holdout (2022-2024)",
     }
 }
 
@@ -80,61 +97,75 @@ fn corpus_device_matcher_precision_and_recall() {
         return;
     };
     let table = VendorTable::builtin();
-    let mut advisories = Vec::new();
-    for year in ["2017", "2018", "2019", "2020", "2021"] {
-        for f in medvigil_testkit::files_under(&dir.join(year), |n| {
-            n.starts_with("icsma-") && n.ends_with(".json")
-        }) {
-            let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&f).unwrap())
-                .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
-            let adv = support::advisory(&doc);
-            let prepared = prepare(&adv, &table);
-            advisories.push((adv, prepared));
+    let load = |years: &[&str]| {
+        let mut advisories = Vec::new();
+        for year in years {
+            for f in medvigil_testkit::files_under(&dir.join(year), |n| {
+                n.starts_with("icsma-") && n.ends_with(".json")
+            }) {
+                let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&f).unwrap())
+                    .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+                let adv = support::advisory(&doc);
+                let prepared = prepare(&adv, &table);
+                advisories.push((adv, prepared));
+            }
         }
-    }
-    assert!(advisories.len() >= 100, "{} advisories", advisories.len());
-    let known: BTreeSet<&str> = advisories.iter().map(|(a, _)| a.id.as_str()).collect();
+        advisories
+    };
+    // The development inventory is matched against the 2017-2021 advisories it was
+    // labelled for; the held-out inventory only against the 2022-2024 ones.
+    let development = load(&["2017", "2018", "2019", "2020", "2021"]);
+    assert!(development.len() >= 100, "{} advisories", development.len());
+    let held_out = load(&["2022", "2023", "2024"]);
+    assert!(
+        held_out.len() >= 30,
+        "{} held-out advisories",
+        held_out.len()
+    );
     let mut scores: BTreeMap<&str, Score> = BTreeMap::new();
-    for l in devices() {
-        for e in &l.expected {
-            assert!(
-                known.contains(e.as_str()),
-                "{}: unknown advisory {e}",
-                l.device.asset_id
-            );
-        }
-        let prepared = PreparedDevice::new(&l.device, &table);
-        let mut predicted = BTreeMap::new();
-        if let Some(p) = &prepared {
-            for (adv, products) in &advisories {
-                let f = device_findings(&l.device, p, adv, products);
-                if let Some(best) = f.first() {
-                    predicted.insert(adv.id.clone(), best.details[0].rule.clone());
+    for (inventory, advisories) in [(devices(), &development), (holdout(), &held_out)] {
+        let known: BTreeSet<&str> = advisories.iter().map(|(a, _)| a.id.as_str()).collect();
+        for l in inventory {
+            for e in &l.expected {
+                assert!(
+                    known.contains(e.as_str()),
+                    "{}: unknown advisory {e}",
+                    l.device.asset_id
+                );
+            }
+            let prepared = PreparedDevice::new(&l.device, &table);
+            let mut predicted = BTreeMap::new();
+            if let Some(p) = &prepared {
+                for (adv, products) in advisories {
+                    let f = device_findings(&l.device, p, adv, products);
+                    if let Some(best) = f.first() {
+                        predicted.insert(adv.id.clone(), best.details[0].rule.clone());
+                    }
                 }
             }
-        }
-        let d = &l.device;
-        let who = format!(
-            "{} {:?} {:?} {:?}",
-            d.asset_id,
-            d.manufacturer.as_deref().unwrap_or(""),
-            d.model.as_deref().unwrap_or(""),
-            d.version.as_deref().unwrap_or("")
-        );
-        for (id, rule) in &predicted {
-            let s = scores.entry(split_of(id)).or_default();
-            if l.expected.contains(id) {
-                s.tp += 1;
-            } else {
-                s.fp.push(format!("{who} -> {id} ({rule})"));
+            let d = &l.device;
+            let who = format!(
+                "{} {:?} {:?} {:?}",
+                d.asset_id,
+                d.manufacturer.as_deref().unwrap_or(""),
+                d.model.as_deref().unwrap_or(""),
+                d.version.as_deref().unwrap_or("")
+            );
+            for (id, rule) in &predicted {
+                let s = scores.entry(split_of(id)).or_default();
+                if l.expected.contains(id) {
+                    s.tp += 1;
+                } else {
+                    s.fp.push(format!("{who} -> {id} ({rule})"));
+                }
             }
-        }
-        for id in l.expected.iter().filter(|e| !predicted.contains_key(*e)) {
-            scores
-                .entry(split_of(id))
-                .or_default()
-                .fn_
-                .push(format!("{who} -/-> {id}"));
+            for id in l.expected.iter().filter(|e| !predicted.contains_key(*e)) {
+                scores
+                    .entry(split_of(id))
+                    .or_default()
+                    .fn_
+                    .push(format!("{who} -/-> {id}"));
+            }
         }
     }
     let mut report = String::new();
@@ -161,6 +192,11 @@ fn corpus_device_matcher_precision_and_recall() {
     assert!(
         eval.precision() >= 0.95 && eval.recall() >= 0.95,
         "evaluation split below its floor (precision 0.95, recall 0.95):\n{report}"
+    );
+    let holdout = &scores["holdout (2022-2024)"];
+    assert!(
+        holdout.precision() >= 0.97 && holdout.recall() >= 0.89,
+        "held-out split below its floor (precision 0.97, recall 0.89):\n{report}"
     );
 }
 
