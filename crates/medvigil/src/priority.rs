@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use medvigil_model::Device;
-use medvigil_model::clinical::{ClinicalProfilePatch, ProfileTarget};
+use medvigil_model::clinical::{ClinicalProfile, ClinicalProfilePatch, ProfileTarget};
 use medvigil_model::finding::{AssetRef, Finding};
 use medvigil_model::vuln::{KbRecords, Score};
 use medvigil_risk::inputs::{effective_profile, finding_input, model_profile};
@@ -45,6 +45,8 @@ pub struct Prioritizer<'s> {
     devices: HashMap<(String, String), Device>,
     overrides: HashMap<ProfileTarget, ClinicalProfilePatch>,
     kb: RefCell<HashMap<String, KbRecords>>,
+    /// Fleet-wide profiles of models, computed once per model.
+    fleets: RefCell<HashMap<(String, String), ClinicalProfile>>,
 }
 
 impl<'s> Prioritizer<'s> {
@@ -62,11 +64,12 @@ impl<'s> Prioritizer<'s> {
             devices,
             overrides,
             kb: RefCell::new(HashMap::new()),
+            fleets: RefCell::new(HashMap::new()),
         })
     }
 
-    /// The finding's priority, or `None` when nothing is known of its vulnerability
-    /// (no score, no KEV entry, no EPSS) and no device profile applies.
+    /// The finding's priority. Missing data (no score, no profile) is not an error: the
+    /// explanation lists what the policy assumed for it.
     pub fn assess(&self, f: &Finding) -> anyhow::Result<Explanation> {
         let profile = match &f.asset {
             AssetRef::Device { site, asset_id } => {
@@ -87,16 +90,24 @@ impl<'s> Prioritizer<'s> {
                 model,
                 ..
             } => {
-                let fleet: Vec<Device> = self
-                    .devices
-                    .values()
-                    .filter(|d| {
-                        d.manufacturer.as_deref() == Some(manufacturer.as_str())
-                            && d.model.as_deref() == Some(model.as_str())
-                    })
-                    .cloned()
-                    .collect();
-                model_profile(&fleet, self.model_patch(Some(manufacturer), Some(model)))
+                let key = (manufacturer.clone(), model.clone());
+                if let Some(p) = self.fleets.borrow().get(&key) {
+                    p.clone()
+                } else {
+                    let fleet: Vec<Device> = self
+                        .devices
+                        .values()
+                        .filter(|d| {
+                            d.manufacturer.as_deref() == Some(manufacturer.as_str())
+                                && d.model.as_deref() == Some(model.as_str())
+                        })
+                        .cloned()
+                        .collect();
+                    let p =
+                        model_profile(&fleet, self.model_patch(Some(manufacturer), Some(model)));
+                    self.fleets.borrow_mut().insert(key, p.clone());
+                    p
+                }
             }
             AssetRef::Component { .. } => Default::default(),
         };
