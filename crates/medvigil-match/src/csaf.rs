@@ -5,12 +5,19 @@
 //! "Carescape B-450", "v2.1 build 3"). A device matches an advisory product when
 //!
 //! 1. the manufacturer and the product's vendor share a vendor group
-//!    ([`VendorTable`]: aliases, former companies, brands);
+//!    ([`VendorTable`]: aliases, former companies, brands, a division written as its
+//!    parent's name and a qualifier such as "Medtronic Diabetes"), or the product name
+//!    starts with the device's maker ("CME BodyGuard Twins", sold by BD since it bought
+//!    CME);
 //! 2. the model and the product name agree ([`model_match`]): shared model numbers
 //!    decide when both have them (a sibling such as B650 never matches B450), otherwise
 //!    distinctive words must cover one side (device-class words such as "Ultrasound"
 //!    are optional, and sharing only them is no match); a short name ("PIC iX" for
-//!    "(PICiX)") or a brand alone ("Omnipod") also matches, at lower confidence;
+//!    "(PICiX)", "PC" for "Point-of-Care") or a brand alone ("Omnipod") also matches,
+//!    at lower confidence. Parenthesized remarks ("(including RF, EC, CP)") are not
+//!    part of a name, a parenthesized catalogue number ("Arkon (99999)") need not be
+//!    given, and words written apart match a compound ("Multi Processor",
+//!    "MultiProcessor");
 //! 3. the firmware version falls under the product's version or range
 //!    ([`FirmwareSpec`]); an unreadable range or a missing version still matches, at
 //!    lower confidence, because missing a real exposure costs more than a check.
@@ -106,14 +113,26 @@ fn prepare_product(advisory_id: &str, p: &Product, table: &VendorTable) -> Optio
         (Some(f), None) => f.clone(),
         (None, None) => p.name.clone(),
     };
-    let vendor_groups = table.groups(&vendor);
+    let mut vendor_groups = table.groups(&vendor);
     let words = table.vendor_words(&vendor_groups);
     let brands = table.brand_words(&vendor_groups);
     let version_text = p.version.clone().or_else(|| p.version_range.clone());
     let spec = version_text
         .as_deref()
         .map_or(FirmwareSpec::All, FirmwareSpec::parse);
+    // A product still carrying the name of the company that made it before an
+    // acquisition ("CME BodyGuard Twins" from BD): inventories list it under that
+    // company, so the leading word also names the vendor. (It stays in the name: for
+    // a brand such as "Infusomat" it is the model's most distinctive word.)
+    if let Some(first) = former_maker(&name, table) {
+        vendor_groups.insert(VendorId::Unknown(first));
+    }
     let mut names = vec![ModelName::with_vendor_words(&name, &words)];
+    if names[0].is_empty() {
+        // The product is named only by the vendor's name ("OpenClinic GA" from
+        // OpenClinic GA): keep it, as for devices.
+        names[0] = ModelName::with_vendor_words(&name, &BTreeSet::new());
+    }
     // Products sharing a name ("Ultrasound EPIQ/Affiniti"): each alternative is a name.
     for alt in slash_alternatives(&name) {
         names.push(ModelName::with_vendor_words(&alt, &words));
@@ -161,6 +180,25 @@ fn prepare_product(advisory_id: &str, p: &Product, table: &VendorTable) -> Optio
         version_text,
         spec,
     })
+}
+
+/// The first word of a product name when it is a company name the table does not
+/// know: an unknown word of three letters or more, before further words, that is not a
+/// device-class or series word, not a model number, and not one of the vendor's own
+/// names or brands.
+fn former_maker(name: &str, table: &VendorTable) -> Option<String> {
+    let toks = crate::names::model_tokens(name);
+    let first = toks.first()?;
+    (toks.len() >= 2
+        && first.len() >= 3
+        && first.chars().all(|c| c.is_ascii_alphabetic())
+        && !is_class_word(first)
+        && !crate::names::is_series_word(first)
+        && table
+            .groups(first)
+            .iter()
+            .all(|g| matches!(g, VendorId::Unknown(_))))
+    .then(|| first.clone())
 }
 
 /// The readings of a name that joins product names with a slash ("Ultrasound
@@ -274,6 +312,21 @@ pub struct ModelMatch {
 
 /// Compares a device model with a product name (see the module doc for the rules).
 pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
+    // Words one side writes apart and the other together ("Multi Processor",
+    // "MultiProcessor") are compared as one.
+    if let Some(fused) = d.fused_with(p) {
+        return model_match(&fused, p);
+    }
+    if let Some(fused) = p.fused_with(d) {
+        return model_match(d, &fused);
+    }
+    // A catalogue number in parentheses ("Arkon (99999)") does not have to be given.
+    if d.numbers.is_empty() && !p.optional_numbers.is_empty() {
+        let mut p = p.clone();
+        p.numbers.retain(|n| !p.optional_numbers.contains(n));
+        p.optional_numbers.clear();
+        return model_match(d, &p);
+    }
     let inter_w: BTreeSet<&String> = d.words.intersection(&p.words).collect();
     let hit = |confidence: f64, rule: String, by_number: bool| {
         Some(ModelMatch {
@@ -686,5 +739,60 @@ mod tests {
         // A brand alone matches only products of that brand.
         let other = m("Dash Personal Diabetes Manager", "Insulet");
         assert!(model_match(&m("Omnipod", "Insulet"), &other).is_none());
+    }
+
+    #[test]
+    fn remarks_catalogue_numbers_and_compounds() {
+        // A parenthesized remark is not part of the name.
+        let supply = m("BD Pyxis SupplyStation (including RF, EC, CP)", "BD");
+        assert!(model_match(&m("Pyxis SupplyStation", "BD"), &supply).is_some());
+        let chorus = m(
+            "BD FACSChorus (HP Z2 G9 workstation, shipped with FACSDiscover S8 Cell Sorter)",
+            "BD",
+        );
+        assert!(model_match(&m("FACSChorus", "BD"), &chorus).is_some());
+        assert!(model_match(&m("FACSDiva", "BD"), &chorus).is_none());
+        // A catalogue number in parentheses need not be given, but a different one
+        // is a different product.
+        let arkon = m("Arkon (99999)", "Spacelabs");
+        assert!(model_match(&m("Arkon", "Spacelabs"), &arkon).is_some());
+        assert!(model_match(&m("Arkon 99999", "Spacelabs"), &arkon).is_some());
+        assert!(model_match(&m("Arkon 12345", "Spacelabs"), &arkon).is_none());
+        // Words written apart on one side and together on the other.
+        let totalys = m("BD Totalys MultiProcessor", "BD");
+        assert!(model_match(&m("Totalys Multi Processor", "BD"), &totalys).is_some());
+        assert!(model_match(&m("Totalys SlidePrep", "BD"), &totalys).is_none());
+        let viewer = m("Osimis Web Viewer", "Orthanc");
+        assert!(model_match(&m("Osimis WebViewer", "Orthanc"), &viewer).is_some());
+        // Initials of a hyphenated phrase: "PC" for "Point-of-Care", with the number.
+        let pcu = m("BD Alaris Point-of-Care Unit (PCU) Model 8015", "BD");
+        assert!(model_match(&m("Alaris 8015 PC Unit", "BD"), &pcu).is_some());
+        assert!(model_match(&m("Alaris 8000 PC Unit", "BD"), &pcu).is_none());
+    }
+
+    fn product(vendor: &str, name: &str) -> Product {
+        Product {
+            product_id: "CSAFPID-0001".to_string(),
+            name: format!("{vendor} {name}"),
+            vendor: Some(vendor.to_string()),
+            product_name: Some(name.to_string()),
+            ..Product::default()
+        }
+    }
+
+    #[test]
+    fn vendor_only_names_and_former_makers() {
+        let t = VendorTable::builtin();
+        // A product named only by its vendor's name still has a name to match.
+        let p = prepare_product("X", &product("OpenClinic GA", "OpenClinic GA"), &t).unwrap();
+        let d = PreparedDevice::from_names("OpenClinic GA", "OpenClinic GA", &t).unwrap();
+        assert!(match_product(&d, Some("5.09.02"), &p).is_some());
+        // A product carrying its former maker's name matches a device listed under it.
+        let p =
+            prepare_product("X", &product("Acme Infusion Corp", "Zeta Pumpmaster"), &t).unwrap();
+        let d = PreparedDevice::from_names("Zeta Medical", "Pumpmaster", &t).unwrap();
+        assert!(match_product(&d, None, &p).is_some());
+        let other = PreparedDevice::from_names("Omega Medical", "Pumpmaster", &t).unwrap();
+        assert!(match_product(&other, None, &p).is_none());
     }
 }

@@ -184,6 +184,22 @@ impl VendorTable {
         if !k.is_empty() {
             out.insert(VendorId::Unknown(k));
         }
+        // A division or subsidiary written as the parent's name and a qualifier
+        // ("Medtronic Diabetes", "BD Biosciences", "Siemens Building Technologies"):
+        // the longest run of leading words that names a known vendor. Generic words
+        // ("Medical") never stand for a vendor on their own.
+        let toks: Vec<String> = vendor_tokens(&outside);
+        for n in (1..toks.len()).rev() {
+            if toks[..n]
+                .iter()
+                .all(|t| GENERIC_VENDOR_WORDS.contains(&t.as_str()))
+            {
+                continue;
+            }
+            if lookup(&toks[..n].join(" "), &mut out) {
+                break;
+            }
+        }
         out
     }
 
@@ -470,6 +486,12 @@ pub const CLASS_WORDS: &[&str] = &[
     "imaging",
 ];
 
+/// Whether a lower-case word names a series, packaging or category ("series",
+/// "system", "model") rather than a model.
+pub fn is_series_word(w: &str) -> bool {
+    SERIES_WORDS.contains(&w)
+}
+
 /// Whether a (singular, lower-case) word only names a class of device.
 pub fn is_class_word(w: &str) -> bool {
     CLASS_WORDS.contains(&w)
@@ -493,6 +515,12 @@ pub struct ModelName {
     /// The kept tokens written together ("picix" for "PIC iX"), to compare with the
     /// other side's short names.
     pub joined: String,
+    /// Catalogue numbers given alone in parentheses ("Arkon (99999)"): they match a
+    /// device that gives them, but a device without any number need not.
+    pub optional_numbers: BTreeSet<String>,
+    /// Adjacent words and the compound they make written together ("multi",
+    /// "processor", "multiprocessor"): "Multi Processor" is the "MultiProcessor".
+    pub pairs: Vec<(String, String, String)>,
 }
 
 impl ModelName {
@@ -526,6 +554,8 @@ impl ModelName {
     pub fn with_vendor_words(name: &str, vendor_words: &BTreeSet<String>) -> ModelName {
         let mut m = ModelName::default();
         let (outside, inside) = split_parens(name);
+        // What the parentheses hold decides what they add to the name.
+        let mut text = outside.clone();
         for p in &inside {
             let t = p.trim();
             // "(CSCS)", "(PRM)", "(XTR)": an all-capitals short name.
@@ -536,26 +566,35 @@ impl ModelName {
                 && t.chars().any(|c| c.is_ascii_uppercase())
             {
                 m.acronyms.insert(t.to_ascii_lowercase());
-            } else {
-                // "(PICiX)", "(PIC iX)" after "Patient Information Center iX": a short
-                // name made of the leading letters of the words before it.
-                let short: String = model_tokens(t).concat();
-                if short.chars().all(|c| c.is_ascii_alphabetic())
-                    && is_abbreviation(&short, &model_tokens(&outside))
-                {
-                    m.acronyms.insert(short);
-                }
+                continue;
             }
+            // "(PICiX)", "(PIC iX)" after "Patient Information Center iX": a short
+            // name made of the leading letters of the words before it.
+            let short: String = model_tokens(t).concat();
+            if short.chars().all(|c| c.is_ascii_alphabetic())
+                && is_abbreviation(&short, &model_tokens(&outside))
+            {
+                m.acronyms.insert(short);
+                continue;
+            }
+            // "(including RF, EC, CP)", "(HP Z2 G9 workstation, shipped with ...)":
+            // a remark about the product, not its name.
+            if is_remark(t) {
+                continue;
+            }
+            // "Arkon (99999)": a catalogue number, optional for a device without one.
+            if t.len() >= 4 && t.bytes().all(|b| b.is_ascii_digit()) {
+                m.optional_numbers.insert(t.to_string());
+            }
+            // Other parentheses ("Pulsera (718095)", "EchoPAC (Turnkey)") are part of
+            // the name.
+            text.push(' ');
+            text.push_str(t);
         }
-        let text = if inside.iter().all(|p| {
-            m.acronyms.contains(&p.trim().to_ascii_lowercase())
-                || m.acronyms.contains(&model_tokens(p).concat())
-        }) {
-            outside
-        } else {
-            // Parentheses holding model numbers ("Pulsera (718095)") are part of the name.
-            name.replace(['(', ')', '[', ']'], " ")
-        };
+        // "Point-of-Care" is also written by its initials ("PC", "POC").
+        for w in text.split_whitespace() {
+            m.acronyms.extend(hyphen_initials(w));
+        }
         let text = drop_vendor_prefixes(&text, vendor_words);
         m.ranges = number_ranges(&fold(&text));
         let toks = model_tokens(&text);
@@ -570,18 +609,52 @@ impl ModelName {
                 }
             }
         }
+        let mut prev_word: Option<String> = None;
         for (t, skip) in toks.into_iter().zip(skip) {
             if skip || SERIES_WORDS.contains(&t.as_str()) {
+                prev_word = None;
                 continue;
             }
             m.joined.push_str(&t);
             if t.chars().any(|c| c.is_ascii_digit()) {
                 m.numbers.insert(t);
+                prev_word = None;
             } else if t.len() > 1 || t == "x" {
+                if let Some(p) = prev_word.take() {
+                    let compound = singular(format!("{p}{t}"));
+                    m.pairs.push((singular(p), singular(t.clone()), compound));
+                }
+                prev_word = Some(t.clone());
                 m.words.insert(singular(t));
             }
         }
         m
+    }
+
+    /// This name with adjacent words fused where `other` writes them as one word
+    /// ("Multi Processor" → "MultiProcessor"), or `None` when no pair is fused.
+    pub fn fused_with(&self, other: &ModelName) -> Option<ModelName> {
+        let fuse: Vec<&(String, String, String)> = self
+            .pairs
+            .iter()
+            .filter(|(a, b, ab)| {
+                other.words.contains(ab) && !(other.words.contains(a) && other.words.contains(b))
+            })
+            .collect();
+        if fuse.is_empty() {
+            return None;
+        }
+        let mut m = self.clone();
+        for (a, b, ab) in fuse {
+            m.words.remove(a);
+            m.words.remove(b);
+            m.words.insert(ab.clone());
+            if self.brands.contains(a) || self.brands.contains(b) {
+                m.brands.insert(ab.clone());
+            }
+        }
+        m.pairs.clear();
+        Some(m)
     }
 
     /// The words a name must share to match: its words without class words, or all of
@@ -619,6 +692,92 @@ fn drop_vendor_prefixes(text: &str, vendor_words: &BTreeSet<String>) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Whether a parenthesized piece of a product name is a remark about the product
+/// rather than part of its name: it starts with a word that introduces a remark, lists
+/// things (a comma), or is a phrase of four words or more.
+fn is_remark(piece: &str) -> bool {
+    const OPENERS: &[&str] = &[
+        "including",
+        "includes",
+        "incl",
+        "eg",
+        "e",
+        "ie",
+        "i",
+        "shipped",
+        "with",
+        "without",
+        "integrated",
+        "installed",
+        "running",
+        "runs",
+        "used",
+        "sold",
+        "also",
+        "see",
+        "formerly",
+        "previously",
+        "aka",
+        "for",
+        "on",
+        "in",
+        "when",
+        "if",
+        "only",
+        "not",
+        "except",
+        "excluding",
+        "via",
+        "as",
+        "from",
+        "based",
+        "which",
+        "that",
+        "using",
+        "connected",
+        "bundled",
+        "distributed",
+        "part",
+        "all",
+    ];
+    let f = fold(piece);
+    let words: Vec<&str> = f
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    f.contains([',', ';']) || words.len() >= 4 || words.first().is_some_and(|w| OPENERS.contains(w))
+}
+
+/// The initials of a word made of three or more hyphenated parts ("Point-of-Care" →
+/// "poc", and "pc" without the small words), as inventories abbreviate it.
+fn hyphen_initials(word: &str) -> Vec<String> {
+    let parts: Vec<String> = word
+        .split('-')
+        .map(fold)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() < 3
+        || !parts
+            .iter()
+            .all(|p| p.chars().all(|c| c.is_ascii_alphabetic()))
+    {
+        return Vec::new();
+    }
+    let initials = |skip_small: bool| -> String {
+        parts
+            .iter()
+            .filter(|p| !(skip_small && matches!(p.as_str(), "of" | "and" | "the" | "for" | "to")))
+            .filter_map(|p| p.chars().next())
+            .collect()
+    };
+    let mut out = vec![initials(false)];
+    let short = initials(true);
+    if short.len() >= 2 && short != out[0] {
+        out.push(short);
+    }
+    out
 }
 
 fn singular(w: String) -> String {
@@ -795,6 +954,35 @@ mod tests {
         ] {
             assert!(!t.same_vendor(a, b), "{a} != {b}");
         }
+    }
+
+    #[test]
+    fn divisions_belong_to_their_parent() {
+        let t = VendorTable::builtin();
+        assert!(t.same_vendor("Medtronic Diabetes", "Medtronic MiniMed"));
+        assert!(t.same_vendor("BD Biosciences", "Becton, Dickinson and Company"));
+        assert!(!t.same_vendor("Medtronic Diabetes", "Abbott"));
+        // A generic word alone never stands for a vendor.
+        assert!(!t.same_vendor("Medical Acme", "Medical Zeta"));
+        // Whole names still decide first.
+        assert!(!t.same_vendor("Fresenius Kabi", "Fresenius Medical Care"));
+    }
+
+    #[test]
+    fn parenthesized_remarks_and_hyphen_initials() {
+        assert!(is_remark("including RF, EC, CP"));
+        assert!(is_remark("with Wi-Fi"));
+        assert!(is_remark("HP Z2 G9 workstation shipped"));
+        assert!(!is_remark("Turnkey"));
+        assert!(!is_remark("718095"));
+        assert_eq!(hyphen_initials("Point-of-Care"), ["poc", "pc"]);
+        assert!(hyphen_initials("X-Scribe").is_empty());
+        assert!(hyphen_initials("MMT-503-2").is_empty());
+        let m = ModelName::with_vendor_words("Totalys Multi Processor", &BTreeSet::new());
+        let other = ModelName::with_vendor_words("Totalys MultiProcessor", &BTreeSet::new());
+        let fused = m.fused_with(&other).unwrap();
+        assert_eq!(fused.words, other.words);
+        assert!(other.fused_with(&m).is_none());
     }
 
     #[test]

@@ -511,7 +511,7 @@ pub struct Note {
 /// The tree's branches become `vendor`, `product_family`, `product_name` and `version`
 /// or `version_range` (raw: CISA writes "<= 4.2", others `vers:generic/<4.2`), so a
 /// matcher need not walk the tree again.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Product {
     /// `product_id` ("CSAFPID-0001").
     pub product_id: String,
