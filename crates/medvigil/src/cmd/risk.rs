@@ -755,45 +755,38 @@ fn whatif(ctx: &Context, a: WhatifArgs) -> anyhow::Result<ExitCode> {
 
 /// The profile fields that differ, in words.
 fn profile_diff(a: &ClinicalProfile, b: &ClinicalProfile) -> Vec<String> {
-    fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
-        v.as_ref().map_or("unknown".to_string(), |x| x.to_string())
+    fn field<T: PartialEq + std::fmt::Display>(
+        out: &mut Vec<String>,
+        label: &str,
+        a: &Option<T>,
+        b: &Option<T>,
+    ) {
+        let show = |v: &Option<T>| v.as_ref().map_or("unknown".to_string(), T::to_string);
+        if a != b {
+            out.push(format!("{label} {} -> {}", show(a), show(b)));
+        }
     }
     let mut out = Vec::new();
-    if a.clinical_function != b.clinical_function {
-        out.push(format!(
-            "function {} -> {}",
-            opt(&a.clinical_function),
-            opt(&b.clinical_function)
-        ));
-    }
-    if a.network_zone != b.network_zone {
-        out.push(format!(
-            "zone {} -> {}",
-            opt(&a.network_zone),
-            opt(&b.network_zone)
-        ));
-    }
-    if a.internet_reachable != b.internet_reachable {
-        out.push(format!(
-            "internet reachable {} -> {}",
-            opt(&a.internet_reachable),
-            opt(&b.internet_reachable)
-        ));
-    }
-    if a.patient_connected != b.patient_connected {
-        out.push(format!(
-            "patient-connected {} -> {}",
-            opt(&a.patient_connected),
-            opt(&b.patient_connected)
-        ));
-    }
-    if a.implanted != b.implanted {
-        out.push(format!(
-            "implanted {} -> {}",
-            opt(&a.implanted),
-            opt(&b.implanted)
-        ));
-    }
+    field(
+        &mut out,
+        "function",
+        &a.clinical_function,
+        &b.clinical_function,
+    );
+    field(&mut out, "zone", &a.network_zone, &b.network_zone);
+    field(
+        &mut out,
+        "internet reachable",
+        &a.internet_reachable,
+        &b.internet_reachable,
+    );
+    field(
+        &mut out,
+        "patient-connected",
+        &a.patient_connected,
+        &b.patient_connected,
+    );
+    field(&mut out, "implanted", &a.implanted, &b.implanted);
     for c in b.controls.difference(&a.controls) {
         out.push(format!("add {c}"));
     }
