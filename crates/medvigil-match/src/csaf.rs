@@ -19,7 +19,8 @@
 //!    given, and words written apart match a compound ("Multi Processor",
 //!    "MultiProcessor");
 //! 3. the firmware version falls under the product's version or range
-//!    ([`FirmwareSpec`]); an unreadable range or a missing version still matches, at
+//!    ([`AdvisoryRange`], read by `medvigil-version`'s CISA prose reader under the vendor
+//!    firmware scheme); an unreadable range or a missing version still matches, at
 //!    lower confidence, because missing a real exposure costs more than a check.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,8 +28,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use medvigil_model::Device;
 use medvigil_model::finding::{AssetRef, Finding, FindingStatus, MatchDetails, MatchKind};
 use medvigil_model::vuln::{Advisory, Product};
+use medvigil_version::prose::{AdvisoryRange, Verdict};
 
-use crate::firmware::{FirmwareSpec, Verdict};
 use crate::names::{ModelName, VendorId, VendorTable, is_class_word};
 
 /// The matcher's name in evidence.
@@ -52,8 +53,8 @@ pub struct PreparedProduct {
     pub names: Vec<ModelName>,
     /// The version text, raw.
     pub version_text: Option<String>,
-    /// The version spec.
-    pub spec: FirmwareSpec,
+    /// The version range, or the text that could not be read as one.
+    pub spec: AdvisoryRange,
 }
 
 /// An inventory device made ready for matching.
@@ -119,7 +120,7 @@ fn prepare_product(advisory_id: &str, p: &Product, table: &VendorTable) -> Optio
     let version_text = p.version.clone().or_else(|| p.version_range.clone());
     let spec = version_text
         .as_deref()
-        .map_or(FirmwareSpec::All, FirmwareSpec::parse);
+        .map_or_else(AdvisoryRange::all, AdvisoryRange::read);
     // A product still carrying the name of the company that made it before an
     // acquisition ("CME BodyGuard Twins" from BD): inventories list it under that
     // company, so the leading word also names the vendor. (It stays in the name: for
@@ -146,9 +147,9 @@ fn prepare_product(advisory_id: &str, p: &Product, table: &VendorTable) -> Optio
     // A "version" that is really a model ("Accu-Chek Inform II", "MMT-512 / MMT-712
     // Paradigm x12") joins the name; the version is then unconstrained.
     let (spec, version_text) = match (&spec, &version_text) {
-        (FirmwareSpec::Unreadable(_), Some(v)) if looks_like_model(v) => {
+        (s, Some(v)) if s.is_unreadable() && looks_like_model(v) => {
             names = vec![ModelName::with_vendor_words(&format!("{name} {v}"), &words)];
-            (FirmwareSpec::All, None)
+            (AdvisoryRange::all(), None)
         }
         _ => {
             // Model numbers written where the version belongs ("MyCareLink Monitor:
@@ -513,7 +514,7 @@ pub fn match_product<'a>(
         .iter()
         .filter_map(|n| model_match(&d.model, n))
         .max_by(|a, b| a.confidence.total_cmp(&b.confidence))?;
-    let verdict = p.spec.contains(version);
+    let verdict = p.spec.verdict(version);
     (verdict != Verdict::NotAffected).then_some(ProductHit {
         product: p,
         model,
@@ -642,9 +643,7 @@ fn evidence(
         ("product".to_string(), p.name.clone()),
     ]);
     let (version_rule, factor) = match h.verdict {
-        Verdict::Affected if p.spec == FirmwareSpec::All => {
-            ("all versions affected".to_string(), 1.0)
-        }
+        Verdict::Affected if p.spec.is_all() => ("all versions affected".to_string(), 1.0),
         Verdict::Affected => (format!("version in {}", p.spec), 1.0),
         Verdict::Unknown if version.is_none() => ("device version unknown".to_string(), 0.6),
         Verdict::Unknown => (

@@ -30,6 +30,7 @@ use medvigil_model::vuln::{
     Advisory, AffectedRule, BoolOperator, KevEntry, NvdConfiguration, OsvAffected, OsvEvent,
     Recall, Vulnerability,
 };
+use medvigil_version::prose::{AdvisoryRange, Verdict};
 use medvigil_version::{Scheme, Version, VersionRange};
 
 use crate::cpe::Cpe;
@@ -37,7 +38,6 @@ use crate::csaf::{
     ModelMatch, PreparedDevice, PreparedProduct, ProductHit, findings_for_hits, match_product,
     model_match,
 };
-use crate::firmware::Verdict;
 use crate::names::{ModelName, VendorId, VendorTable};
 use crate::purl::Purl;
 
@@ -179,8 +179,7 @@ fn csaf_version_check(
                 .ok()?
                 .then(|| format!("version {version} in {r}"));
         }
-        return (crate::firmware::FirmwareSpec::parse(r).contains(Some(version))
-            == Verdict::Affected)
+        return (AdvisoryRange::read(r).verdict(Some(version)) == Verdict::Affected)
             .then(|| format!("version {version} in {r:?}"));
     }
     Some("all versions".into())
@@ -467,7 +466,7 @@ impl Engine {
         let mut by_adv: BTreeMap<usize, Vec<ProductHit>> = BTreeMap::new();
         for (ai, pi, m) in hits {
             let p = &self.products[*ai][*pi];
-            let verdict = p.spec.contains(device.version.as_deref());
+            let verdict = p.spec.verdict(device.version.as_deref());
             if verdict != Verdict::NotAffected {
                 by_adv.entry(*ai).or_default().push(ProductHit {
                     product: p,

@@ -7,8 +7,9 @@
 //!
 //! * identity: [`purl`] (the purl spec, its conformance suite passes), [`cpe`] (CPE 2.3
 //!   bindings and NISTIR 7696 name matching), [`names`] (vendor aliases with corporate
-//!   lineage, model-name tokens), [`firmware`] (vendor firmware versions and CISA's
-//!   version prose);
+//!   lineage, model-name tokens); vendor firmware versions and CISA's version prose are
+//!   read by `medvigil-version` (its vendor scheme and
+//!   [`prose::AdvisoryRange`](medvigil_version::prose::AdvisoryRange));
 //! * matchers: [`csaf`] (device model against a CSAF product tree) and [`engine`]
 //!   (the inverted index; purl+OSV, CPE+NVD configuration trees, KEV, recalls);
 //! * [`vex`]: applying OpenVEX, CycloneDX VEX and CSAF VEX statements.
@@ -35,7 +36,6 @@
 pub mod cpe;
 pub mod csaf;
 pub mod engine;
-pub mod firmware;
 pub mod names;
 pub mod purl;
 pub mod vex;

@@ -33,10 +33,10 @@
 use std::collections::HashMap;
 
 use medvigil_model::finding::{Finding, VexApplied, VexProduct, VexStatement};
+use medvigil_version::{Scheme, Version};
 
 use crate::cpe::Cpe;
 use crate::csaf::{PreparedDevice, model_match};
-use crate::firmware::segments;
 use crate::names::VendorTable;
 use crate::purl::Purl;
 
@@ -83,10 +83,24 @@ fn in_vers(range: &str, version: &str) -> bool {
     let Ok(r) = medvigil_version::Vers::parse(range) else {
         return false;
     };
-    medvigil_version::Version::parse(r.scheme(), version)
+    Version::parse(r.scheme(), version)
         .ok()
         .and_then(|v| r.contains(&v).ok())
         .unwrap_or(false)
+}
+
+/// Whether two firmware versions are the same under the vendor scheme (`v2.1` is `2.1`,
+/// `4.1 build 118` is `4.1.118`); text that is not a vendor version must be equal as
+/// written, case aside.
+fn same_firmware(a: &str, b: &str) -> bool {
+    match (
+        Version::parse(Scheme::Vendor, a),
+        Version::parse(Scheme::Vendor, b),
+    ) {
+        (Ok(x), Ok(y)) => x == y,
+        (Err(_), Err(_)) => a.trim().eq_ignore_ascii_case(b.trim()),
+        _ => false,
+    }
 }
 
 /// Whether a VEX product is the finding's asset.
@@ -151,10 +165,7 @@ fn applies(p: &VexProduct, f: &Finding, table: &VendorTable) -> bool {
             }
             match version {
                 None => true,
-                Some(v) => match (segments(v), fv.as_deref().and_then(segments)) {
-                    (Some(a), Some(b)) => a == b,
-                    _ => false,
-                },
+                Some(v) => fv.as_deref().is_some_and(|fv| same_firmware(v, fv)),
             }
         }
     }
@@ -255,5 +266,18 @@ mod tests {
         let mut g = vec![device_finding("CARESCAPE B450", "2.2")];
         apply_vex(&mut g, &st[..1], &t);
         assert!(g[0].vex.is_none(), "another firmware version is untouched");
+    }
+
+    #[test]
+    fn firmware_versions_compare_under_the_vendor_scheme() {
+        assert!(same_firmware("v2.1", "2.1"));
+        assert!(same_firmware("2.1.0", "2.1"));
+        assert!(same_firmware("4.1 build 118", "4.1.118"));
+        assert!(
+            same_firmware("2.X", "2.x"),
+            "not versions: equal as written"
+        );
+        assert!(!same_firmware("2.1", "2.2"));
+        assert!(!same_firmware("2.X", "2.1"));
     }
 }

@@ -1,9 +1,10 @@
 //! Bad input never panics: every parser of the crate is fed generated garbage built from
 //! the characters that matter to it (separators, escapes, wildcards, multi-byte text).
 
-use medvigil_match::firmware::{FirmwareSpec, segments};
 use medvigil_match::names::{ModelName, VendorTable};
 use medvigil_match::{Cpe, Purl};
+use medvigil_version::prose::AdvisoryRange;
+use medvigil_version::{Scheme, Version};
 
 struct Rng(u64);
 impl Rng {
@@ -84,10 +85,11 @@ fn parsers_never_panic_on_garbage() {
             let _ = c.to_uri().parse::<Cpe>();
             let _ = c.matches(&c);
         }
-        let spec = FirmwareSpec::parse(&s);
-        let _ = spec.contains(Some(&s));
-        let _ = spec.to_string();
-        let _ = segments(&s);
+        let range = AdvisoryRange::read(&s);
+        let _ = range.verdict(Some(&s));
+        let _ = range.verdict(None);
+        let _ = range.to_string();
+        let _ = Version::parse(Scheme::Vendor, &s);
         let _ = ModelName::new(&s, &s, &table);
         let _ = table.groups(&s);
     }

@@ -17,9 +17,14 @@
 //!    Leading filler (`all`, `software`, `firmware`, `versions`, `version`, `revisions`,
 //!    `release`, `released`) is dropped.
 //! 3. `|`-separated pieces (CISA's CSAF uses `|` for both "and" and "or"): a lower bound
-//!    followed by an upper bound is one interval, as in `vers`; other pieces stand alone
-//!    and the result is their union.
-//! 4. Comparators: `<`, `<=`, `>`, `>=`, `=` and `>= 1.2 < 2.0`.
+//!    followed by an upper bound is one interval, as in `vers`; other pieces (including
+//!    the spans of rule 4 and letter revision spans, `Rev J-M | (X3/MX100 for Rev M
+//!    only)`) stand alone and the result is their union.
+//! 4. Comparators: `<`, `<=`, `>`, `>=`, `=` and `>= 1.2 < 2.0`; and spans written
+//!    `low <= high` or `low < high` (`A.01 <= C.0x`, `A10 < A11`): the low end is
+//!    included, the high end as the operator says, and a high end whose last digit is a
+//!    wildcard (`C.0x`) reaches the largest such digit (`C.09`). Both ends must read as
+//!    versions, the low one no higher than the high one.
 //! 5. Phrases (and repeated ones: `U61 and earlier L81 and earlier` is a union): `prior to X`, `before X`, `earlier than X`, `lower than X`, `less than X`
 //!    (X excluded); `up to X`, `through X` (included: "up to" is ambiguous and including X
 //!    errs on the side of reporting); `X and prior`, `X or prior`, `X and earlier`,
@@ -40,7 +45,15 @@
 //! A version slot that reads like a sentence (`running on Windows 2000`, `shipped
 //! between ...`), a model number (`Model 3002`) or a product name without digits is
 //! refused with an error saying so, rather than being turned into a version that could
-//! only ever match by accident.
+//! only ever match by accident. Hardware editions (`2nd Edition`) are versions: inventories
+//! write them in the version column too.
+//!
+//! For a matcher, [`AdvisoryRange`] holds either the range read or the text that could not
+//! be read, and answers [`Verdict::Affected`], [`Verdict::NotAffected`] or
+//! [`Verdict::Unknown`] for a device's version as an inventory wrote it: unknown when the
+//! text was not read, the device version is missing or not a vendor version, or one side
+//! is a date and the other is not (`< July 1 2017` against `4.2`). An inclusive upper
+//! bound covers its own line ([`VersionRange::contains_line`]: `<= 4.2` holds `4.2 SP1`).
 
 use crate::schemes::vendor;
 use crate::{Bound, Error, Interval, Scheme, Vers, Version, VersionRange};
@@ -206,7 +219,7 @@ const STOP_WORDS: &[&str] = &[
 const KNOWN_WORDS: &[&str] = &[
     "build", "service", "pack", "patch", "update", "hotfix", "rev", "revision", "release", "beta",
     "alpha", "dev", "pre", "preview", "ver", "version", "firmware", "software", "final",
-    "hardware", "sps", "spx", "mrx", "bld", "upd",
+    "hardware", "sps", "spx", "mrx", "bld", "upd", "edition",
 ];
 
 /// Qualifier words after which a number continues the same version (`build 118`).
@@ -467,17 +480,37 @@ fn bound_interval(op: &str, s: &Slot) -> Interval {
     }
 }
 
+/// One `|`-separated piece: a comparator and a version, or a span standing alone.
+enum Piece {
+    Op(Option<&'static str>, Slot),
+    Span(Interval),
+}
+
 /// `|`-separated pieces: a lower bound followed by an upper bound pair up.
 fn pieces(t: &Text<'_>, parts: &[&str]) -> Result<Vec<Interval>, Error> {
     let mut parsed = Vec::new();
     for p in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
-        parsed.push(comparator_piece(t, p)?);
+        if let Some(i) = low_high(t, p) {
+            parsed.push(Piece::Span(i));
+        } else if let Some(i) = letter_span(t, p) {
+            parsed.push(Piece::Span(i?));
+        } else {
+            let (op, s) = comparator_piece(t, p)?;
+            parsed.push(Piece::Op(op, s));
+        }
     }
     let mut out = Vec::new();
     let mut k = 0;
     while k < parsed.len() {
-        let (op, s) = &parsed[k];
-        if let (Some(lo @ (">" | ">=")), Some((Some(hi @ ("<" | "<=")), t))) =
+        let (op, s) = match &parsed[k] {
+            Piece::Op(op, s) => (op, s),
+            Piece::Span(i) => {
+                out.push(i.clone());
+                k += 1;
+                continue;
+            }
+        };
+        if let (Some(lo @ (">" | ">=")), Some(Piece::Op(Some(hi @ ("<" | "<=")), t))) =
             (op, parsed.get(k + 1))
         {
             out.push(Interval {
@@ -491,6 +524,59 @@ fn pieces(t: &Text<'_>, parts: &[&str]) -> Result<Vec<Interval>, Error> {
         k += 1;
     }
     Ok(out)
+}
+
+/// `A.01 <= C.0x`, `A10 < A11`: CSAF product trees write a span as `low <= high` or
+/// `low < high` (the low end always included, the high end as the operator says). A high
+/// end whose last digit is a wildcard (`C.0x`) reaches the largest such digit (`C.09`).
+/// `None` unless both ends read as versions, the low one no higher than the high one.
+fn low_high(t: &Text<'_>, p: &str) -> Option<Interval> {
+    for (sep, inclusive) in [(" <= ", true), (" < ", false)] {
+        let Some((a, b)) = p.split_once(sep) else {
+            continue;
+        };
+        let (a, b) = (a.trim(), b.trim());
+        if a.is_empty() || a.starts_with(['<', '>', '=']) {
+            return None;
+        }
+        let lo = slot(t, a).ok()?;
+        let hi = match b.strip_suffix('x') {
+            Some(head) if head.ends_with(|c: char| c.is_ascii_digit()) => {
+                let orig = t.orig(head);
+                Slot::One(Version::parse(Scheme::Vendor, &format!("{orig}9")).ok()?)
+            }
+            _ => slot(t, b).ok()?,
+        };
+        if lo.first().cmp_same(hi.first()) == std::cmp::Ordering::Greater {
+            return None;
+        }
+        return Some(Interval {
+            lower: Some(lo.as_lower(true)),
+            upper: Some(hi.as_upper(inclusive)),
+        });
+    }
+    None
+}
+
+/// Letter revision spans: `Rev B-M`, `B-M`; `None` when `s` is not one.
+fn letter_span(t: &Text<'_>, s: &str) -> Option<Result<Interval, Error>> {
+    let letters = s.trim_start_matches("rev ").trim();
+    let (a, b) = letters.split_once('-')?;
+    let letter = |x: &str| x.len() == 1 && x.bytes().all(|c| c.is_ascii_alphabetic());
+    if !(letter(a) && letter(b)) {
+        return None;
+    }
+    Some((|| {
+        let lo = slot(t, a)?;
+        let hi = slot(t, b)?;
+        if lo.first().cmp_same(hi.first()) == std::cmp::Ordering::Greater {
+            return Err(err(t.input, "the start of the span is above its end"));
+        }
+        Ok(Interval {
+            lower: Some(lo.as_lower(true)),
+            upper: Some(hi.as_upper(true)),
+        })
+    })())
 }
 
 /// Whether a word starts a new list item.
@@ -684,6 +770,10 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
         let parts: Vec<&str> = s.split('|').collect();
         return finish(t, pieces(t, &parts)?, notes);
     }
+    // 4. "low <= high".
+    if let Some(i) = low_high(t, s) {
+        return finish(t, vec![i], notes);
+    }
     // 4. Comparators, possibly two: ">= 1.2 < 2.0".
     if s.starts_with(['<', '>', '=']) {
         let second = s[1..]
@@ -845,14 +935,8 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
         );
     }
     // Letter revision spans: "rev b-m".
-    let letters = s.trim_start_matches("rev ").trim();
-    if let Some((a, b)) = letters.split_once('-')
-        && a.len() == 1
-        && b.len() == 1
-        && a.bytes().all(|c| c.is_ascii_alphabetic())
-        && b.bytes().all(|c| c.is_ascii_alphabetic())
-    {
-        return span(a, b);
+    if let Some(i) = letter_span(t, s) {
+        return finish(t, vec![i?], notes);
     }
     // 6/7. A date, a list, or a single version (a list of one).
     if is_date(s) {
@@ -931,4 +1015,355 @@ fn is_date(s: &str) -> bool {
         }
     }
     month && year && Version::parse(Scheme::Vendor, s).is_ok()
+}
+
+/// Whether a device version falls under an advisory's range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Verdict {
+    /// The version is in the affected set.
+    Affected,
+    /// The version is outside it.
+    NotAffected,
+    /// The range or the device version could not be read; a person must check.
+    Unknown,
+}
+
+/// An advisory's affected-version text as a matcher holds it: read by [`parse`], or kept
+/// as the text it could not read, so that a match on it is reported as
+/// [`Verdict::Unknown`] rather than guessed.
+///
+/// ```
+/// use medvigil_version::prose::{AdvisoryRange, Verdict};
+/// let r = AdvisoryRange::read("<= 4.2");
+/// assert_eq!(r.verdict(Some("v4.2 build 118")), Verdict::Affected);
+/// assert_eq!(r.verdict(Some("4.3")), Verdict::NotAffected);
+/// assert_eq!(r.verdict(None), Verdict::Unknown);
+/// assert_eq!(r.to_string(), "vers:vendor/<=4.2");
+/// let dated = AdvisoryRange::read("< august 28");
+/// assert!(dated.is_unreadable());
+/// assert_eq!(dated.verdict(Some("1.0")), Verdict::Unknown);
+/// ```
+#[derive(Debug, Clone)]
+pub enum AdvisoryRange {
+    /// The text was read.
+    Read(Prose),
+    /// The text is not a version constraint (a date without a year, a product name, a
+    /// sentence): the text and why.
+    Unreadable {
+        /// The text as given.
+        text: String,
+        /// Why it could not be read.
+        reason: String,
+    },
+}
+
+impl AdvisoryRange {
+    /// Every version (a product without a version constraint).
+    pub fn all() -> AdvisoryRange {
+        AdvisoryRange::Read(Prose {
+            range: VersionRange::all(Scheme::Vendor),
+            notes: Vec::new(),
+        })
+    }
+
+    /// Reads an advisory's version text with [`parse`]; never fails: what it cannot read
+    /// becomes [`AdvisoryRange::Unreadable`].
+    pub fn read(text: &str) -> AdvisoryRange {
+        match parse(text) {
+            Ok(p) => AdvisoryRange::Read(p),
+            Err(e) => AdvisoryRange::Unreadable {
+                text: text.to_string(),
+                reason: e.to_string(),
+            },
+        }
+    }
+
+    /// Whether every version is affected.
+    pub fn is_all(&self) -> bool {
+        matches!(self, AdvisoryRange::Read(p) if p.range.is_all())
+    }
+
+    /// Whether the text could not be read.
+    pub fn is_unreadable(&self) -> bool {
+        matches!(self, AdvisoryRange::Unreadable { .. })
+    }
+
+    /// The range, when the text was read.
+    pub fn range(&self) -> Option<&VersionRange> {
+        match self {
+            AdvisoryRange::Read(p) => Some(&p.range),
+            AdvisoryRange::Unreadable { .. } => None,
+        }
+    }
+
+    /// Whether `device` (the version as an inventory wrote it) is affected.
+    ///
+    /// Every version is affected by an all-versions range, even an unknown one. Otherwise
+    /// a missing device version, one that is not a version under the range's scheme
+    /// ([`Scheme::Vendor`] for prose), a date against a range of version numbers (or a
+    /// version number against a range of dates: `< July 1 2017`), or an unreadable range
+    /// is [`Verdict::Unknown`].
+    /// Containment is [`VersionRange::contains_line`]: an inclusive upper bound covers
+    /// its own line (`<= 4.2` holds `4.2 SP1` and `4.2.0.118`).
+    pub fn verdict(&self, device: Option<&str>) -> Verdict {
+        let AdvisoryRange::Read(p) = self else {
+            return Verdict::Unknown;
+        };
+        if p.range.is_all() {
+            return Verdict::Affected;
+        }
+        let Some(v) = device.and_then(|d| Version::parse(p.range.scheme(), d).ok()) else {
+            return Verdict::Unknown;
+        };
+        // A date against a version number orders, but means nothing.
+        let dated = |v: &Version| v.vendor().is_some_and(|x| x.is_date());
+        let r = &p.range;
+        let range_dated = r
+            .intervals()
+            .iter()
+            .flat_map(|i| i.lower.iter().chain(i.upper.iter()))
+            .map(|b| &b.version)
+            .chain(r.excluded())
+            .any(dated);
+        if range_dated != dated(&v) {
+            return Verdict::Unknown;
+        }
+        match p.range.contains_line(&v) {
+            Ok(true) => Verdict::Affected,
+            Ok(false) => Verdict::NotAffected,
+            Err(_) => Verdict::Unknown,
+        }
+    }
+}
+
+impl std::fmt::Display for AdvisoryRange {
+    /// `all versions`, the range as a `vers` string, or `unreadable: "<text>"`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AdvisoryRange::Read(p) if p.range.is_all() => f.write_str("all versions"),
+            AdvisoryRange::Read(p) => write!(f, "{}", p.range),
+            AdvisoryRange::Unreadable { text, .. } => write!(f, "unreadable: {text:?}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Verdict::*;
+    use super::*;
+
+    fn check(range: &str, cases: &[(&str, Verdict)]) {
+        let r = AdvisoryRange::read(range);
+        for (v, want) in cases {
+            assert_eq!(r.verdict(Some(v)), *want, "{range:?} ∋ {v:?} (read as {r})");
+        }
+    }
+
+    /// The forms the device matcher was tuned on, with the answers it gave.
+    #[test]
+    fn matcher_forms() {
+        check("vers:all/*", &[("anything", Affected)]);
+        check(
+            "<= 9.33",
+            &[
+                ("9.33", Affected),
+                ("9.19", Affected),
+                ("9.5", Affected),
+                ("12.1", NotAffected),
+                ("9.33.1", Affected),
+            ],
+        );
+        check(
+            "< 8.2.2",
+            &[
+                ("8.2.1", Affected),
+                ("8.2.2", NotAffected),
+                ("v8.2.10", NotAffected),
+            ],
+        );
+        check(
+            "2.X",
+            &[
+                ("2.0", Affected),
+                ("v2.1 build 3", Affected),
+                ("1.9", NotAffected),
+                ("3.0", NotAffected),
+            ],
+        );
+        check(
+            ">= 4.01 | <= 4.34",
+            &[
+                ("4.2", Affected),
+                ("4.35", NotAffected),
+                ("3.9", NotAffected),
+            ],
+        );
+        check(
+            "1.1.7.333 | 2.1.1.3069",
+            &[
+                ("1.1.7.333", Affected),
+                ("2.1.1.3069", Affected),
+                ("2.1.1.3070", NotAffected),
+            ],
+        );
+        check(
+            "2.3.6 and  below",
+            &[("2.3.6", Affected), ("2.3.7", NotAffected)],
+        );
+        check(
+            "<= B.12",
+            &[
+                ("B.11", Affected),
+                ("B.13", NotAffected),
+                ("C.01", NotAffected),
+            ],
+        );
+        check(
+            "<=N",
+            &[("M", Affected), ("N", Affected), ("P", NotAffected)],
+        );
+        check(
+            "v6.x (with Wireless Battery Modules v9 | v11)",
+            &[("6.0", Affected), ("8.0", NotAffected)],
+        );
+        check(
+            "<= 12.2.x.x",
+            &[("12.2.1.5", Affected), ("12.3", NotAffected)],
+        );
+        check("prior to 3.1", &[("3.0.9", Affected), ("3.1", NotAffected)]);
+        check(
+            "4.0 through 4.3",
+            &[("4.2", Affected), ("4.4", NotAffected)],
+        );
+        check(
+            "<= 4.2",
+            &[
+                ("4.2 SP1", Affected),
+                ("v4.1 build 118", Affected),
+                ("4.3", NotAffected),
+            ],
+        );
+        check(
+            "< 1.8.4 Service Pack 01",
+            &[("1.8.3", Affected), ("1.8.5", NotAffected)],
+        );
+        // An exact version covers its own line, as written.
+        check(
+            "1.0",
+            &[
+                ("1.0", Affected),
+                ("1.0.5", Affected),
+                ("1.002", NotAffected),
+                ("1.1", NotAffected),
+            ],
+        );
+        check(
+            ">= 5.01 | <= 7.0.0",
+            &[("7.0.0.3", Affected), ("7.2.5.3", NotAffected)],
+        );
+    }
+
+    #[test]
+    fn glued_r_and_noise_words() {
+        check(
+            "<= R8.0.3",
+            &[
+                ("R8.0.3", Affected),
+                ("8.0.2", Affected),
+                ("8.1", NotAffected),
+            ],
+        );
+        check("< 1.10", &[("R2.5", NotAffected), ("R1.9", Affected)]);
+        check("2.X", &[("R2.5", Affected)]);
+        check("<= 2.2.3", &[("v2.2 build 4", NotAffected)]);
+    }
+
+    #[test]
+    fn low_to_high_spans() {
+        check(
+            "A.01 <= C.0x",
+            &[
+                ("A.01", Affected),
+                ("B.02", Affected),
+                ("C.03", Affected),
+                ("D.01", NotAffected),
+            ],
+        );
+        check(
+            "A.01 <= C.0x | 4.0",
+            &[("C.02", Affected), ("4.0", Affected), ("5.0", NotAffected)],
+        );
+        check("A10 < A11", &[("A10", Affected), ("A11", NotAffected)]);
+        // Not a span: a comparator first, or a sentence on the left.
+        assert_eq!(
+            parse(">= 1.2 < 2.0").unwrap().range.to_vers(),
+            "vers:vendor/>=1.2|<2.0"
+        );
+        assert!(parse("distributed  < april 1, 2018").is_err());
+        assert!(parse("C.0x <= A.01").is_err());
+    }
+
+    #[test]
+    fn letter_spans_in_pieces() {
+        check(
+            "Rev J-M | (X3/MX100 for Rev M only)",
+            &[("Rev J", Affected), ("Rev M", Affected), ("N", NotAffected)],
+        );
+        check(
+            "Rev B-M",
+            &[
+                ("Rev C", Affected),
+                ("Rev A", NotAffected),
+                ("N", NotAffected),
+            ],
+        );
+        assert!(parse("Rev M-B").is_err());
+    }
+
+    #[test]
+    fn editions_are_versions() {
+        check(
+            "2nd Edition",
+            &[("2nd Edition", Affected), ("3rd Edition", NotAffected)],
+        );
+    }
+
+    #[test]
+    fn unreadable_and_undated_are_unknown() {
+        for t in [
+            "< august 28",
+            "distributed  < april 1, 2018",
+            "with wireless option (shipped between 26-June-2017 through 07-August 2018)",
+            "Accu-Chek Inform II",
+        ] {
+            let r = AdvisoryRange::read(t);
+            assert!(r.is_unreadable(), "{t:?} read as {r}");
+            assert_eq!(r.verdict(Some("1.0")), Unknown, "{t:?}");
+            assert!(r.to_string().starts_with("unreadable: "), "{r}");
+        }
+        // A range of dates says nothing about a version number, and the reverse.
+        for t in ["<  july 1 2017", "<May 2018", "<8/30/2024"] {
+            let r = AdvisoryRange::read(t);
+            assert_eq!(r.verdict(Some("1.0")), Unknown, "{t:?} read as {r}");
+            assert_eq!(r.verdict(Some("12.3")), Unknown, "{t:?} read as {r}");
+        }
+        check(
+            "<May 2018",
+            &[("April 2018", Affected), ("June 2018", NotAffected)],
+        );
+        check("<= 4.2", &[("May 2018", Unknown), ("4.2.x", Unknown)]);
+        assert_eq!(AdvisoryRange::read("<= 4.2").verdict(None), Unknown);
+        assert_eq!(AdvisoryRange::read("vers:all/*").verdict(None), Affected);
+        assert_eq!(AdvisoryRange::all().verdict(None), Affected);
+        assert!(AdvisoryRange::all().is_all());
+        assert_eq!(AdvisoryRange::all().to_string(), "all versions");
+    }
+
+    #[test]
+    fn vers_strings_keep_their_scheme() {
+        let r = AdvisoryRange::read("vers:generic/<4.2");
+        assert_eq!(r.verdict(Some("4.1.9")), Affected);
+        assert_eq!(r.verdict(Some("4.2")), NotAffected);
+        assert_eq!(r.to_string(), "vers:generic/<4.2");
+    }
 }

@@ -304,7 +304,8 @@ impl VersionRange {
     /// Advisories write `4.2`, `<= 4.2` or `4.2 and prior`; inventories write what the
     /// device shows, `4.2 build 118`, `4.2 SP1`, `4.2.0.118`. Under this rule an inclusive
     /// upper bound (or an exact version) with fewer runs than the device's version also
-    /// covers the versions that start with it, so all three are in `<= 4.2`. The price is
+    /// covers the versions that start with its runs as written, so all three are in
+    /// `<= 4.2` (but `1.1` is not in `<= 1.0.0`: trailing zeros count here). The price is
     /// that `4.2.1` is in `<= 4.2` too; a matcher that uses this should say so in its
     /// evidence. For other schemes, and for versions inside the range anyway, this is
     /// [`VersionRange::contains`].

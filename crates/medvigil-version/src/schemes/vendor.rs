@@ -10,17 +10,24 @@
 //! 2. **Runs**: the rest is cut into runs of digits and runs of letters; spaces, dots,
 //!    dashes, underscores, slashes and brackets only separate (`4.2 SP1` = `4.2-sp1` =
 //!    `4.2.SP.1`). Letters are case-insensitive.
-//! 3. **Order**: runs compare left to right: numbers numerically, words alphabetically,
+//! 3. **Noise words carry no order** and are dropped wherever they stand: the label words
+//!    above and `r`, `build`, `bld`, `service`, `pack`, `patch`, `mr` (so `R8.0.3` =
+//!    `8.0.3`, `4.1 build 118` = `4.1.118`, `1.8.4 Service Pack 01` = `1.8.4.1`), unless
+//!    nothing else is left (`Rev` alone stays the word `rev`). `SP`, `SR` and `D` are not
+//!    noise: `4.2 SP1` is `4.2`, `sp`, `1`.
+//! 4. **Order**: runs compare left to right: numbers numerically, words alphabetically,
 //!    and in the same position a word sorts before a number (`2.4A < 2.4.1`). When one
 //!    version runs out, the other is newer if its next run is a number or a word (`4.2 <
 //!    4.2 SP1 < 4.3`, `4.1 < 4.1 build 118`) and older if it is a pre-release word: `dev`
 //!    < `alpha` < `beta` < `pre`/`preview` < `rc` (`4.2 beta < 4.2`).
-//! 4. **Trailing zeros** of the leading numeric part do not count: `2.0 == 2 == 2.0.0`, and
-//!    `4.2.0 SP1 == 4.2 SP1`.
-//! 5. **Dates** written with a month name (`November 29 2017`, `26-June-2017`, `May 2018`)
+//! 5. **Trailing zeros** of the leading numeric part do not count: `2.0 == 2 == 2.0.0`, and
+//!    `4.2.0 SP1 == 4.2 SP1`. They do count for a version's **line** (the versions that
+//!    start with its runs as written, see [`crate::VersionRange::contains_line`]): `1.0.5`
+//!    is in the line of `1.0`, `1.1` is not.
+//! 6. **Dates** written with a month name (`November 29 2017`, `26-June-2017`, `May 2018`)
 //!    or as `m/d/yyyy` become year, month, day, so they order in time. A date without a
 //!    year is rejected.
-//! 6. **Wildcards** (`2.X`, `1.x`, `5.x.x`, `*`) are not versions but series; they are
+//! 7. **Wildcards** (`2.X`, `1.x`, `5.x.x`, `*`) are not versions but series; they are
 //!    rejected here and handled as ranges by [`crate::prose`].
 //!
 //! Comparisons across different naming systems (a date against `4.2`) still give an
@@ -72,6 +79,29 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
+/// Words that carry no ordering information wherever they stand (rule 3).
+const NOISE_WORDS: [&str; 19] = [
+    "v",
+    "ver",
+    "version",
+    "versions",
+    "rev",
+    "revision",
+    "revisions",
+    "release",
+    "r",
+    "build",
+    "bld",
+    "fw",
+    "firmware",
+    "sw",
+    "software",
+    "service",
+    "pack",
+    "patch",
+    "mr",
+];
+
 /// Longest accepted input; longer strings are prose, not versions.
 const MAX_LEN: usize = 120;
 
@@ -97,7 +127,12 @@ impl Tok {
 /// A parsed vendor firmware version.
 #[derive(Debug, Clone)]
 pub(crate) struct VendorVersion {
+    /// The runs that order it (rule 5: trailing zeros of the leading numbers removed).
     toks: Vec<Tok>,
+    /// The runs as written (trailing zeros kept), for line membership.
+    written: Vec<Tok>,
+    /// Whether it was read as a date (rule 6).
+    date: bool,
 }
 
 /// Reads a date (`November 29 2017`, `26-June-2017`, `May 2018`, `8/30/2024`) into
@@ -222,7 +257,11 @@ impl VendorVersion {
             return Err(err(0, "unexpected non-ASCII letters"));
         }
         if let Some(toks) = date(input, &lower)? {
-            return Ok(VendorVersion { toks });
+            return Ok(VendorVersion {
+                written: toks.clone(),
+                toks,
+                date: true,
+            });
         }
         let off = strip_labels(&lower);
         let body = &lower[off..];
@@ -252,6 +291,12 @@ impl VendorVersion {
         if toks.is_empty() {
             return Err(err(off, "a version needs at least one letter or digit"));
         }
+        // Noise words go, unless nothing else is left.
+        let is_noise = |t: &Tok| matches!(t, Tok::Word(w) if NOISE_WORDS.contains(&&**w));
+        if !toks.iter().all(is_noise) {
+            toks.retain(|t| !is_noise(t));
+        }
+        let written = toks.clone();
         // Trailing zeros of the leading numeric part are insignificant.
         let lead = toks.iter().take_while(|t| matches!(t, Tok::Num(_))).count();
         let mut keep = lead;
@@ -259,13 +304,24 @@ impl VendorVersion {
             keep -= 1;
         }
         toks.drain(keep..lead);
-        Ok(VendorVersion { toks })
+        Ok(VendorVersion {
+            toks,
+            written,
+            date: false,
+        })
     }
 
-    /// Whether `line`'s runs are a proper prefix of this version's (`4.2 SP1`,
-    /// `4.2 build 118` and `4.2.0.118` are in the `4.2` line).
+    /// Whether `line`'s runs as written are a proper prefix of this version's (`4.2 SP1`,
+    /// `4.2 build 118` and `4.2.0.118` are in the `4.2` line; `1.1` is not in the `1.0`
+    /// line, although `1.0 == 1`).
     pub(crate) fn in_line_of(&self, line: &VendorVersion) -> bool {
-        self.toks.len() > line.toks.len() && self.toks[..line.toks.len()] == line.toks[..]
+        self.written.len() > line.written.len()
+            && self.written[..line.written.len()] == line.written[..]
+    }
+
+    /// Whether this version was read as a date (rule 6).
+    pub(crate) fn is_date(&self) -> bool {
+        self.date
     }
 
     pub(crate) fn is_prerelease(&self) -> bool {
@@ -306,3 +362,45 @@ impl PartialEq for VendorVersion {
     }
 }
 impl Eq for VendorVersion {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> VendorVersion {
+        VendorVersion::parse(s).unwrap_or_else(|e| panic!("{s:?}: {e}"))
+    }
+
+    #[test]
+    fn noise_words_are_dropped_wherever_they_stand() {
+        assert_eq!(v("R8.0.3"), v("8.0.3"));
+        assert!(v("R2.5") > v("1.003"));
+        assert_eq!(v("4.1 build 118"), v("4.1.118"));
+        assert_eq!(v("1.8.4 Service Pack 01"), v("1.8.4.1"));
+        assert_eq!(v("v2.2 bld 4"), v("2.2.4"));
+        assert!(v("v2.2 build 4") > v("2.2.3"));
+        assert_eq!(v("1.1.3 MR 2"), v("1.1.3.2"));
+        // Not noise: service-pack and special-release markers.
+        assert!(v("4.2 SP1") < v("4.2.1"));
+        // Nothing but noise: kept as a word.
+        assert_eq!(v("Rev").toks, vec![Tok::Word("rev".into())]);
+    }
+
+    #[test]
+    fn lines_use_the_runs_as_written() {
+        assert!(v("1.0.5").in_line_of(&v("1.0")));
+        assert!(!v("1.1").in_line_of(&v("1.0")));
+        assert!(!v("1.002").in_line_of(&v("1.0")));
+        assert!(!v("7.2.5.3").in_line_of(&v("7.0.0")));
+        assert!(v("4.2.0.118").in_line_of(&v("4.2")));
+        assert!(v("v4.2 build 118").in_line_of(&v("4.2")));
+        assert_eq!(v("1.0"), v("1"));
+    }
+
+    #[test]
+    fn dates_are_marked() {
+        assert!(v("May 2018").is_date());
+        assert!(v("8/30/2024").is_date());
+        assert!(!v("8.30.2024").is_date());
+    }
+}
