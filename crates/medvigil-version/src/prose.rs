@@ -36,11 +36,27 @@
 //!    at a word that begins with a digit, `v` + digit or `letter.digit`, unless it follows
 //!    a qualifier word such as `build`, `sp`, `sr`, `mr`, `patch`).
 //! 7. A single version or series.
+//! 8. A product name before a version: up to three words of letters before a comparator
+//!    (`BIOS < V20.01.10`, `All BIOS versions < V1.4.0`), or between a comparator and a
+//!    version that starts with a digit or `v`/`r` + digit and holds no other long word
+//!    (`<= HiOS 07.0.02`, `< ROS V4.3.4`, `< WinCC 7.2 Upd 15`), is set aside as a note.
+//!    Month names are not product names (`< august 28` stays unread).
+//! 9. A trailing ` *` after a version (`1.0 *`) is read as the version itself (its line).
+//!
+//! Rule 3 also covers `and` between two comparators: `> V1.0 and < V1.6`, `>= V3.0 and <
+//! V4.1` are `> V1.0 | < V1.6`. Rule 2 also notes clauses of condition: `only if ...`,
+//! `only when ...`, `when ...`, `using ...`, `installed in ...`, `in default ...`, `in
+//! non-default ...` (`All versions only if web components are used` is every version).
+//! Rule 1 also reads `vers:all/*_installed_on_CP200_devices` as every version, noted.
 //!
 //! Wherever a version may stand, a **series** wildcard may too: `2.X`, `1.x`, `5.x.x`,
-//! `14. x`, `12.2.x.x` mean every version from `2` up to (not including) `3`, and
+//! `14. x`, `12.2.x.x`, `5.1.0-x` mean every version from `2` up to (not including) `3`, and
 //! `<= 11.x` or `11.x and earlier` means everything before `12`. One caveat: a pre-release
 //! of the next series (`3.0 beta`) sorts before `3` and so falls inside `2.X`.
+//! An `x` glued to the end of a number (`7.2x`, `R16x`, `1.597X`) stands for one more
+//! digit: `7.2x` is `7.20` up to (not including) `7.30`, as `C.0x` reaches `C.09` in
+//! rule 4. A wildcard followed by a number (`< V3.X.17`: before patch 17 of every 3.x
+//! line) is not one interval and is refused.
 //!
 //! A version slot that reads like a sentence (`running on Windows 2000`, `shipped
 //! between ...`), a model number (`Model 3002`) or a product name without digits is
@@ -73,6 +89,8 @@ struct Text<'a> {
     input: &'a str,
     orig: &'a str,
     lower: &'a str,
+    /// Remarks set aside while reading slots (product names before a version, rule 8).
+    notes: std::cell::RefCell<Vec<String>>,
 }
 
 impl<'a> Text<'a> {
@@ -237,6 +255,13 @@ const CLAUSES: &[&str] = &[
     " with ",
     " model ",
     " included in ",
+    " installed in ",
+    " only if ",
+    " only when ",
+    " when ",
+    " using ",
+    " in default ",
+    " in non-default ",
 ];
 
 /// Words that, after "all", still mean every version ("all models").
@@ -275,6 +300,13 @@ fn slot_inner(t: &Text<'_>, text: &str) -> Result<Slot, Error> {
     let text = text.trim().trim_end_matches([',', '.', ';']).trim();
     if text.is_empty() {
         return Err(err(t.input, "expected a version"));
+    }
+    // Rule 9: `1.0 *` is the line of `1.0`.
+    if let Some(head) = text.strip_suffix(" *")
+        && head.bytes().any(|b| b.is_ascii_digit())
+        && !head.contains('*')
+    {
+        return slot_inner(t, head);
     }
     if is_date(text) {
         return Version::parse(Scheme::Vendor, t.orig(text))
@@ -334,6 +366,17 @@ fn slot_inner(t: &Text<'_>, text: &str) -> Result<Slot, Error> {
 /// Reads `2.x`, `5.x.x`, `14. x`, `12.2.x.x`, `1.*` as a series; `None` without a wildcard.
 fn series(t: &Text<'_>, text: &str) -> Result<Option<Slot>, Error> {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if let Some(s) = digit_wildcard(t, &compact)? {
+        return Ok(Some(s));
+    }
+    // `5.1.0-x`: a hyphen before the wildcard separates like a dot.
+    let compact = match compact
+        .strip_suffix("-x")
+        .or_else(|| compact.strip_suffix("-*"))
+    {
+        Some(head) if head.ends_with(|c: char| c.is_ascii_digit()) => format!("{head}.x"),
+        _ => compact,
+    };
     let parts: Vec<&str> = compact.split('.').collect();
     let Some(first_wild) = parts.iter().position(|p| *p == "x" || *p == "*") else {
         if compact == "*" {
@@ -380,6 +423,35 @@ fn series(t: &Text<'_>, text: &str) -> Result<Option<Slot>, Error> {
         .map_err(|_| err(t.input, format!("{text:?}: series number too large")))?;
     let next = format!("{}{}", &prefix[..start], n + 1);
     let lo = Version::parse(Scheme::Vendor, prefix).map_err(|e| err(t.input, e.to_string()))?;
+    let hi = Version::parse(Scheme::Vendor, &next).map_err(|e| err(t.input, e.to_string()))?;
+    Ok(Some(Slot::Series(lo, hi)))
+}
+
+/// `7.2x`, `R16x`, `1.597X`: an `x` glued to the end of a number stands for one more
+/// digit, so `7.2x` is `7.20` up to (not including) `7.30`, as `C.0x` reaches `C.09` in
+/// rule 4. `None` when `compact` (lowercase, no spaces) is not of that form.
+fn digit_wildcard(t: &Text<'_>, compact: &str) -> Result<Option<Slot>, Error> {
+    let Some(head) = compact.strip_suffix('x') else {
+        return Ok(None);
+    };
+    // At most two letters in front (`r16x`, `v7.6x`), then digits and dots.
+    let digits = head.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    if head.len() - digits.len() > 2
+        || digits.is_empty()
+        || !head.ends_with(|c: char| c.is_ascii_digit())
+        || !digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+    {
+        return Ok(None);
+    }
+    let start = head
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    let n: u64 = head[start..]
+        .parse()
+        .map_err(|_| err(t.input, format!("{compact:?}: series number too large")))?;
+    let lo = format!("{head}0");
+    let next = format!("{}{}0", &head[..start], n + 1);
+    let lo = Version::parse(Scheme::Vendor, &lo).map_err(|e| err(t.input, e.to_string()))?;
     let hi = Version::parse(Scheme::Vendor, &next).map_err(|e| err(t.input, e.to_string()))?;
     Ok(Some(Slot::Series(lo, hi)))
 }
@@ -452,10 +524,100 @@ fn comparator_piece(t: &Text<'_>, p: &str) -> Result<(Option<&'static str>, Slot
                 "=<" => "<=",
                 o => o,
             };
-            return Ok((Some(op), slot(t, rest)?));
+            let s = match slot(t, rest) {
+                Ok(s) => s,
+                Err(e) => match named_version(rest) {
+                    Some((name, v)) => {
+                        let s = slot(t, v).map_err(|_| e)?;
+                        t.notes.borrow_mut().push(t.orig(name).to_string());
+                        s
+                    }
+                    None => return Err(e),
+                },
+            };
+            return Ok((Some(op), s));
         }
     }
     Ok((None, slot(t, p)?))
+}
+
+/// Rule 3: puts `|` for an `and` that joins two comparators (`>= V3.0 and < V4.1`); the
+/// text is unchanged unless a comparator comes before the `and`.
+fn and_comparators(s: &str) -> String {
+    let lower = s.to_ascii_lowercase();
+    let mut out = String::with_capacity(s.len());
+    let mut last = 0;
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(" and ").map(|i| i + from) {
+        let after = lower[i + 5..].trim_start();
+        let before = &lower[..i];
+        if after.starts_with(['<', '>']) && before.contains(['<', '>']) {
+            out.push_str(&s[last..i]);
+            out.push_str(" | ");
+            last = i + 5;
+        }
+        from = i + 5;
+    }
+    out.push_str(&s[last..]);
+    out
+}
+
+/// Rule 8: up to three product words (letters only, none a stop word, filler or
+/// known version word) then a version that starts with a digit or `v`/`r` + digit and
+/// holds no other long word: `HiOS 07.0.02`, `ROS V4.3.4`, `WinCC 7.2 Upd 15`. Returns
+/// the name and the version.
+fn named_version(s: &str) -> Option<(&str, &str)> {
+    let s = s.trim();
+    let mut rest = s;
+    for _ in 0..3 {
+        let (w, tail) = rest.split_once(' ')?;
+        let name_word = w.len() >= 2
+            && w.bytes().all(|b| b.is_ascii_alphabetic())
+            && !STOP_WORDS.contains(&w)
+            && !KNOWN_WORDS.contains(&w)
+            && !FILLER.contains(&w)
+            && !is_date(&format!("{w} 2000"));
+        if !name_word {
+            return None;
+        }
+        rest = tail.trim_start();
+        let b = rest.as_bytes();
+        let starts_version = match b {
+            [d, ..] if d.is_ascii_digit() => true,
+            [b'v' | b'r', d, ..] if d.is_ascii_digit() => true,
+            _ => false,
+        };
+        if starts_version {
+            // No other word of three letters or more, unless it is a version word.
+            let clean = rest
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .all(|w| w.len() < 3 || (KNOWN_WORDS.contains(&w) && !w.starts_with("version")));
+            let name = s[..s.len() - rest.len()].trim_end();
+            return clean.then_some((name, rest));
+        }
+    }
+    None
+}
+
+/// Rule 8: `bios < v20.01.10`, `bios versions < 1.4`: name words (letters only, none a
+/// stop word) before the first comparator. Returns the name and the text from the
+/// comparator on.
+fn name_before_comparator(s: &str) -> Option<(&str, &str)> {
+    if s.contains('|') {
+        return None;
+    }
+    let i = s.find(['<', '>'])?;
+    let (name, rest) = (s[..i].trim(), &s[i..]);
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let ok = !words.is_empty()
+        && words.len() <= 3
+        && words.iter().all(|w| {
+            w.bytes().all(|b| b.is_ascii_alphabetic())
+                && !STOP_WORDS.contains(w)
+                && !KNOWN_WORDS.contains(w)
+        })
+        && !FILLER.contains(&words[0]);
+    ok.then_some((name, rest))
 }
 
 fn bound_interval(op: &str, s: &Slot) -> Interval {
@@ -658,7 +820,8 @@ fn list(t: &Text<'_>, s: &str) -> Result<Vec<Interval>, Error> {
         .collect()
 }
 
-fn finish(t: &Text<'_>, intervals: Vec<Interval>, notes: Vec<String>) -> Result<Prose, Error> {
+fn finish(t: &Text<'_>, intervals: Vec<Interval>, mut notes: Vec<String>) -> Result<Prose, Error> {
+    notes.extend(t.notes.borrow_mut().drain(..));
     let range = VersionRange::new(Scheme::Vendor, intervals, Vec::new())
         .map_err(|e| err(t.input, e.to_string()))?;
     Ok(Prose { range, notes })
@@ -682,6 +845,14 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
     // (the spec allows only `vers:all/*`), but a plain statement about vendor versions.
     let owned;
     let trimmed = match trimmed.strip_prefix("vers:all/") {
+        // Rule 1: `vers:all/*_installed_on_CP200_devices`: every version, with a remark.
+        Some(rest) if rest.starts_with("*_") || rest.starts_with("* ") => {
+            notes.push(rest[1..].replace('_', " ").trim().to_string());
+            return Ok(Prose {
+                range: VersionRange::all(Scheme::Vendor),
+                notes,
+            });
+        }
         Some(rest) if rest.trim() != "*" => {
             notes.push(
                 "vers:all with constraints is not valid vers; read under the vendor scheme"
@@ -730,11 +901,15 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
         }
         None => orig,
     };
+    // Rule 3: `> V1.0 and < V1.6`: `and` before a comparator joins two bounds like `|`.
+    let joined = and_comparators(orig);
+    let orig = joined.as_str();
     let lower = orig.to_ascii_lowercase();
     let t = Text {
         input,
         orig,
         lower: &lower,
+        notes: std::cell::RefCell::new(Vec::new()),
     };
     let t = &t;
     let text = t.lower;
@@ -765,6 +940,14 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
         }
         return Err(err(t.input, "no version in the text"));
     }
+    // 8. A product name before a comparator: `BIOS < V20.01.10`, `All BIOS versions < 1.4`.
+    let s = match name_before_comparator(s) {
+        Some((name, rest)) => {
+            t.notes.borrow_mut().push(t.orig(name).to_string());
+            strip_filler(rest).0
+        }
+        None => s,
+    };
     // 3. Pipes.
     if s.contains('|') {
         let parts: Vec<&str> = s.split('|').collect();
@@ -1318,6 +1501,112 @@ mod tests {
             ],
         );
         assert!(parse("Rev M-B").is_err());
+    }
+
+    #[test]
+    fn and_joins_comparators() {
+        check(
+            "> V1.0  and < V1.6",
+            &[
+                ("1.0", NotAffected),
+                ("1.5", Affected),
+                ("1.6", NotAffected),
+            ],
+        );
+        check(
+            "All versions >= V3.0 and < V4.1",
+            &[
+                ("2.9", NotAffected),
+                ("3.0", Affected),
+                ("4.1", NotAffected),
+            ],
+        );
+        // Not between comparators: still refused.
+        assert!(parse("All versions <= V2.2.2 and Function State (FS) <= 10").is_err());
+        assert!(parse("3.0 and <").is_err());
+    }
+
+    #[test]
+    fn glued_and_hyphen_wildcards() {
+        check(
+            "<= 7.2x",
+            &[
+                ("7.29", Affected),
+                ("7.15", Affected),
+                ("7.30", NotAffected),
+            ],
+        );
+        check(
+            ">= 2.3x | <= 6.00.327",
+            &[
+                ("2.29", NotAffected),
+                ("2.30", Affected),
+                ("6.0.328", NotAffected),
+            ],
+        );
+        check("<= R7x", &[("R79", Affected), ("R80", NotAffected)]);
+        check(
+            "V7.6x",
+            &[
+                ("7.63", Affected),
+                ("7.59", NotAffected),
+                ("7.70", NotAffected),
+            ],
+        );
+        check(
+            "5.1.0-x | 5.1.1-x",
+            &[
+                ("5.1.0-3", Affected),
+                ("5.1.1-2", Affected),
+                ("5.1.2", NotAffected),
+            ],
+        );
+        // A wildcard followed by a number, or an `x` inside a word, is not read.
+        assert!(parse("< V3.X.17").is_err());
+        assert!(parse("<=the_first_3_digits_of_serial_number_20X").is_err());
+        assert!(parse("v01x37").is_err());
+    }
+
+    #[test]
+    fn product_names_before_versions() {
+        check(
+            "<= HiOS 07.0.02",
+            &[("07.0.01", Affected), ("7.0.3", NotAffected)],
+        );
+        check(
+            "All versions < ROS V4.3.4",
+            &[("4.3.3", Affected), ("4.3.4", NotAffected)],
+        );
+        check(
+            "BIOS < V20.01.10",
+            &[("V20.01.09", Affected), ("V20.01.10", NotAffected)],
+        );
+        check(
+            "All BIOS versions < V1.4.0",
+            &[("1.3", Affected), ("1.4", NotAffected)],
+        );
+        check(
+            "< WinCC 7.2 Upd 15",
+            &[("7.2 Upd 14", Affected), ("7.3", NotAffected)],
+        );
+        let p = parse("<= HiOS 07.0.02").unwrap();
+        assert_eq!(p.notes, vec!["HiOS".to_string()]);
+        assert!(parse("< august 28").is_err());
+        assert!(parse("<= PI AF Client 2018 SP3 Patch 1 Version 2.10.7.283").is_err());
+    }
+
+    #[test]
+    fn trailing_star_and_conditions() {
+        check(
+            "1.0 *",
+            &[("1.0", Affected), ("1.0.5", Affected), ("1.1", NotAffected)],
+        );
+        check(
+            "< V10.4.1 only if web components are used",
+            &[("10.4", Affected), ("10.4.1", NotAffected)],
+        );
+        assert!(AdvisoryRange::read("All versions only if web components are used").is_all());
+        assert!(AdvisoryRange::read("vers:all/*_installed_on_CP200_devices").is_all());
     }
 
     #[test]

@@ -29,6 +29,10 @@
 //!    year is rejected.
 //! 7. **Wildcards** (`2.X`, `1.x`, `5.x.x`, `*`) are not versions but series; they are
 //!    rejected here and handled as ranges by [`crate::prose`].
+//! 8. **Build hashes**: a trailing hash after `-` or `+` (7 to 40 hex digits with at
+//!    least one letter and one digit, `1.4.2.0-9d9eff4`) is build metadata and ignored:
+//!    `1.4.2.0-9d9eff4 == 1.4.2.0`. Ordinary suffixes (`-rc1`, `-beta`, `-b12`, `-SP1`)
+//!    are not hashes.
 //!
 //! Comparisons across different naming systems (a date against `4.2`) still give an
 //! answer, but a meaningless one: that is the caller's model to get right.
@@ -246,6 +250,24 @@ pub(crate) fn strip_labels(lower: &str) -> usize {
     }
 }
 
+/// Removes a trailing build hash (rule 8): `-` or `+` then 7 to 40 hex digits holding at
+/// least one letter and one digit, with something before it.
+fn strip_build_hash(body: &str) -> &str {
+    let Some(i) = body.rfind(['-', '+']) else {
+        return body;
+    };
+    let hash = &body[i + 1..];
+    let is_hash = (7..=40).contains(&hash.len())
+        && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        && hash.bytes().any(|b| b.is_ascii_digit())
+        && hash.bytes().any(|b| b.is_ascii_alphabetic());
+    if is_hash && body[..i].bytes().any(|b| b.is_ascii_alphanumeric()) {
+        &body[..i]
+    } else {
+        body
+    }
+}
+
 impl VendorVersion {
     pub(crate) fn parse(input: &str) -> Result<VendorVersion, Error> {
         let err = |pos: usize, why: &str| Error::version(Scheme::Vendor, input, pos, why);
@@ -264,7 +286,7 @@ impl VendorVersion {
             });
         }
         let off = strip_labels(&lower);
-        let body = &lower[off..];
+        let body = strip_build_hash(&lower[off..]);
         if let Some(i) = body.find('*') {
             return Err(err(
                 off + i,
@@ -395,6 +417,23 @@ mod tests {
         assert!(v("4.2.0.118").in_line_of(&v("4.2")));
         assert!(v("v4.2 build 118").in_line_of(&v("4.2")));
         assert_eq!(v("1.0"), v("1"));
+    }
+
+    #[test]
+    fn build_hashes_are_ignored() {
+        assert_eq!(v("1.4.2.0-9d9eff4"), v("1.4.2.0"));
+        assert_eq!(v("v2.1+a3b04b7bc4872a5a39e5de3fdc5fbde52c09e10e"), v("2.1"));
+        assert!(v("1.4.2.1") > v("1.4.2.0-9d9eff4"));
+        // Ordinary suffixes are kept.
+        assert!(v("1.0-rc1") < v("1.0"));
+        assert!(v("1.0-beta") < v("1.0"));
+        assert_ne!(v("1.0-b12"), v("1.0"));
+        assert_ne!(v("1.0-SP1"), v("1.0"));
+        // Too short, all digits, all letters, or too long: not a hash.
+        assert_ne!(v("1.0-abc123"), v("1.0"));
+        assert_ne!(v("1.0-1234567"), v("1.0"));
+        assert_ne!(v("1.0-deadbeef"), v("1.0"));
+        assert_ne!(v(&format!("1.0-{}", "a1".repeat(21))), v("1.0"));
     }
 
     #[test]
