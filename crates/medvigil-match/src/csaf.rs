@@ -55,6 +55,8 @@ pub struct PreparedProduct {
     pub version_text: Option<String>,
     /// The version range, or the text that could not be read as one.
     pub spec: AdvisoryRange,
+    /// The version line a product name states ("Desigo CC V5.0" → `5.0.x`), if any.
+    pub name_line: Option<AdvisoryRange>,
 }
 
 /// An inventory device made ready for matching.
@@ -114,6 +116,10 @@ fn prepare_product(advisory_id: &str, p: &Product, table: &VendorTable) -> Optio
         (Some(f), None) => f.clone(),
         (None, None) => p.name.clone(),
     };
+    // "TUG Home Base Server a server used to control ...": the description is not the
+    // name. "Desigo CC product family V5.0": the version in the name is not a model
+    // number; it constrains the device's version to that line.
+    let (name, name_version) = split_name_version(&strip_description(&name));
     let mut vendor_groups = table.groups(&vendor);
     let words = table.vendor_words(&vendor_groups);
     let brands = table.brand_words(&vendor_groups);
@@ -134,8 +140,13 @@ fn prepare_product(advisory_id: &str, p: &Product, table: &VendorTable) -> Optio
         // OpenClinic GA): keep it, as for devices.
         names[0] = ModelName::with_vendor_words(&name, &BTreeSet::new());
     }
-    // Products sharing a name ("Ultrasound EPIQ/Affiniti"): each alternative is a name.
-    for alt in slash_alternatives(&name) {
+    // Products sharing a name ("Ultrasound EPIQ/Affiniti"), and other names given in
+    // parentheses ("(IPM Infrastructure)", "(Previously called RSLinx Enterprise)"):
+    // each is a name.
+    for alt in slash_alternatives(&name)
+        .into_iter()
+        .chain(crate::names::parenthesized_names(&name))
+    {
         names.push(ModelName::with_vendor_words(&alt, &words));
     }
     for m in &p.identification.model_numbers {
@@ -149,6 +160,16 @@ fn prepare_product(advisory_id: &str, p: &Product, table: &VendorTable) -> Optio
     let (spec, version_text) = match (&spec, &version_text) {
         (s, Some(v)) if s.is_unreadable() && looks_like_model(v) => {
             names = vec![ModelName::with_vendor_words(&format!("{name} {v}"), &words)];
+            (AdvisoryRange::all(), None)
+        }
+        // Catalogue numbers where the version belongs ("LNL-X2210", "MMT-1715 |
+        // MMT-1754"): each is one model of the product.
+        (s, Some(v)) if s.is_unreadable() && catalogue_numbers(v).is_some() => {
+            for c in catalogue_numbers(v).unwrap_or_default() {
+                let mut n = names[0].clone();
+                n.numbers.insert(c);
+                names.push(n);
+            }
             (AdvisoryRange::all(), None)
         }
         _ => {
@@ -180,7 +201,77 @@ fn prepare_product(advisory_id: &str, p: &Product, table: &VendorTable) -> Optio
         names,
         version_text,
         spec,
+        name_line: name_version.map(|v| AdvisoryRange::read(&format!("{v}.x"))),
     })
+}
+
+/// Cuts a description off a product name: from a standalone "a", "an", "which",
+/// "that" or "used" with at least two words before and three after.
+fn strip_description(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    for i in 2..words.len().saturating_sub(3) {
+        if matches!(
+            words[i].to_ascii_lowercase().as_str(),
+            "a" | "an" | "which" | "that" | "used"
+        ) {
+            return words[..i].join(" ");
+        }
+    }
+    name.to_string()
+}
+
+/// Splits a version out of a product name: a word after "version", "ver", "release"
+/// ("System Configuration Tool (SCT) version 14"), or a dotted `V` version ("Desigo CC
+/// product family V5.0"). A bare "V60" stays a model number.
+fn split_name_version(name: &str) -> (String, Option<String>) {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let dotted_v = |w: &str| {
+        let w = w.trim_end_matches([')', ',']);
+        w.len() >= 4
+            && w.starts_with(['v', 'V'])
+            && w[1..].contains('.')
+            && w[1..].chars().all(|c| c.is_ascii_digit() || c == '.')
+            && w[1..].starts_with(|c: char| c.is_ascii_digit())
+    };
+    for (i, w) in words.iter().enumerate() {
+        let label = matches!(
+            w.to_ascii_lowercase().as_str(),
+            "version" | "ver" | "release"
+        );
+        let next = words.get(i + 1).map(|n| n.trim_start_matches(['v', 'V']));
+        if label
+            && let Some(n) = next
+            && n.starts_with(|c: char| c.is_ascii_digit())
+            && n.chars().all(|c| c.is_ascii_digit() || c == '.')
+        {
+            let rest: Vec<&str> = words[..i].iter().chain(&words[i + 2..]).copied().collect();
+            return (rest.join(" "), Some(n.to_string()));
+        }
+        if dotted_v(w) && i > 0 {
+            let rest: Vec<&str> = words[..i].iter().chain(&words[i + 1..]).copied().collect();
+            let v = w.trim_end_matches([')', ','])[1..].to_string();
+            return (rest.join(" "), Some(v));
+        }
+    }
+    (name.to_string(), None)
+}
+
+/// The pieces of a version text that are all catalogue numbers ("LNL-X2210",
+/// "MMT-1715 | MMT-1754"): letters, a hyphen, then letters and digits.
+fn catalogue_numbers(v: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    for piece in v.split('|').map(str::trim) {
+        let (pre, rest) = piece.split_once('-')?;
+        let ok = pre.len() >= 2
+            && pre.chars().all(|c| c.is_ascii_alphabetic())
+            && rest.chars().any(|c| c.is_ascii_digit())
+            && rest.chars().all(|c| c.is_ascii_alphanumeric());
+        if !ok {
+            return None;
+        }
+        out.push(crate::names::model_tokens(piece).concat());
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// The first word of a product name when it is a company name the table does not
@@ -260,7 +351,7 @@ fn looks_like_model(v: &str) -> bool {
 
 /// Whether two model-number tokens name the same model.
 fn number_eq(a: &str, b: &str) -> NumberEq {
-    if a == b {
+    if a == b || wildcard_eq(b, a) || wildcard_eq(a, b) {
         return NumberEq::Exact;
     }
     // Catalogue prefixes come and go: "MMT-722" is the "Paradigm 722", GE's "Optima
@@ -292,6 +383,33 @@ fn number_eq(a: &str, b: &str) -> NumberEq {
     }
 }
 
+/// Whether `model` is an instance of `pattern`, a model number with wildcards as
+/// advisories write families: an `x` after a digit stands for one digit ("FC72x" for
+/// FC724, "5x0" for 530, "AFF66X" for AFF660), and a run of two or more at the end for
+/// any non-empty rest ("DS-K1T671XXX" for DS-K1T671M, "IPC-HDBW2XXX" for
+/// IPC-HDBW2431E). An `x` after a letter is a letter ("X200").
+fn wildcard_eq(pattern: &str, model: &str) -> bool {
+    let (p, m) = (pattern.as_bytes(), model.as_bytes());
+    let is_wild =
+        |i: usize| p[i] == b'x' && i > 0 && (p[i - 1].is_ascii_digit() || p[i - 1] == b'x');
+    if !(0..p.len()).any(is_wild) {
+        return false;
+    }
+    let tail = p.iter().rev().take_while(|&&c| c == b'x').count();
+    if tail >= 2 && tail < p.len() && is_wild(p.len() - tail) {
+        let head = &p[..p.len() - tail];
+        return m.len() > head.len() && m.starts_with(head);
+    }
+    m.len() == p.len()
+        && p.iter().zip(m).enumerate().all(|(i, (pc, mc))| {
+            if is_wild(i) {
+                mc.is_ascii_digit()
+            } else {
+                pc == mc
+            }
+        })
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum NumberEq {
     No,
@@ -310,6 +428,9 @@ pub struct ModelMatch {
     /// Whether a model number matched (an exact identifier rather than words).
     pub by_number: bool,
 }
+
+/// Words that name an edition of a product rather than another product ("CIC Pro").
+const EDITION_WORDS: &[&str] = &["pro", "plus"];
 
 /// Compares a device model with a product name (see the module doc for the rules).
 pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
@@ -336,10 +457,20 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
             by_number,
         })
     };
-    // A device written as the product's short name ("CSCS").
+    // A device written as the product's short name ("CSCS"), with nothing the product
+    // lacks but an edition ("CIC Pro"): "IPM Infrastructure" is not the "Intelligent
+    // Power Manager (IPM)".
     let d_all: BTreeSet<&String> = d.words.iter().chain(&d.numbers).collect();
     if let Some(a) = p.acronyms.iter().find(|a| d_all.contains(a))
         && d_all.len() <= 2
+        && d_all.iter().all(|w| {
+            *w == a
+                || EDITION_WORDS.contains(&w.as_str())
+                || p.words.contains(*w)
+                || p.numbers.contains(*w)
+                || p.acronyms.contains(*w)
+                || is_class_word(w)
+        })
     {
         return hit(0.8, format!("short name {a:?}"), false);
     }
@@ -386,6 +517,19 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
             if !strong && d_extra && p_extra && !shared_non_brand {
                 return None;
             }
+            // A small bare number ("Gen 4", "LOGIQ 7") names little on its own: the
+            // words must also cover one side ("Illustra Pro Gen 4" is not the
+            // "Illustra Essentials Gen 4").
+            let weak = d
+                .numbers
+                .iter()
+                .all(|n| n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit()));
+            if weak
+                && !p.required_words().iter().all(|w| d.words.contains(w))
+                && !d.required_words().iter().all(|w| p_words.contains(w))
+            {
+                return None;
+            }
             let nums: Vec<&str> = d.numbers.iter().map(String::as_str).collect();
             let conf = if inter_w.is_empty() { 0.85 } else { 0.95 };
             hit(
@@ -407,7 +551,10 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
                             .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
                     })
             };
-            if !p_req.is_empty() && p_req.iter().all(|w| d.words.contains(w) || in_series(w)) {
+            // (Brands alone, "Alaris", do not name a product line.)
+            if p_req.iter().any(|w| !p.brands.contains(w))
+                && p_req.iter().all(|w| d.words.contains(w) || in_series(w))
+            {
                 hit(
                     0.75,
                     format!("all product words ({}) in the model", join(&p_req)),
@@ -449,7 +596,15 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
             // Workstation Alaris GS", not a half.)
             let dn = d.words.iter().filter(|w| !d.brands.contains(*w)).count();
             let pn = p.words.iter().filter(|w| !p.brands.contains(*w)).count();
-            let covers_p = p_req.is_subset(&d.words) && nb * 2 >= dn;
+            // Inventories append what a device is ("Envoy solar gateway", "Desigo CC
+            // server"): class words of the device do not count against it.
+            let distinct = |w: &&String| !d.brands.contains(*w) && !is_class_word(w);
+            let (nb_d, dn_d) = (
+                inter_w.iter().filter(|w| distinct(w)).count(),
+                d.words.iter().filter(distinct).count(),
+            );
+            let (nb_d, dn_d) = if dn_d == 0 { (nb, dn) } else { (nb_d, dn_d) };
+            let covers_p = p_req.is_subset(&d.words) && nb_d * 2 >= dn_d;
             let covers_d = d_req.is_subset(&p.words) && nb * 2 >= pn;
             if covers_p && covers_d {
                 hit(0.9, format!("same words ({})", join(&d.words)), false)
@@ -506,20 +661,62 @@ pub fn match_product<'a>(
     version: Option<&str>,
     p: &'a PreparedProduct,
 ) -> Option<ProductHit<'a>> {
-    if !d.vendor_groups.iter().any(|g| p.vendor_groups.contains(g)) {
-        return None;
-    }
-    let model = p
-        .names
-        .iter()
-        .filter_map(|n| model_match(&d.model, n))
-        .max_by(|a, b| a.confidence.total_cmp(&b.confidence))?;
-    let verdict = p.spec.verdict(version);
+    let model = match_model(d, p)?;
+    let verdict = p.verdict(version);
     (verdict != Verdict::NotAffected).then_some(ProductHit {
         product: p,
         model,
         verdict,
     })
+}
+
+/// How a device's vendor and model match a product, whatever the versions.
+pub fn match_model(d: &PreparedDevice, p: &PreparedProduct) -> Option<ModelMatch> {
+    if !d.vendor_groups.iter().any(|g| p.vendor_groups.contains(g)) {
+        return None;
+    }
+    p.names
+        .iter()
+        .filter_map(|n| model_match(&d.model, n))
+        .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
+}
+
+impl PreparedProduct {
+    /// Whether a device version is affected: inside the version line the product name
+    /// states, if any, and inside the product's version or range.
+    pub fn verdict(&self, version: Option<&str>) -> Verdict {
+        match self.name_line.as_ref().map(|l| l.verdict(version)) {
+            Some(Verdict::NotAffected) => Verdict::NotAffected,
+            _ => self.spec.verdict(version),
+        }
+    }
+}
+
+/// Confidence from which a model match names the product itself (same words, shared
+/// model number) rather than a product whose name merely contains the model's words.
+const SPECIFIC: f64 = 0.85;
+
+/// The product hits of one advisory for a device version, from its model matches.
+/// When one product of the advisory is the device's model itself ("iSTAR Ultra"),
+/// looser matches in the same advisory ("iSTAR Ultra G2") are siblings, not the device:
+/// they are dropped before versions are compared, so the exact product's range decides.
+pub fn advisory_hits<'a>(
+    matches: Vec<(&'a PreparedProduct, ModelMatch)>,
+    version: Option<&str>,
+) -> Vec<ProductHit<'a>> {
+    let specific = matches.iter().any(|(_, m)| m.confidence >= SPECIFIC);
+    matches
+        .into_iter()
+        .filter(|(_, m)| !specific || m.confidence >= SPECIFIC)
+        .filter_map(|(product, model)| {
+            let verdict = product.verdict(version);
+            (verdict != Verdict::NotAffected).then_some(ProductHit {
+                product,
+                model,
+                verdict,
+            })
+        })
+        .collect()
 }
 
 /// The findings of one device against one advisory: one per vulnerability whose
@@ -530,10 +727,11 @@ pub fn device_findings(
     advisory: &Advisory,
     products: &[PreparedProduct],
 ) -> Vec<Finding> {
-    let hits: Vec<ProductHit> = products
+    let matches = products
         .iter()
-        .filter_map(|p| match_product(prepared, device.version.as_deref(), p))
+        .filter_map(|p| Some((p, match_model(prepared, p)?)))
         .collect();
+    let hits = advisory_hits(matches, device.version.as_deref());
     if hits.is_empty() {
         return Vec::new();
     }
@@ -767,6 +965,131 @@ mod tests {
         let pcu = m("BD Alaris Point-of-Care Unit (PCU) Model 8015", "BD");
         assert!(model_match(&m("Alaris 8015 PC Unit", "BD"), &pcu).is_some());
         assert!(model_match(&m("Alaris 8000 PC Unit", "BD"), &pcu).is_none());
+    }
+
+    #[test]
+    fn wildcard_model_numbers() {
+        assert!(wildcard_eq("fc72x", "fc724"));
+        assert!(wildcard_eq("5x0", "530"));
+        assert!(!wildcard_eq("5x0", "531"));
+        assert!(wildcard_eq("dsk1t671xxx", "dsk1t671m"));
+        assert!(wildcard_eq("ipchdbw2xxx", "ipchdbw2431e"));
+        assert!(!wildcard_eq("ipchdbw2xxx", "ipchdbw2"));
+        assert!(
+            !wildcard_eq("x200", "a200"),
+            "an x after a letter is a letter"
+        );
+        let p = m("Cerberus PRO EN Fire Panel FC72x", "Siemens");
+        assert!(model_match(&m("Cerberus PRO EN fire panel FC724", "Siemens"), &p).is_some());
+        assert!(model_match(&m("Cerberus PRO EN fire panel FC734", "Siemens"), &p).is_none());
+    }
+
+    #[test]
+    fn small_numbers_need_the_words_too() {
+        let ess = m("Illustra Essentials Gen 4", "Johnson Controls");
+        let pro = m("Illustra Pro Gen 4 dome camera", "Johnson Controls");
+        assert!(model_match(&pro, &ess).is_none());
+        let dome = m("Pro Gen 4 Dome", "Johnson Controls");
+        assert!(model_match(&pro, &dome).is_some());
+    }
+
+    #[test]
+    fn model_lists_and_other_names_in_parentheses() {
+        let p = m(
+            "Airlink Router (MP70, RV50, RV50x, RV55, LX 40, LX60) running ALEOS software",
+            "Sierra Wireless",
+        );
+        assert!(model_match(&m("AirLink RV50 router", "Sierra Wireless"), &p).is_some());
+        assert!(model_match(&m("AirLink ES450 router", "Sierra Wireless"), &p).is_none());
+        assert_eq!(
+            crate::names::parenthesized_names(
+                "Eaton Intelligent Power Manager Infrastructure (IPM Infrastructure)"
+            ),
+            ["IPM Infrastructure"]
+        );
+        assert_eq!(
+            crate::names::parenthesized_names(
+                "FactoryTalk Linx software (Previously called RSLinx Enterprise)"
+            ),
+            ["RSLinx Enterprise"]
+        );
+        // A short name with a word the product lacks is not its short name; an
+        // edition is.
+        let ipm = m("Eaton Intelligent Power Manager (IPM) v1", "Eaton");
+        assert!(model_match(&m("IPM Infrastructure", "Eaton"), &ipm).is_none());
+        let cic = m("Clinical Information Center (CIC)", "GE");
+        assert!(model_match(&m("CIC Pro", "GE"), &cic).is_some());
+    }
+
+    #[test]
+    fn versions_and_descriptions_in_product_names() {
+        assert_eq!(
+            split_name_version("Desigo CC product family V5.0"),
+            (
+                "Desigo CC product family".to_string(),
+                Some("5.0".to_string())
+            )
+        );
+        assert_eq!(
+            split_name_version("System Configuration Tool (SCT) version 14"),
+            (
+                "System Configuration Tool (SCT)".to_string(),
+                Some("14".to_string())
+            )
+        );
+        assert_eq!(split_name_version("Respironics V60").1, None);
+        assert_eq!(
+            strip_description(
+                "TUG Home Base Server a server used to control and communicate with robots"
+            ),
+            "TUG Home Base Server"
+        );
+        assert_eq!(
+            strip_description("Infusomat Space Type A"),
+            "Infusomat Space Type A"
+        );
+        assert_eq!(
+            catalogue_numbers("LNL-X2210 | LNL-X2220"),
+            Some(vec!["lnlx2210".to_string(), "lnlx2220".to_string()])
+        );
+        assert_eq!(catalogue_numbers("< 4.2"), None);
+        let t = VendorTable::builtin();
+        let desigo = |v: &str| {
+            prepare_product(
+                "X",
+                &product("Siemens", &format!("Desigo CC product family {v}")),
+                &t,
+            )
+            .unwrap()
+        };
+        let d =
+            PreparedDevice::from_names("Siemens Building Technologies", "Desigo CC", &t).unwrap();
+        assert!(match_product(&d, Some("V5.1"), &desigo("V5.1")).is_some());
+        assert!(match_product(&d, Some("V5.1"), &desigo("V5.0")).is_none());
+    }
+
+    #[test]
+    fn the_device_s_own_product_decides_over_siblings() {
+        let t = VendorTable::builtin();
+        let mut ultra = product("Sensormatic", "iSTAR Ultra");
+        ultra.version_range = Some("> 6.8.6 | < 6.9.2".to_string());
+        let mut g2 = product("Sensormatic", "iSTAR Ultra G2");
+        g2.version_range = Some("< 6.9.2".to_string());
+        let ps: Vec<PreparedProduct> = [ultra, g2]
+            .iter()
+            .map(|p| prepare_product("X", p, &t).unwrap())
+            .collect();
+        let d = PreparedDevice::from_names("JCI", "iSTAR Ultra", &t).unwrap();
+        let matches = |v| {
+            let ms = ps
+                .iter()
+                .filter_map(|p| Some((p, match_model(&d, p)?)))
+                .collect();
+            advisory_hits(ms, Some(v)).len()
+        };
+        // 6.8.5 is below the iSTAR Ultra's range; the G2's range does not speak for it.
+        assert_eq!(matches("6.8.5"), 0);
+        assert_eq!(matches("6.9.0"), 1);
     }
 
     fn product(vendor: &str, name: &str) -> Product {

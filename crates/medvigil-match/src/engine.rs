@@ -35,7 +35,7 @@ use medvigil_version::{Scheme, Version, VersionRange};
 
 use crate::cpe::Cpe;
 use crate::csaf::{
-    ModelMatch, PreparedDevice, PreparedProduct, ProductHit, findings_for_hits, match_product,
+    ModelMatch, PreparedDevice, PreparedProduct, advisory_hits, findings_for_hits, match_model,
     model_match,
 };
 use crate::names::{ModelName, VendorId, VendorTable};
@@ -463,21 +463,17 @@ impl Engine {
         device: &Device,
         hits: &[(usize, usize, ModelMatch)],
     ) -> Vec<Finding> {
-        let mut by_adv: BTreeMap<usize, Vec<ProductHit>> = BTreeMap::new();
+        let mut by_adv: BTreeMap<usize, Vec<(&PreparedProduct, ModelMatch)>> = BTreeMap::new();
         for (ai, pi, m) in hits {
-            let p = &self.products[*ai][*pi];
-            let verdict = p.spec.verdict(device.version.as_deref());
-            if verdict != Verdict::NotAffected {
-                by_adv.entry(*ai).or_default().push(ProductHit {
-                    product: p,
-                    model: m.clone(),
-                    verdict,
-                });
-            }
+            by_adv
+                .entry(*ai)
+                .or_default()
+                .push((&self.products[*ai][*pi], m.clone()));
         }
         by_adv
             .into_iter()
-            .flat_map(|(ai, hits)| {
+            .flat_map(|(ai, matches)| {
+                let hits = advisory_hits(matches, device.version.as_deref());
                 findings_for_hits(
                     device_asset(device),
                     device.manufacturer.as_deref(),
@@ -498,10 +494,11 @@ impl Engine {
         pis: &[usize],
     ) -> Vec<Finding> {
         let products = &self.products[ai];
-        let hits: Vec<_> = pis
+        let matches = pis
             .iter()
-            .filter_map(|&pi| match_product(prepared, device.version.as_deref(), &products[pi]))
+            .filter_map(|&pi| Some((&products[pi], match_model(prepared, &products[pi])?)))
             .collect();
+        let hits = advisory_hits(matches, device.version.as_deref());
         if hits.is_empty() {
             return Vec::new();
         }

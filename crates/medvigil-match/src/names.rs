@@ -161,15 +161,25 @@ impl VendorTable {
         if found {
             return out;
         }
+        // Several vendors listed together ("Nice / Linear", "Aethon, ST Engineering"),
+        // or a company and its parent ("Sensormatic Electronics, a subsidiary of
+        // Johnson Controls, Inc.").
         let parts: Vec<&str> = outside
-            .split([',', ';', '&'])
+            .split([',', ';', '&', '/'])
             .flat_map(|p| p.split(" and "))
-            .map(str::trim)
+            .map(|p| {
+                let p = p.trim();
+                let l = p.to_ascii_lowercase();
+                PARENT_PHRASES
+                    .iter()
+                    .find(|ph| l.starts_with(*ph))
+                    .map_or(p, |ph| p[ph.len()..].trim())
+            })
             .filter(|p| !p.is_empty())
             .collect();
         if parts.len() > 1 {
             for p in &parts {
-                if !lookup(p, &mut out) {
+                if !lookup(p, &mut out) && !self.lookup_parent(p, &mut out) {
                     let k = loose_vendor_key(p);
                     if !k.is_empty() && !is_legal_suffix(&k) {
                         out.insert(VendorId::Unknown(k));
@@ -184,11 +194,16 @@ impl VendorTable {
         if !k.is_empty() {
             out.insert(VendorId::Unknown(k));
         }
-        // A division or subsidiary written as the parent's name and a qualifier
-        // ("Medtronic Diabetes", "BD Biosciences", "Siemens Building Technologies"):
-        // the longest run of leading words that names a known vendor. Generic words
-        // ("Medical") never stand for a vendor on their own.
-        let toks: Vec<String> = vendor_tokens(&outside);
+        self.lookup_parent(&outside, &mut out);
+        out
+    }
+
+    /// A division or subsidiary written as the parent's name and a qualifier
+    /// ("Medtronic Diabetes", "BD Biosciences", "Siemens Building Technologies"): the
+    /// longest run of leading words that names a known vendor. Generic words
+    /// ("Medical") never stand for a vendor on their own.
+    fn lookup_parent(&self, name: &str, out: &mut BTreeSet<VendorId>) -> bool {
+        let toks: Vec<String> = vendor_tokens(name);
         for n in (1..toks.len()).rev() {
             if toks[..n]
                 .iter()
@@ -196,11 +211,15 @@ impl VendorTable {
             {
                 continue;
             }
-            if lookup(&toks[..n].join(" "), &mut out) {
-                break;
+            let prefix = toks[..n].join(" ");
+            for k in [vendor_key(&prefix), loose_vendor_key(&prefix)] {
+                if let Some(ids) = self.by_key.get(&k) {
+                    out.extend(ids.iter().map(|i| VendorId::Known(*i)));
+                    return true;
+                }
             }
         }
-        out
+        false
     }
 
     /// Whether two vendor names share a group.
@@ -306,6 +325,17 @@ const LEGAL_SUFFIXES: &[&str] = &[
     "the",
 ];
 
+/// Phrases that introduce a parent company in a vendor name.
+const PARENT_PHRASES: &[&str] = &[
+    "a subsidiary of",
+    "subsidiary of",
+    "a division of",
+    "division of",
+    "a part of",
+    "now part of",
+    "part of",
+];
+
 /// Words that say what kind of company it is, not which.
 const GENERIC_VENDOR_WORDS: &[&str] = &[
     "medical",
@@ -328,6 +358,17 @@ const GENERIC_VENDOR_WORDS: &[&str] = &[
     // "SOOIL Developments Co, Ltd." is the "SOOIL" of an inventory.
     "developments",
     "development",
+    // Industrial makers: "SAUTER Controls" is the "SAUTER", "HMS Networks" the "HMS",
+    // "HID Global" the "HID" of a facilities list.
+    "controls",
+    "control",
+    "automation",
+    "electric",
+    "communications",
+    "networks",
+    "global",
+    "software",
+    "industrial",
     "yhtyma", // Finnish: group, corporation
 ];
 
@@ -484,6 +525,22 @@ pub const CLASS_WORDS: &[&str] = &[
     "defibrillator",
     "scanner",
     "imaging",
+    // The equipment of a hospital's building and network ("AirLink RV50 router",
+    // "Desigo CC server", "DIAEnergie energy management"). ("Gateway" is not one: it
+    // names BD's Alaris Gateway Workstation.)
+    "camera",
+    "router",
+    "switch",
+    "firewall",
+    "printer",
+    "reader",
+    "server",
+    "controller",
+    "panel",
+    "terminal",
+    "recorder",
+    "energy",
+    "management",
 ];
 
 /// Whether a lower-case word names a series, packaging or category ("series",
@@ -578,8 +635,9 @@ impl ModelName {
                 continue;
             }
             // "(including RF, EC, CP)", "(HP Z2 G9 workstation, shipped with ...)":
-            // a remark about the product, not its name.
-            if is_remark(t) {
+            // a remark about the product, not its name. A list of models ("(MP70,
+            // RV50, RV55, LX 40)") is part of the name: any of them is the product.
+            if is_remark(t) && !is_model_list(t) {
                 continue;
             }
             // "Arkon (99999)": a catalogue number, optional for a device without one.
@@ -748,6 +806,57 @@ fn is_remark(piece: &str) -> bool {
         .filter(|w| !w.is_empty())
         .collect();
     f.contains([',', ';']) || words.len() >= 4 || words.first().is_some_and(|w| OPENERS.contains(w))
+}
+
+/// Whether a parenthesized piece lists model numbers: comma-separated items of one
+/// or two words, most of them with a digit, not introduced by a remark word.
+fn is_model_list(piece: &str) -> bool {
+    let items: Vec<&str> = piece.split(',').map(str::trim).collect();
+    let numbered = items
+        .iter()
+        .filter(|i| i.chars().any(|c| c.is_ascii_digit()))
+        .count();
+    items.len() >= 2
+        && items
+            .iter()
+            .all(|i| !i.is_empty() && i.split_whitespace().count() <= 2)
+        && numbered * 2 >= items.len()
+        && !is_remark(items[0])
+}
+
+/// Other names a product name gives in parentheses: a short name with a word ("Eaton
+/// Intelligent Power Manager Infrastructure (IPM Infrastructure)") or a former name
+/// ("FactoryTalk Linx (Previously called RSLinx Enterprise)", "(formerly ...)").
+pub fn parenthesized_names(name: &str) -> Vec<String> {
+    const FORMER: &[&str] = &[
+        "previously called",
+        "formerly called",
+        "formerly",
+        "previously",
+        "aka",
+        "also known as",
+    ];
+    let (_, inside) = split_parens(name);
+    let mut out = Vec::new();
+    for p in inside {
+        let t = p.trim();
+        let l = t.to_ascii_lowercase();
+        if let Some(f) = FORMER.iter().find(|f| l.starts_with(*f)) {
+            let rest = t[f.len()..].trim();
+            if !rest.is_empty() && rest.split_whitespace().count() <= 4 {
+                out.push(rest.to_string());
+            }
+            continue;
+        }
+        let words: Vec<&str> = t.split_whitespace().collect();
+        let short_name = words
+            .iter()
+            .any(|w| (2..=5).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase()));
+        if (2..=3).contains(&words.len()) && short_name && !is_remark(t) {
+            out.push(t.to_string());
+        }
+    }
+    out
 }
 
 /// The initials of a word made of three or more hyphenated parts ("Point-of-Care" →

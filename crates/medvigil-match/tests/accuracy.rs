@@ -31,6 +31,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use medvigil_match::csaf::{PreparedDevice, device_findings, prepare};
 use medvigil_match::names::VendorTable;
 use medvigil_model::Device;
+use medvigil_model::finding::FindingStatus;
 
 struct Labelled {
     device: Device,
@@ -41,9 +42,15 @@ fn devices() -> Vec<Labelled> {
     parse("devices.csv", include_str!("accuracy/devices.csv"))
 }
 
-/// The held-out set: devices labelled against the 2022-2024 advisories only.
+/// The former held-out set: devices labelled against the 2022-2024 medical advisories.
 fn holdout() -> Vec<Labelled> {
     parse("holdout.csv", include_str!("accuracy/holdout.csv"))
+}
+
+/// The fresh held-out set: a hospital's infrastructure devices labelled against the ICS
+/// advisories (ICSA) of 2022-2024.
+fn holdout_ics() -> Vec<Labelled> {
+    parse("holdout_ics.csv", include_str!("accuracy/holdout_ics.csv"))
 }
 
 fn parse(file: &str, text: &str) -> Vec<Labelled> {
@@ -82,12 +89,17 @@ impl Score {
     }
 }
 
-fn split_of(advisory_id: &str) -> &'static str {
-    // ICSMA-YY-...
+const TUNE: &str = "tune (medical 2017-2019)";
+const EVALUATE: &str = "evaluate (medical 2020-2021)";
+const MEDICAL_2022: &str = "former holdout (medical 2022-2024)";
+const ICS_2022: &str = "former holdout (ICS 2022-2024)";
+
+/// The split a pair of the development inventory belongs to, by its advisory's year
+/// (ICSMA-YY-...).
+fn development_split(advisory_id: &str) -> &'static str {
     match advisory_id.get(6..8) {
-        Some("17" | "18" | "19") => "tune (2017-2019)",
-        Some("20" | "21") => "evaluate (2020-2021)",
-        _ => "holdout (2022-2024)",
+        Some("17" | "18" | "19") => TUNE,
+        _ => EVALUATE,
     }
 }
 
@@ -97,11 +109,11 @@ fn corpus_device_matcher_precision_and_recall() {
         return;
     };
     let table = VendorTable::builtin();
-    let load = |years: &[&str]| {
+    let load = |prefix: &str, years: &[&str]| {
         let mut advisories = Vec::new();
         for year in years {
             for f in medvigil_testkit::files_under(&dir.join(year), |n| {
-                n.starts_with("icsma-") && n.ends_with(".json")
+                n.starts_with(prefix) && n.ends_with(".json")
             }) {
                 let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&f).unwrap())
                     .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
@@ -114,16 +126,24 @@ fn corpus_device_matcher_precision_and_recall() {
     };
     // The development inventory is matched against the 2017-2021 advisories it was
     // labelled for; the held-out inventory only against the 2022-2024 ones.
-    let development = load(&["2017", "2018", "2019", "2020", "2021"]);
+    let development = load("icsma-", &["2017", "2018", "2019", "2020", "2021"]);
     assert!(development.len() >= 100, "{} advisories", development.len());
-    let held_out = load(&["2022", "2023", "2024"]);
+    let medical_2022 = load("icsma-", &["2022", "2023", "2024"]);
     assert!(
-        held_out.len() >= 30,
-        "{} held-out advisories",
-        held_out.len()
+        medical_2022.len() >= 30,
+        "{} advisories",
+        medical_2022.len()
     );
+    let ics = load("icsa-", &["2022", "2023", "2024"]);
+    assert!(ics.len() >= 1000, "{} ICS advisories", ics.len());
     let mut scores: BTreeMap<&str, Score> = BTreeMap::new();
-    for (inventory, advisories) in [(devices(), &development), (holdout(), &held_out)] {
+    type Split = fn(&str) -> &'static str;
+    let inventories: [(Vec<Labelled>, &Vec<_>, Split); 3] = [
+        (devices(), &development, development_split),
+        (holdout(), &medical_2022, |_| MEDICAL_2022),
+        (holdout_ics(), &ics, |_| ICS_2022),
+    ];
+    for (inventory, advisories, split_of) in inventories {
         let known: BTreeSet<&str> = advisories.iter().map(|(a, _)| a.id.as_str()).collect();
         for l in inventory {
             for e in &l.expected {
@@ -137,8 +157,11 @@ fn corpus_device_matcher_precision_and_recall() {
             let mut predicted = BTreeMap::new();
             if let Some(p) = &prepared {
                 for (adv, products) in advisories {
+                    // A prediction is an affected finding: the labels count only
+                    // products the advisory lists as affected (a product listed as
+                    // fixed or not affected yields a finding with that status).
                     let f = device_findings(&l.device, p, adv, products);
-                    if let Some(best) = f.first() {
+                    if let Some(best) = f.iter().find(|f| f.status == FindingStatus::Affected) {
                         predicted.insert(adv.id.clone(), best.details[0].rule.clone());
                     }
                 }
@@ -183,21 +206,20 @@ fn corpus_device_matcher_precision_and_recall() {
         }
     }
     eprintln!("{report}");
-    let tune = &scores["tune (2017-2019)"];
-    assert!(
-        tune.precision() >= 0.95 && tune.recall() >= 0.95,
-        "tuning split below 0.95:\n{report}"
-    );
-    let eval = &scores["evaluate (2020-2021)"];
-    assert!(
-        eval.precision() >= 0.95 && eval.recall() >= 0.95,
-        "evaluation split below its floor (precision 0.95, recall 0.95):\n{report}"
-    );
-    let holdout = &scores["holdout (2022-2024)"];
-    assert!(
-        holdout.precision() >= 0.97 && holdout.recall() >= 0.89,
-        "held-out split below its floor (precision 0.97, recall 0.89):\n{report}"
-    );
+    // Floors: the target (0.95) where it is met, otherwise just below the level reached,
+    // so that a regression fails the test.
+    for (split, precision, recall) in [
+        (TUNE, 0.95, 0.95),
+        (EVALUATE, 0.95, 0.95),
+        (MEDICAL_2022, 0.95, 0.95),
+        (ICS_2022, 0.95, 0.95),
+    ] {
+        let s = &scores[split];
+        assert!(
+            s.precision() >= precision && s.recall() >= recall,
+            "{split} below its floor (precision {precision}, recall {recall}):\n{report}"
+        );
+    }
 }
 
 /// The index gives the same answer both ways: evaluating one advisory against its

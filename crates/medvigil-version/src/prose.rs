@@ -17,7 +17,9 @@
 //!    Leading filler (`all`, `software`, `firmware`, `versions`, `version`, `revisions`,
 //!    `release`, `released`) is dropped.
 //! 3. `|`-separated pieces (CISA's CSAF uses `|` for both "and" and "or"): a lower bound
-//!    followed by an upper bound is one interval, as in `vers`; other pieces (including
+//!    followed by an upper bound is one interval, as in `vers`, and so is a lower bound
+//!    followed by a higher bare version as the last piece (`>= 2.0.0 | 2.6.2`); other
+//!    pieces (including
 //!    the spans of rule 4 and letter revision spans, `Rev J-M | (X3/MX100 for Rev M
 //!    only)`) stand alone and the result is their union.
 //! 4. Comparators: `<`, `<=`, `>`, `>=`, `=` and `>= 1.2 < 2.0`; and spans written
@@ -678,6 +680,20 @@ fn pieces(t: &Text<'_>, parts: &[&str]) -> Result<Vec<Interval>, Error> {
             out.push(Interval {
                 lower: Some(s.as_lower(*lo == ">=")),
                 upper: Some(t.as_upper(*hi == "<=")),
+            });
+            k += 2;
+            continue;
+        }
+        // `>= 2.0.0 | 2.6.2`: a lower bound followed by a higher bare version, as the
+        // last piece, is the span between them (a lone lower bound would reach every
+        // later version, which the listed version then contradicts).
+        if let (Some(lo @ (">" | ">=")), Some(Piece::Op(None, t))) = (op, parsed.get(k + 1))
+            && k + 2 == parsed.len()
+            && s.first().cmp_same(t.first()) == std::cmp::Ordering::Less
+        {
+            out.push(Interval {
+                lower: Some(s.as_lower(*lo == ">=")),
+                upper: Some(t.as_upper(true)),
             });
             k += 2;
             continue;
@@ -1607,6 +1623,24 @@ mod tests {
         );
         assert!(AdvisoryRange::read("All versions only if web components are used").is_all());
         assert!(AdvisoryRange::read("vers:all/*_installed_on_CP200_devices").is_all());
+    }
+
+    #[test]
+    fn lower_bound_then_listed_version_is_a_span() {
+        check(
+            ">= 2.0.0 | 2.6.2",
+            &[
+                ("1.9", NotAffected),
+                ("2.3.1", Affected),
+                ("2.6.2", Affected),
+                ("3.0.0", NotAffected),
+            ],
+        );
+        // A listed version below the bound is a version of its own.
+        check(
+            ">= 4.0 | 3.5",
+            &[("3.5", Affected), ("3.6", NotAffected), ("5.0", Affected)],
+        );
     }
 
     #[test]
