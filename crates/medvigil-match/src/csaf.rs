@@ -256,16 +256,20 @@ fn split_name_version(name: &str) -> (String, Option<String>) {
     (name.to_string(), None)
 }
 
-/// The pieces of a version text that are all catalogue numbers ("LNL-X2210",
-/// "MMT-1715 | MMT-1754"): letters, a hyphen, then letters and digits.
+/// The pieces of a version text when all are catalogue numbers ("LNL-X2210",
+/// "MMT-1715 | MMT-1754", "HPSS32").
 fn catalogue_numbers(v: &str) -> Option<Vec<String>> {
     let mut out = Vec::new();
-    for piece in v.split('|').map(str::trim) {
-        let (pre, rest) = piece.split_once('-')?;
-        let ok = pre.len() >= 2
-            && pre.chars().all(|c| c.is_ascii_alphabetic())
-            && rest.chars().any(|c| c.is_ascii_digit())
-            && rest.chars().all(|c| c.is_ascii_alphanumeric());
+    for piece in v
+        .split('|')
+        .map(|p| p.trim().trim_end_matches([',', ';', '.']))
+    {
+        // Two letters or more, then letters, digits and hyphens with a digit among them
+        // ("HPSS32", "LNL-X2210", "DH-IPC-HDBW23A0RN-ZS"); no dots, which make versions.
+        let lead = piece.chars().take_while(char::is_ascii_alphabetic).count();
+        let ok = lead >= 2
+            && piece.chars().any(|c| c.is_ascii_digit())
+            && piece.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if !ok {
             return None;
         }
@@ -275,10 +279,17 @@ fn catalogue_numbers(v: &str) -> Option<Vec<String>> {
 }
 
 /// The first word of a product name when it is a company name the table does not
-/// know: an unknown word of three letters or more, before further words, that is not a
-/// device-class or series word, not a model number, and not one of the vendor's own
-/// names or brands.
+/// know: an unknown all-capitals word of three letters or more, before further words,
+/// that is not a device-class or series word, not a model number, and not one of the
+/// vendor's own names or brands.
 fn former_maker(name: &str, table: &VendorTable) -> Option<String> {
+    // Company names stand out by their case ("CME", "OpenClinic"); "Open Application
+    // Server" and "Extended ..." start with ordinary words.
+    let word = name.split_whitespace().next()?;
+    let capitals = word.len() >= 3 && word.chars().all(|c| c.is_ascii_uppercase());
+    if !(capitals || crate::names::is_coined(word)) {
+        return None;
+    }
     let toks = crate::names::model_tokens(name);
     let first = toks.first()?;
     (toks.len() >= 2
@@ -351,8 +362,20 @@ fn looks_like_model(v: &str) -> bool {
 
 /// Whether two model-number tokens name the same model.
 fn number_eq(a: &str, b: &str) -> NumberEq {
-    if a == b || wildcard_eq(b, a) || wildcard_eq(a, b) {
+    if a == b {
         return NumberEq::Exact;
+    }
+    // A family pattern with enough fixed characters ("DS-K1T671XXX") identifies a model
+    // by itself; a short one ("30xx", "FC72x") only with a shared word.
+    for (pattern, model) in [(b, a), (a, b)] {
+        if wildcard_eq(pattern, model) {
+            let fixed = pattern.len() - pattern.bytes().filter(|&c| c == b'x').count();
+            return if fixed >= 5 {
+                NumberEq::Exact
+            } else {
+                NumberEq::Prefixed
+            };
+        }
     }
     // Catalogue prefixes come and go: "MMT-722" is the "Paradigm 722", GE's "Optima
     // CT540" is the "Optima 540". Spacing variants ("B 450", "EC 40") were already
@@ -400,6 +423,18 @@ fn wildcard_eq(pattern: &str, model: &str) -> bool {
         let head = &p[..p.len() - tail];
         return m.len() > head.len() && m.starts_with(head);
     }
+    // A variant suffix of up to two letters ("DS-2CD2142FWD-I" in "DS-2CD2xx2FWD").
+    let extra = m.len().saturating_sub(p.len());
+    let m = if extra <= 2
+        && p.last().is_some_and(u8::is_ascii_alphabetic)
+        && m[p.len().min(m.len())..]
+            .iter()
+            .all(u8::is_ascii_alphabetic)
+    {
+        &m[..m.len() - extra]
+    } else {
+        m
+    };
     m.len() == p.len()
         && p.iter().zip(m).enumerate().all(|(i, (pc, mc))| {
             if is_wild(i) {
@@ -442,6 +477,10 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
     if let Some(fused) = p.fused_with(d) {
         return model_match(d, &fused);
     }
+    // A short name for several words of the product ("VMS", "Video Management System").
+    if let Some(expanded) = d.expanded_with(p) {
+        return model_match(&expanded, p);
+    }
     // A catalogue number in parentheses ("Arkon (99999)") does not have to be given.
     if d.numbers.is_empty() && !p.optional_numbers.is_empty() {
         let mut p = p.clone();
@@ -461,10 +500,16 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
     // lacks but an edition ("CIC Pro"): "IPM Infrastructure" is not the "Intelligent
     // Power Manager (IPM)".
     let d_all: BTreeSet<&String> = d.words.iter().chain(&d.numbers).collect();
+    // (Brands and class words around it do not count: "Metasys ADX server".)
+    let d_core = d_all
+        .iter()
+        .filter(|w| !d.brands.contains(**w) && !is_class_word(w))
+        .count();
     if let Some(a) = p.acronyms.iter().find(|a| d_all.contains(a))
-        && d_all.len() <= 2
+        && d_core <= 2
         && d_all.iter().all(|w| {
             *w == a
+                || d.brands.contains(*w)
                 || EDITION_WORDS.contains(&w.as_str())
                 || p.words.contains(*w)
                 || p.numbers.contains(*w)
@@ -476,7 +521,17 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
     }
     // A model given only as the brand ("Omnipod"): any product of that line may be it,
     // so it matches, at low confidence, for review.
-    if d.numbers.is_empty() && d.words.len() == 1 && d.brands == d.words && !inter_w.is_empty() {
+    // (With class words the product names too: "Metasys server"; an "exacqVision
+    // Server" is not the "exacqVision Web Service".)
+    let d_named: BTreeSet<&String> = d.words.iter().filter(|w| !is_class_word(w)).collect();
+    if d.numbers.is_empty()
+        && d_named.len() == 1
+        && d_named.iter().all(|w| d.brands.contains(*w))
+        && d.words
+            .iter()
+            .all(|w| !is_class_word(w) || p.words.contains(w))
+        && !inter_w.is_empty()
+    {
         return hit(0.5, format!("brand {} only", join(&d.words)), false);
     }
     // The same, written in pieces ("PIC iX" for "(PICiX)").
@@ -505,7 +560,10 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
                     && n.chars().filter(char::is_ascii_digit).count() >= 2
             });
             let p_words: BTreeSet<&String> = p.words.iter().chain(&p.acronyms).collect();
-            let d_extra = d.words.iter().any(|w| !p_words.contains(w));
+            let d_extra = d
+                .words
+                .iter()
+                .any(|w| !p_words.contains(w) && !is_class_word(w));
             let p_extra = p.words.iter().any(|w| !d.words.contains(w));
             let shared_non_brand = inter_w.iter().any(|w| !d.brands.contains(*w));
             let only_prefixed = d.numbers.iter().all(|n| {
@@ -551,8 +609,10 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
                             .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
                     })
             };
-            // (Brands alone, "Alaris", do not name a product line.)
-            if p_req.iter().any(|w| !p.brands.contains(w))
+            // (Brands alone, "Alaris" of the "Alaris Gateway Workstation", do not name a
+            // product line, unless the product is named by its brand: "Niagara".)
+            if (p_req.iter().any(|w| !p.brands.contains(w))
+                || (!p.words.is_empty() && p.words == p.brands))
                 && p_req.iter().all(|w| d.words.contains(w) || in_series(w))
             {
                 hit(
@@ -585,6 +645,15 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
             if inter_w.iter().all(|w| is_class_word(w)) {
                 return None;
             }
+            // A product named by its brand alone ("Metasys", "Niagara") covers the
+            // devices of that brand, at low confidence, for review.
+            if !p.words.is_empty() && p.words == p.brands && p.words.is_subset(&d.words) {
+                return hit(
+                    0.6,
+                    format!("product named by its brand {}", join(&p.words)),
+                    false,
+                );
+            }
             let n = inter_w.len();
             // Class words need not be shared: "Ultrasound ClearVue" is covered by
             // "ClearVue", "T1 Ventilator" by "T1".
@@ -604,8 +673,13 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
                 d.words.iter().filter(distinct).count(),
             );
             let (nb_d, dn_d) = if dn_d == 0 { (nb, dn) } else { (nb_d, dn_d) };
-            let covers_p = p_req.is_subset(&d.words) && nb_d * 2 >= dn_d;
-            let covers_d = d_req.is_subset(&p.words) && nb * 2 >= pn;
+            // A shared coined name ("SiPass", "WebCTRL", "i-Vu") identifies the product
+            // line however many other words either side adds.
+            let coined = inter_w.iter().any(|w| {
+                !d.brands.contains(*w) && (d.coined.contains(*w) || p.coined.contains(*w))
+            });
+            let covers_p = p_req.is_subset(&d.words) && (nb_d * 2 >= dn_d || coined);
+            let covers_d = d_req.is_subset(&p.words) && (nb * 2 >= pn || coined);
             if covers_p && covers_d {
                 hit(0.9, format!("same words ({})", join(&d.words)), false)
             } else if covers_p || covers_d {
@@ -1092,6 +1166,38 @@ mod tests {
         assert_eq!(matches("6.9.0"), 1);
     }
 
+    #[test]
+    fn coined_names_abbreviations_and_brand_products() {
+        // A coined name shared identifies the line whatever words either side adds.
+        let ivu = m("ALC WebCTRL i-Vu SiteScan Web", "Carrier");
+        assert!(model_match(&m("i-Vu building automation", "Carrier"), &ivu).is_some());
+        let sipass = m("SiPass integrated", "Siemens");
+        assert!(model_match(&m("SiPass integrated access control", "Siemens"), &sipass).is_some());
+        // A short name the device writes for words of the product.
+        let victor = m(
+            "American Dynamics victor Video Management System",
+            "Johnson Controls",
+        );
+        assert!(model_match(&m("victor VMS", "Johnson Controls"), &victor).is_some());
+        // ... but not as the only link.
+        let intouch = m("InTouch Machine Edition", "Schneider Electric");
+        assert!(model_match(&m("Sarix IME camera", "Schneider Electric"), &intouch).is_none());
+        // A product named by its brand covers the brand's devices.
+        let metasys = m("Metasys", "Johnson Controls");
+        assert!(model_match(&m("Metasys ADX server", "Johnson Controls"), &metasys).is_some());
+        // "NVRmini 2" is the "NVRmini2"; "SC+" is not the "SC".
+        let nuuo = m("NVRmini2 NVRsolo", "NUUO");
+        assert!(model_match(&m("NVRmini 2 NVR", "NUUO"), &nuuo).is_some());
+        let sc = m("Tracer SC+", "Trane");
+        assert!(model_match(&m("Tracer SC", "Trane"), &sc).is_none());
+        // Mobile network generations are not model numbers.
+        let ir = m("IR615 Router", "InHand Networks");
+        assert!(model_match(&m("IR615 4G router", "InHand"), &ir).is_some());
+        // A variant suffix on a wildcard family.
+        assert!(wildcard_eq("ds2cd2xx2fwd", "ds2cd2142fwdi"));
+        assert!(!wildcard_eq("ds2cd2xx2fwd", "ds2cd2142fwdxyz"));
+    }
+
     fn product(vendor: &str, name: &str) -> Product {
         Product {
             product_id: "CSAFPID-0001".to_string(),
@@ -1111,7 +1217,7 @@ mod tests {
         assert!(match_product(&d, Some("5.09.02"), &p).is_some());
         // A product carrying its former maker's name matches a device listed under it.
         let p =
-            prepare_product("X", &product("Acme Infusion Corp", "Zeta Pumpmaster"), &t).unwrap();
+            prepare_product("X", &product("Acme Infusion Corp", "ZETA Pumpmaster"), &t).unwrap();
         let d = PreparedDevice::from_names("Zeta Medical", "Pumpmaster", &t).unwrap();
         assert!(match_product(&d, None, &p).is_some());
         let other = PreparedDevice::from_names("Omega Medical", "Pumpmaster", &t).unwrap();

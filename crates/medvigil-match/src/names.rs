@@ -179,6 +179,14 @@ impl VendorTable {
             .collect();
         if parts.len() > 1 {
             for p in &parts {
+                // A part made only of generic words ("Control" in "Nortek Security &
+                // Control") names no company.
+                if vendor_tokens(p)
+                    .iter()
+                    .all(|t| GENERIC_VENDOR_WORDS.contains(&t.as_str()) || is_legal_suffix(t))
+                {
+                    continue;
+                }
                 if !lookup(p, &mut out) && !self.lookup_parent(p, &mut out) {
                     let k = loose_vendor_key(p);
                     if !k.is_empty() && !is_legal_suffix(&k) {
@@ -193,6 +201,28 @@ impl VendorTable {
         let k = loose_vendor_key(name);
         if !k.is_empty() {
             out.insert(VendorId::Unknown(k));
+        }
+        // Inventories shorten a company to its first word ("Viessmann" for "Viessmann
+        // Climate Solutions", "Grundfos" for "Grundfos Pumps Corporation"): an unknown
+        // company is also known by that word, unless it is generic. Two unknown
+        // companies with the same first word thus share a group; their model names
+        // still have to match.
+        let toks: Vec<String> = vendor_tokens(&outside)
+            .into_iter()
+            .filter(|t| !GENERIC_VENDOR_WORDS.contains(&t.as_str()))
+            .collect();
+        if toks.len() > 1
+            && toks[0].len() >= 3
+            && out.iter().all(|g| matches!(g, VendorId::Unknown(_)))
+        {
+            out.insert(VendorId::Unknown(toks[0].clone()));
+        }
+        // "Mobile Industrial Robots (MiR)": the short name is the company's too.
+        for p in &inside {
+            let k = loose_vendor_key(p);
+            if !k.is_empty() && !is_legal_suffix(&k) {
+                out.insert(VendorId::Unknown(k));
+            }
         }
         self.lookup_parent(&outside, &mut out);
         out
@@ -269,8 +299,9 @@ impl VendorTable {
 
 /// Lower-case ASCII with diacritics folded ("Dräger" → "drager").
 pub fn fold(s: &str) -> String {
+    let repaired = repair_mojibake(s);
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in repaired.chars() {
         match c {
             'ä' | 'à' | 'á' | 'â' | 'ã' | 'å' | 'Ä' | 'À' | 'Á' | 'Â' | 'Ã' | 'Å' => {
                 out.push('a')
@@ -285,11 +316,26 @@ pub fn fold(s: &str) -> String {
             'ñ' | 'Ñ' => out.push('n'),
             'ß' => out.push_str("ss"),
             '’' | '‘' => out.push('\''),
+            // "C•CURE", "C·CURE": typography for a hyphen.
+            '•' | '·' => out.push('-'),
             c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
             _ => out.push(' '),
         }
     }
     out
+}
+
+/// UTF-8 text that was once decoded as Latin-1 ("GeutebrÃ¼ck" for "Geutebrück", as
+/// some advisories carry it), decoded back; other text unchanged.
+fn repair_mojibake(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(['Ã', 'Â']) || s.chars().any(|c| c as u32 > 0xFF) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let bytes: Vec<u8> = s.chars().map(|c| c as u32 as u8).collect();
+    match String::from_utf8(bytes) {
+        Ok(fixed) => std::borrow::Cow::Owned(fixed),
+        Err(_) => std::borrow::Cow::Borrowed(s),
+    }
 }
 
 const LEGAL_SUFFIXES: &[&str] = &[
@@ -369,6 +415,8 @@ const GENERIC_VENDOR_WORDS: &[&str] = &[
     "global",
     "software",
     "industrial",
+    "security",
+    "professional",
     "yhtyma", // Finnish: group, corporation
 ];
 
@@ -541,6 +589,18 @@ pub const CLASS_WORDS: &[&str] = &[
     "recorder",
     "energy",
     "management",
+    "power",
+    "meter",
+    "nvr",
+    "dvr",
+    "building",
+    "automation",
+    "access",
+    // Mobile network generations describe a router, they do not number it.
+    "3g",
+    "4g",
+    "5g",
+    "lte",
 ];
 
 /// Whether a lower-case word names a series, packaging or category ("series",
@@ -578,6 +638,12 @@ pub struct ModelName {
     /// Adjacent words and the compound they make written together ("multi",
     /// "processor", "multiprocessor"): "Multi Processor" is the "MultiProcessor".
     pub pairs: Vec<(String, String, String)>,
+    /// Words coined as names: mixed case beyond the first letter ("SiPass", "WebCTRL",
+    /// "eMerge", "NVRmini") or letters joined by a hyphen ("i-Vu", "WIN-PAK").
+    pub coined: BTreeSet<String>,
+    /// Every token of the name in order, series words included: what a short name
+    /// written by the other side ("VMS") may abbreviate ("Video Management System").
+    pub seq: Vec<String>,
 }
 
 impl ModelName {
@@ -653,6 +719,11 @@ impl ModelName {
         for w in text.split_whitespace() {
             m.acronyms.extend(hyphen_initials(w));
         }
+        for w in text.split(|c: char| c.is_whitespace() || c == '/' || c == ',') {
+            if is_coined(w) {
+                m.coined.insert(singular(model_tokens(w).concat()));
+            }
+        }
         let text = drop_vendor_prefixes(&text, vendor_words);
         m.ranges = number_ranges(&fold(&text));
         let toks = model_tokens(&text);
@@ -668,15 +739,27 @@ impl ModelName {
             }
         }
         let mut prev_word: Option<String> = None;
+        m.seq = toks
+            .iter()
+            .zip(&skip)
+            .filter(|(_, s)| !**s)
+            .map(|(t, _)| t.clone())
+            .collect();
         for (t, skip) in toks.into_iter().zip(skip) {
             if skip || SERIES_WORDS.contains(&t.as_str()) {
                 prev_word = None;
                 continue;
             }
             m.joined.push_str(&t);
-            if t.chars().any(|c| c.is_ascii_digit()) {
+            if t.chars().any(|c| c.is_ascii_digit()) && !is_class_word(&t) {
+                // "NVRmini 2" is the "NVRmini2": a word and the number after it.
+                if let Some(p) = prev_word.take()
+                    && t.bytes().all(|b| b.is_ascii_digit())
+                {
+                    m.pairs
+                        .push((singular(p.clone()), t.clone(), format!("{p}{t}")));
+                }
                 m.numbers.insert(t);
-                prev_word = None;
             } else if t.len() > 1 || t == "x" {
                 if let Some(p) = prev_word.take() {
                     let compound = singular(format!("{p}{t}"));
@@ -689,6 +772,36 @@ impl ModelName {
         m
     }
 
+    /// This name with a short name of `other` replaced by the words it abbreviates
+    /// ("victor VMS" against "victor Video Management System"), or `None`.
+    pub fn expanded_with(&self, other: &ModelName) -> Option<ModelName> {
+        let (short, run) = self.words.iter().find_map(|w| {
+            if !(2..=5).contains(&w.len()) || other.words.contains(w) {
+                return None;
+            }
+            Some((w, abbreviated_run(w, &other.seq)?))
+        })?;
+        // Only beside a word the two names share, or alone: "victor VMS", not "Sarix
+        // IME" for "InTouch Machine Edition".
+        let others = self
+            .words
+            .iter()
+            .filter(|w| *w != short && !is_class_word(w));
+        let mut others = others.peekable();
+        if others.peek().is_some() && !others.any(|w| other.words.contains(w)) {
+            return None;
+        }
+        let mut m = self.clone();
+        m.words.remove(short);
+        m.words.extend(
+            other.seq[run]
+                .iter()
+                .map(|t| singular(t.clone()))
+                .filter(|t| other.words.contains(t)),
+        );
+        Some(m)
+    }
+
     /// This name with adjacent words fused where `other` writes them as one word
     /// ("Multi Processor" → "MultiProcessor"), or `None` when no pair is fused.
     pub fn fused_with(&self, other: &ModelName) -> Option<ModelName> {
@@ -696,7 +809,9 @@ impl ModelName {
             .pairs
             .iter()
             .filter(|(a, b, ab)| {
-                other.words.contains(ab) && !(other.words.contains(a) && other.words.contains(b))
+                (other.words.contains(ab) || other.numbers.contains(ab))
+                    && !(other.words.contains(a)
+                        && (other.words.contains(b) || other.numbers.contains(b)))
             })
             .collect();
         if fuse.is_empty() {
@@ -705,6 +820,11 @@ impl ModelName {
         let mut m = self.clone();
         for (a, b, ab) in fuse {
             m.words.remove(a);
+            if b.bytes().all(|c| c.is_ascii_digit()) {
+                m.numbers.remove(b);
+                m.numbers.insert(ab.clone());
+                continue;
+            }
             m.words.remove(b);
             m.words.insert(ab.clone());
             if self.brands.contains(a) || self.brands.contains(b) {
@@ -794,6 +914,7 @@ fn is_remark(piece: &str) -> bool {
         "which",
         "that",
         "using",
+        "non",
         "connected",
         "bundled",
         "distributed",
@@ -806,6 +927,24 @@ fn is_remark(piece: &str) -> bool {
         .filter(|w| !w.is_empty())
         .collect();
     f.contains([',', ';']) || words.len() >= 4 || words.first().is_some_and(|w| OPENERS.contains(w))
+}
+
+/// Whether a word was coined as a name: letters in mixed case beyond the first one
+/// ("SiPass", "iSTAR", "NVRmini", not "Alaris" or "CARESCAPE"), or letters joined by a
+/// hyphen ("i-Vu"); without digits, which make model numbers instead.
+pub fn is_coined(w: &str) -> bool {
+    if w.chars().any(|c| c.is_ascii_digit())
+        || w.chars().filter(char::is_ascii_alphabetic).count() < 3
+    {
+        return false;
+    }
+    let letters: Vec<char> = w.chars().filter(char::is_ascii_alphabetic).collect();
+    let mixed = letters[1..].iter().any(char::is_ascii_uppercase)
+        && letters.iter().any(char::is_ascii_lowercase);
+    let b = w.as_bytes();
+    let hyphened = (1..b.len().saturating_sub(1))
+        .any(|i| b[i] == b'-' && b[i - 1].is_ascii_alphabetic() && b[i + 1].is_ascii_alphabetic());
+    mixed || hyphened
 }
 
 /// Whether a parenthesized piece lists model numbers: comma-separated items of one
@@ -891,7 +1030,12 @@ fn hyphen_initials(word: &str) -> Vec<String> {
 
 fn singular(w: String) -> String {
     // "pumps" → "pump", but not "Alaris", "Xpress", "Status", "Kappos".
-    if w.len() > 4 && w.ends_with('s') && !["ss", "us", "is", "os"].iter().any(|e| w.ends_with(e)) {
+    if w.len() > 4
+        && w.ends_with('s')
+        && !["ss", "us", "is", "os", "ys"]
+            .iter()
+            .any(|e| w.ends_with(e))
+    {
         w[..w.len() - 1].to_string()
     } else {
         w
@@ -903,23 +1047,27 @@ fn singular(w: String) -> String {
 /// information center ix", not "pix" (no word there begins with "x"). Short names of
 /// one or two words are too easily made by chance.
 fn is_abbreviation(short: &str, words: &[String]) -> bool {
-    fn from(short: &[u8], words: &[&[u8]], used: usize) -> bool {
+    abbreviated_run(short, words).is_some()
+}
+
+/// The run of `words` that `short` abbreviates (see [`is_abbreviation`]), as a range.
+fn abbreviated_run(short: &str, words: &[String]) -> Option<std::ops::Range<usize>> {
+    /// How many words, from the first, give `short`'s letters (at least three).
+    fn from(short: &[u8], words: &[&[u8]], used: usize) -> Option<usize> {
         if short.is_empty() {
-            return used >= 3;
+            return (used >= 3).then_some(used);
         }
-        let Some((w, rest)) = words.split_first() else {
-            return false;
-        };
+        let (w, rest) = words.split_first()?;
         // This word gives a leading part of 1..=len letters; the next word must follow.
         (1..=w.len().min(short.len()))
             .take_while(|&k| short[k - 1] == w[k - 1])
-            .any(|k| from(&short[k..], rest, used + 1))
+            .find_map(|k| from(&short[k..], rest, used + 1))
     }
     if short.len() < 3 || short.len() > 8 {
-        return false;
+        return None;
     }
     let words: Vec<&[u8]> = words.iter().map(|w| w.as_bytes()).collect();
-    (0..words.len()).any(|i| from(short.as_bytes(), &words[i..], 0))
+    (0..words.len()).find_map(|i| from(short.as_bytes(), &words[i..], 0).map(|n| i..i + n))
 }
 
 /// Hyphenated model-number ranges: "mx400-550", "mx400-mx850", "mp2-mp90" (the second
@@ -1003,6 +1151,9 @@ pub fn model_tokens(s: &str) -> Vec<String> {
         };
         if c.is_ascii_alphanumeric() {
             cur.push(c);
+        } else if c == '+' && prev.is_ascii_alphanumeric() && !next.is_ascii_alphanumeric() {
+            // "Tracer SC+" is another product than the "Tracer SC".
+            cur.push_str("plus");
         } else if joins {
             if c == '.' {
                 cur.push('.');
@@ -1058,7 +1209,7 @@ mod tests {
             ("Medtronic", "Abbott"),
             ("Pfizer", "Smiths Medical"),
             ("BD", "Baxter"),
-            ("Acme Devices", "Acme Robotics"),
+            ("Acme Devices", "Zeta Devices"),
             ("Fresenius Kabi", "Fresenius Medical Care"),
         ] {
             assert!(!t.same_vendor(a, b), "{a} != {b}");
@@ -1075,6 +1226,24 @@ mod tests {
         assert!(!t.same_vendor("Medical Acme", "Medical Zeta"));
         // Whole names still decide first.
         assert!(!t.same_vendor("Fresenius Kabi", "Fresenius Medical Care"));
+    }
+
+    #[test]
+    fn vendor_names_as_advisories_and_facilities_write_them() {
+        let t = VendorTable::builtin();
+        // Mojibake, parent phrases, '/'-joined vendors, short names in parentheses.
+        assert!(t.same_vendor("GeutebrÃ¼ck", "Geutebrück"));
+        assert!(t.same_vendor(
+            "Sensormatic Electronics, a subsidiary of Johnson Controls, Inc.",
+            "JCI"
+        ));
+        assert!(t.same_vendor("Nice / Linear", "Nice"));
+        assert!(t.same_vendor("Mobile Industrial Robots (MiR)", "MiR"));
+        assert!(t.same_vendor("Schneider Electric Software, LLC", "APC"));
+        assert!(t.same_vendor("SAUTER Controls", "SAUTER"));
+        // A part made of generic words names nobody.
+        assert!(!t.same_vendor("Nortek Security & Control", "Acme Control"));
+        assert_eq!(fold("C•CURE"), "c-cure");
     }
 
     #[test]
@@ -1101,7 +1270,11 @@ mod tests {
         assert!(t.same_vendor("SOOIL Developments Co, Ltd.", "Sooil Developments"));
         // Generic company words and legal suffixes are not needed to name the vendor.
         assert!(t.same_vendor("SOOIL Developments Co, Ltd.", "SOOIL"));
-        assert!(!t.same_vendor("SOOIL Developments Co, Ltd.", "SOOIL Robotics"));
+        // An inventory may shorten a company to its first word. (The price: two unknown
+        // companies sharing a first word, "Acme Robotics" and "Acme Pumps", share a
+        // group too, and only their model names tell their products apart.)
+        assert!(t.same_vendor("Viessmann Climate Solutions", "Viessmann"));
+        assert!(!t.same_vendor("Acme Robotics", "Zeta Robotics"));
     }
 
     #[test]

@@ -458,9 +458,11 @@ fn digit_wildcard(t: &Text<'_>, compact: &str) -> Result<Option<Slot>, Error> {
     Ok(Some(Slot::Series(lo, hi)))
 }
 
-/// Splits off parenthetical remarks.
+/// Splits off parenthetical remarks. Digits in parentheses glued to a version are part
+/// of it, as in Cisco's IOS numbering (`15.2(6)E2a` is `15.2.6.E2a`).
 fn strip_parens(text: &str, notes: &mut Vec<String>) -> String {
-    let t = text.trim();
+    let glued = glued_parens(text.trim());
+    let t = glued.as_str();
     if t.starts_with('(') && t.ends_with(')') && t[1..t.len() - 1].find(['(', ')']).is_none() {
         return t[1..t.len() - 1].to_string();
     }
@@ -648,6 +650,36 @@ fn bound_interval(op: &str, s: &Slot) -> Interval {
 enum Piece {
     Op(Option<&'static str>, Slot),
     Span(Interval),
+}
+
+/// Rewrites `15.2(6)E2` as `15.2.6.E2`: a `(digits)` right after a digit, not a remark.
+fn glued_parens(t: &str) -> String {
+    let b = t.as_bytes();
+    let mut out = String::with_capacity(t.len());
+    let (mut copied, mut i) = (0, 0);
+    while i < b.len() {
+        let digits = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if b[i] == b'('
+            && i > 0
+            && b[i - 1].is_ascii_digit()
+            && digits > 0
+            && b.get(i + 1 + digits) == Some(&b')')
+        {
+            // Only ASCII bytes are looked at, so the slices fall on char boundaries.
+            out.push_str(&t[copied..i]);
+            out.push('.');
+            out.push_str(&t[i + 1..i + 1 + digits]);
+            i += digits + 2;
+            if b.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+                out.push('.');
+            }
+            copied = i;
+            continue;
+        }
+        i += 1;
+    }
+    out.push_str(&t[copied..]);
+    out
 }
 
 /// `|`-separated pieces: a lower bound followed by an upper bound pair up.
@@ -1623,6 +1655,21 @@ mod tests {
         );
         assert!(AdvisoryRange::read("All versions only if web components are used").is_all());
         assert!(AdvisoryRange::read("vers:all/*_installed_on_CP200_devices").is_all());
+    }
+
+    #[test]
+    fn ios_style_versions_keep_their_parentheses() {
+        assert_eq!(glued_parens("< 15.2(6)E2a"), "< 15.2.6.E2a");
+        assert_eq!(glued_parens("<= 4.2 (end of life)"), "<= 4.2 (end of life)");
+        assert_eq!(glued_parens("Geutebrück 1.2(3)"), "Geutebrück 1.2.3");
+        check(
+            "< 15.2(6)E2a",
+            &[
+                ("15.2(6)E2", Affected),
+                ("15.2(7)E3", NotAffected),
+                ("15.2(6)E2a", NotAffected),
+            ],
+        );
     }
 
     #[test]

@@ -7,6 +7,9 @@
 //! 1. **Labels are dropped from the front**: the words `version(s)`, `ver`, `software`,
 //!    `firmware`, `fw`, `sw`, `revision`, `rev`, `release`, and a `v` glued to a number
 //!    (`V2.3` = `2.3`). `Rev C` is revision `C`.
+//!    A product or system name before the version goes too (`Android 7.1`, `ALEOS
+//!    4.15.0`, `HiOS 07.0.02` are `7.1`, `4.15.0`, `07.0.02`): one word of three
+//!    letters or more followed by a number.
 //! 2. **Runs**: the rest is cut into runs of digits and runs of letters; spaces, dots,
 //!    dashes, underscores, slashes and brackets only separate (`4.2 SP1` = `4.2-sp1` =
 //!    `4.2.SP.1`). Letters are case-insensitive.
@@ -268,6 +271,28 @@ fn strip_build_hash(body: &str) -> &str {
     }
 }
 
+/// The length of a product or system name written before the version, with the space
+/// after it (`Android 7.1`, `ALEOS 4.15.0`, `HiOS 07.0.02`): one word of three letters
+/// or more, not a pre-release word, followed by a number (or `v` and a number). Zero
+/// when there is none. (Dates were recognized before this is asked.)
+fn product_word_len(s: &str) -> usize {
+    let Some((word, rest)) = s.split_once(' ') else {
+        return 0;
+    };
+    let rest_t = rest.trim_start();
+    let numbered = rest_t.starts_with(|c: char| c.is_ascii_digit())
+        || (rest_t.starts_with('v') && rest_t[1..].starts_with(|c: char| c.is_ascii_digit()));
+    if word.len() >= 3
+        && word.bytes().all(|b| b.is_ascii_alphabetic())
+        && !PRE_WORDS.iter().any(|(p, _)| *p == word)
+        && numbered
+    {
+        s.len() - rest_t.len()
+    } else {
+        0
+    }
+}
+
 impl VendorVersion {
     pub(crate) fn parse(input: &str) -> Result<VendorVersion, Error> {
         let err = |pos: usize, why: &str| Error::version(Scheme::Vendor, input, pos, why);
@@ -286,6 +311,7 @@ impl VendorVersion {
             });
         }
         let off = strip_labels(&lower);
+        let off = off + product_word_len(&lower[off..]);
         let body = strip_build_hash(&lower[off..]);
         if let Some(i) = body.find('*') {
             return Err(err(
@@ -391,6 +417,20 @@ mod tests {
 
     fn v(s: &str) -> VendorVersion {
         VendorVersion::parse(s).unwrap_or_else(|e| panic!("{s:?}: {e}"))
+    }
+
+    #[test]
+    fn product_names_before_the_version_are_dropped() {
+        let v = |s: &str| VendorVersion::parse(s).unwrap();
+        assert_eq!(v("Android 7.1").cmp(&v("7.1")), std::cmp::Ordering::Equal);
+        assert_eq!(v("ALEOS 4.15.0").cmp(&v("4.15")), std::cmp::Ordering::Equal);
+        assert_eq!(
+            v("HiOS v07.0.02").cmp(&v("7.0.2")),
+            std::cmp::Ordering::Equal
+        );
+        // Pre-release words and dates keep their meaning.
+        assert_eq!(v("beta 2").cmp(&v("2")), std::cmp::Ordering::Less);
+        assert!(v("May 2018").is_date());
     }
 
     #[test]
