@@ -92,6 +92,11 @@ impl PreparedDevice {
             model = ModelName::with_vendor_words(model_text, &BTreeSet::new());
         }
         model.mark_brands(&table.brand_words(&vendor_groups));
+        // A product line named in the manufacturer column ("HMS Ewon" for the eWON
+        // Flexy) may stand for a word of the product name.
+        model.context = crate::names::model_tokens(manufacturer)
+            .into_iter()
+            .collect();
         (!vendor_groups.is_empty() && !model.is_empty()).then_some(PreparedDevice {
             vendor_groups,
             model,
@@ -104,11 +109,16 @@ pub fn prepare(advisory: &Advisory, table: &VendorTable) -> Vec<PreparedProduct>
     advisory
         .products
         .iter()
-        .filter_map(|p| prepare_product(&advisory.id, p, table))
+        .filter_map(|p| prepare_product(&advisory.id, &advisory.title, p, table))
         .collect()
 }
 
-fn prepare_product(advisory_id: &str, p: &Product, table: &VendorTable) -> Option<PreparedProduct> {
+fn prepare_product(
+    advisory_id: &str,
+    title: &str,
+    p: &Product,
+    table: &VendorTable,
+) -> Option<PreparedProduct> {
     let vendor = p.vendor.clone()?;
     let name = match (&p.product_family, &p.product_name) {
         (Some(f), Some(n)) if !n.to_lowercase().contains(&f.to_lowercase()) => format!("{f} {n}"),
@@ -120,6 +130,8 @@ fn prepare_product(advisory_id: &str, p: &Product, table: &VendorTable) -> Optio
     // name. "Desigo CC product family V5.0": the version in the name is not a model
     // number; it constrains the device's version to that line.
     let (name, name_version) = split_name_version(&strip_description(&name));
+    // "NPort" in the advisory "MOXA NPort IAW5000A-I/O Series": the title says which.
+    let name = refine_by_title(&name, title);
     let mut vendor_groups = table.groups(&vendor);
     let words = table.vendor_words(&vendor_groups);
     let brands = table.brand_words(&vendor_groups);
@@ -145,6 +157,7 @@ fn prepare_product(advisory_id: &str, p: &Product, table: &VendorTable) -> Optio
     // each is a name.
     for alt in slash_alternatives(&name)
         .into_iter()
+        .chain(and_alternatives(&name))
         .chain(crate::names::parenthesized_names(&name))
     {
         names.push(ModelName::with_vendor_words(&alt, &words));
@@ -203,6 +216,34 @@ fn prepare_product(advisory_id: &str, p: &Product, table: &VendorTable) -> Optio
         spec,
         name_line: name_version.map(|v| AdvisoryRange::read(&format!("{v}.x"))),
     })
+}
+
+/// A product name without a model number, completed by the model number that follows
+/// it in the advisory's title ("NPort" in "MOXA NPort IAW5000A-I/O Series" is the
+/// "NPort IAW5000A-I/O").
+fn refine_by_title(name: &str, title: &str) -> String {
+    if name.chars().any(|c| c.is_ascii_digit()) || name.trim().is_empty() {
+        return name.to_string();
+    }
+    let (n, t) = (name.to_ascii_lowercase(), title.to_ascii_lowercase());
+    let Some(at) = t.find(&n) else {
+        return name.to_string();
+    };
+    let after = &title[at + n.len()..];
+    // Only a word boundary, then the next word, which must carry a digit.
+    match after.split_whitespace().next() {
+        Some(next)
+            if after.starts_with(' ')
+                && next.chars().any(|c| c.is_ascii_digit())
+                && next
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphanumeric()) =>
+        {
+            format!("{name} {next}")
+        }
+        _ => name.to_string(),
+    }
 }
 
 /// Cuts a description off a product name: from a standalone "a", "an", "which",
@@ -302,6 +343,28 @@ fn former_maker(name: &str, table: &VendorTable) -> Option<String> {
             .iter()
             .all(|g| matches!(g, VendorId::Unknown(_))))
     .then(|| first.clone())
+}
+
+/// The products of a name that lists them with "and" repeating the line's first word
+/// ("SiteSentinel Integra and SiteSentinel iSite"), or with a model number on both sides
+/// ("NAE85 and NIE85").
+fn and_alternatives(name: &str) -> Vec<String> {
+    let Some((a, b)) = name.split_once(" and ") else {
+        return Vec::new();
+    };
+    let (a, b) = (a.trim(), b.trim());
+    let first = |s: &str| {
+        s.split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    let numbered = |s: &str| s.chars().any(|c| c.is_ascii_digit());
+    if (!a.is_empty() && first(a) == first(b) && a.contains(' ')) || (numbered(a) && numbered(b)) {
+        vec![a.to_string(), b.to_string()]
+    } else {
+        Vec::new()
+    }
 }
 
 /// The readings of a name that joins product names with a slash ("Ultrasound
@@ -410,16 +473,22 @@ fn number_eq(a: &str, b: &str) -> NumberEq {
 /// advisories write families: an `x` after a digit stands for one digit ("FC72x" for
 /// FC724, "5x0" for 530, "AFF66X" for AFF660), and a run of two or more at the end for
 /// any non-empty rest ("DS-K1T671XXX" for DS-K1T671M, "IPC-HDBW2XXX" for
-/// IPC-HDBW2431E). An `x` after a letter is a letter ("X200").
+/// IPC-HDBW2431E). After letters, a run of two or more at the end stands for as many
+/// digits ("EMAxxx" for EMA107); a single `x` after a letter is a letter ("X200").
 fn wildcard_eq(pattern: &str, model: &str) -> bool {
     let (p, m) = (pattern.as_bytes(), model.as_bytes());
-    let is_wild =
-        |i: usize| p[i] == b'x' && i > 0 && (p[i - 1].is_ascii_digit() || p[i - 1] == b'x');
+    let tail = p.iter().rev().take_while(|&&c| c == b'x').count();
+    let is_wild = |i: usize| {
+        p[i] == b'x'
+            && i > 0
+            && (p[i - 1].is_ascii_digit()
+                || p[i - 1] == b'x'
+                || (tail >= 2 && i == p.len() - tail && i >= 2))
+    };
     if !(0..p.len()).any(is_wild) {
         return false;
     }
-    let tail = p.iter().rev().take_while(|&&c| c == b'x').count();
-    if tail >= 2 && tail < p.len() && is_wild(p.len() - tail) {
+    if tail >= 2 && tail < p.len() && p[p.len() - tail - 1].is_ascii_digit() {
         let head = &p[..p.len() - tail];
         return m.len() > head.len() && m.starts_with(head);
     }
@@ -544,7 +613,9 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
                 .numbers
                 .iter()
                 .filter(|n| {
-                    !p.numbers.iter().any(|m| number_eq(n, m) != NumberEq::No) && !p.in_range(n)
+                    !p.numbers.iter().any(|m| number_eq(n, m) != NumberEq::No)
+                        && !p.in_range(n)
+                        && !p.acronyms.contains(*n)
                 })
                 .collect();
             if !missing.is_empty() {
@@ -613,7 +684,9 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
             // product line, unless the product is named by its brand: "Niagara".)
             if (p_req.iter().any(|w| !p.brands.contains(w))
                 || (!p.words.is_empty() && p.words == p.brands))
-                && p_req.iter().all(|w| d.words.contains(w) || in_series(w))
+                && p_req
+                    .iter()
+                    .all(|w| d.words.contains(w) || d.context.contains(w) || in_series(w))
             {
                 hit(
                     0.75,
@@ -678,7 +751,17 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
             let coined = inter_w.iter().any(|w| {
                 !d.brands.contains(*w) && (d.coined.contains(*w) || p.coined.contains(*w))
             });
-            let covers_p = p_req.is_subset(&d.words) && (nb_d * 2 >= dn_d || coined);
+            // A device written as the product's name and a description ("DASDEC EAS
+            // encoder/decoder" for "DASDEC").
+            let starts_with_p = !p.seq.is_empty()
+                && d.seq.starts_with(&p.seq)
+                && p.words
+                    .iter()
+                    .any(|w| !p.brands.contains(w) && !is_class_word(w));
+            let covers_p = p_req
+                .iter()
+                .all(|w| d.words.contains(w) || d.context.contains(w))
+                && (nb_d * 2 >= dn_d || coined || starts_with_p);
             let covers_d = d_req.is_subset(&p.words) && (nb * 2 >= pn || coined);
             if covers_p && covers_d {
                 hit(0.9, format!("same words ({})", join(&d.words)), false)
@@ -1131,6 +1214,7 @@ mod tests {
         let desigo = |v: &str| {
             prepare_product(
                 "X",
+                "",
                 &product("Siemens", &format!("Desigo CC product family {v}")),
                 &t,
             )
@@ -1151,7 +1235,7 @@ mod tests {
         g2.version_range = Some("< 6.9.2".to_string());
         let ps: Vec<PreparedProduct> = [ultra, g2]
             .iter()
-            .map(|p| prepare_product("X", p, &t).unwrap())
+            .map(|p| prepare_product("X", "", p, &t).unwrap())
             .collect();
         let d = PreparedDevice::from_names("JCI", "iSTAR Ultra", &t).unwrap();
         let matches = |v| {
@@ -1198,6 +1282,44 @@ mod tests {
         assert!(!wildcard_eq("ds2cd2xx2fwd", "ds2cd2142fwdxyz"));
     }
 
+    #[test]
+    fn titles_lists_ratings_and_makers_in_the_manufacturer_column() {
+        assert_eq!(
+            refine_by_title("NPort", "MOXA NPort IAW5000A-I/O Series"),
+            "NPort IAW5000A-I/O"
+        );
+        assert_eq!(
+            refine_by_title("NPort", "MOXA NPort Security Update"),
+            "NPort"
+        );
+        assert_eq!(
+            and_alternatives("SiteSentinel Integra and SiteSentinel iSite"),
+            ["SiteSentinel Integra", "SiteSentinel iSite"]
+        );
+        assert!(and_alternatives("Application and Data Server").is_empty());
+        // A rating is not a model number.
+        let ups = m("SITOP UPS1600 PROFINET", "Siemens");
+        assert!(model_match(&m("SITOP UPS1600 20A PROFINET", "Siemens"), &ups).is_some());
+        // A device named as the product and a description.
+        let dasdec = m("DASDEC", "Digital Alert Systems");
+        assert!(
+            model_match(
+                &m("DASDEC EAS encoder/decoder", "Digital Alert Systems"),
+                &dasdec
+            )
+            .is_some()
+        );
+        assert!(model_match(&m("EAS DASDEC encoder", "Digital Alert Systems"), &dasdec).is_none());
+        // A product line in the manufacturer column.
+        let t = VendorTable::builtin();
+        let p = prepare_product("X", "", &product("HMS Networks", "eWON Flexy"), &t).unwrap();
+        let d = PreparedDevice::from_names("HMS Ewon", "Flexy 205 router", &t).unwrap();
+        assert!(match_product(&d, None, &p).is_some());
+        // Letters then a run of wildcards.
+        assert!(wildcard_eq("emaxxx", "ema107"));
+        assert!(!wildcard_eq("emaxxx", "ema10"));
+    }
+
     fn product(vendor: &str, name: &str) -> Product {
         Product {
             product_id: "CSAFPID-0001".to_string(),
@@ -1212,12 +1334,17 @@ mod tests {
     fn vendor_only_names_and_former_makers() {
         let t = VendorTable::builtin();
         // A product named only by its vendor's name still has a name to match.
-        let p = prepare_product("X", &product("OpenClinic GA", "OpenClinic GA"), &t).unwrap();
+        let p = prepare_product("X", "", &product("OpenClinic GA", "OpenClinic GA"), &t).unwrap();
         let d = PreparedDevice::from_names("OpenClinic GA", "OpenClinic GA", &t).unwrap();
         assert!(match_product(&d, Some("5.09.02"), &p).is_some());
         // A product carrying its former maker's name matches a device listed under it.
-        let p =
-            prepare_product("X", &product("Acme Infusion Corp", "ZETA Pumpmaster"), &t).unwrap();
+        let p = prepare_product(
+            "X",
+            "",
+            &product("Acme Infusion Corp", "ZETA Pumpmaster"),
+            &t,
+        )
+        .unwrap();
         let d = PreparedDevice::from_names("Zeta Medical", "Pumpmaster", &t).unwrap();
         assert!(match_product(&d, None, &p).is_some());
         let other = PreparedDevice::from_names("Omega Medical", "Pumpmaster", &t).unwrap();

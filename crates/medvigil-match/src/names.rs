@@ -216,8 +216,18 @@ impl VendorTable {
             && out.iter().all(|g| matches!(g, VendorId::Unknown(_)))
         {
             out.insert(VendorId::Unknown(toks[0].clone()));
+            // "Xytronix ControlByWeb": a later coined name is the company's too (and
+            // so is the strict key below: "Control By Web" is not "By Web").
+            for w in outside.split_whitespace().skip(1).filter(|w| is_coined(w)) {
+                out.insert(VendorId::Unknown(vendor_key(w)));
+            }
         }
-        // "Mobile Industrial Robots (MiR)": the short name is the company's too.
+        if out.iter().all(|g| matches!(g, VendorId::Unknown(_))) {
+            let strict = vendor_key(name);
+            if !strict.is_empty() {
+                out.insert(VendorId::Unknown(strict));
+            }
+        } // "Mobile Industrial Robots (MiR)": the short name is the company's too.
         for p in &inside {
             let k = loose_vendor_key(p);
             if !k.is_empty() && !is_legal_suffix(&k) {
@@ -644,6 +654,9 @@ pub struct ModelName {
     /// Every token of the name in order, series words included: what a short name
     /// written by the other side ("VMS") may abbreviate ("Video Management System").
     pub seq: Vec<String>,
+    /// Words around the model, from the manufacturer column, that may stand for words of
+    /// a product name ("ewon" of "HMS Ewon").
+    pub context: BTreeSet<String>,
 }
 
 impl ModelName {
@@ -746,16 +759,14 @@ impl ModelName {
             .map(|(t, _)| t.clone())
             .collect();
         for (t, skip) in toks.into_iter().zip(skip) {
-            if skip || SERIES_WORDS.contains(&t.as_str()) {
+            if skip || SERIES_WORDS.contains(&t.as_str()) || is_rating(&t) {
                 prev_word = None;
                 continue;
             }
             m.joined.push_str(&t);
             if t.chars().any(|c| c.is_ascii_digit()) && !is_class_word(&t) {
                 // "NVRmini 2" is the "NVRmini2": a word and the number after it.
-                if let Some(p) = prev_word.take()
-                    && t.bytes().all(|b| b.is_ascii_digit())
-                {
+                if let Some(p) = prev_word.take() {
                     m.pairs
                         .push((singular(p.clone()), t.clone(), format!("{p}{t}")));
                 }
@@ -820,7 +831,7 @@ impl ModelName {
         let mut m = self.clone();
         for (a, b, ab) in fuse {
             m.words.remove(a);
-            if b.bytes().all(|c| c.is_ascii_digit()) {
+            if b.bytes().any(|c| c.is_ascii_digit()) {
                 m.numbers.remove(b);
                 m.numbers.insert(ab.clone());
                 continue;
@@ -927,6 +938,17 @@ fn is_remark(piece: &str) -> bool {
         .filter(|w| !w.is_empty())
         .collect();
     f.contains([',', ';']) || words.len() >= 4 || words.first().is_some_and(|w| OPENERS.contains(w))
+}
+
+/// Whether a token is an electrical rating ("20a", "10kva", "230v", "60hz"), which
+/// describes a device rather than numbering it.
+fn is_rating(t: &str) -> bool {
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0
+        && matches!(
+            &t[digits..],
+            "a" | "v" | "w" | "kw" | "kva" | "va" | "hz" | "ah" | "mah" | "vac" | "vdc"
+        )
 }
 
 /// Whether a word was coined as a name: letters in mixed case beyond the first one

@@ -282,8 +282,11 @@ fn product_word_len(s: &str) -> usize {
     let rest_t = rest.trim_start();
     let numbered = rest_t.starts_with(|c: char| c.is_ascii_digit())
         || (rest_t.starts_with('v') && rest_t[1..].starts_with(|c: char| c.is_ascii_digit()));
+    // (Letters and digits as in `IR302 3.5.56` count too, with two letters first.)
+    let letters = word.bytes().take_while(u8::is_ascii_alphabetic).count();
     if word.len() >= 3
-        && word.bytes().all(|b| b.is_ascii_alphabetic())
+        && letters >= 2
+        && word.bytes().all(|b| b.is_ascii_alphanumeric())
         && !PRE_WORDS.iter().any(|(p, _)| *p == word)
         && numbered
     {
