@@ -592,10 +592,10 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
     // so it matches, at low confidence, for review.
     // (With class words the product names too: "Metasys server"; an "exacqVision
     // Server" is not the "exacqVision Web Service".)
-    let d_named: BTreeSet<&String> = d.words.iter().filter(|w| !is_class_word(w)).collect();
+    let mut d_named = d.words.iter().filter(|w| !is_class_word(w));
     if d.numbers.is_empty()
-        && d_named.len() == 1
-        && d_named.iter().all(|w| d.brands.contains(*w))
+        && d_named.clone().count() == 1
+        && d_named.all(|w| d.brands.contains(w))
         && d.words
             .iter()
             .all(|w| !is_class_word(w) || p.words.contains(w))
@@ -858,18 +858,18 @@ const SPECIFIC: f64 = 0.85;
 /// looser matches in the same advisory ("iSTAR Ultra G2") are siblings, not the device:
 /// they are dropped before versions are compared, so the exact product's range decides.
 pub fn advisory_hits<'a>(
-    matches: Vec<(&'a PreparedProduct, ModelMatch)>,
+    matches: &[(&'a PreparedProduct, &ModelMatch)],
     version: Option<&str>,
 ) -> Vec<ProductHit<'a>> {
     let specific = matches.iter().any(|(_, m)| m.confidence >= SPECIFIC);
     matches
-        .into_iter()
+        .iter()
         .filter(|(_, m)| !specific || m.confidence >= SPECIFIC)
-        .filter_map(|(product, model)| {
+        .filter_map(|&(product, model)| {
             let verdict = product.verdict(version);
-            (verdict != Verdict::NotAffected).then_some(ProductHit {
+            (verdict != Verdict::NotAffected).then(|| ProductHit {
                 product,
-                model,
+                model: model.clone(),
                 verdict,
             })
         })
@@ -884,11 +884,12 @@ pub fn device_findings(
     advisory: &Advisory,
     products: &[PreparedProduct],
 ) -> Vec<Finding> {
-    let matches = products
+    let matches: Vec<(&PreparedProduct, ModelMatch)> = products
         .iter()
         .filter_map(|p| Some((p, match_model(prepared, p)?)))
         .collect();
-    let hits = advisory_hits(matches, device.version.as_deref());
+    let refs: Vec<_> = matches.iter().map(|(p, m)| (*p, m)).collect();
+    let hits = advisory_hits(&refs, device.version.as_deref());
     if hits.is_empty() {
         return Vec::new();
     }
@@ -1238,13 +1239,12 @@ mod tests {
             .map(|p| prepare_product("X", "", p, &t).unwrap())
             .collect();
         let d = PreparedDevice::from_names("JCI", "iSTAR Ultra", &t).unwrap();
-        let matches = |v| {
-            let ms = ps
-                .iter()
-                .filter_map(|p| Some((p, match_model(&d, p)?)))
-                .collect();
-            advisory_hits(ms, Some(v)).len()
-        };
+        let ms: Vec<_> = ps
+            .iter()
+            .filter_map(|p| Some((p, match_model(&d, p)?)))
+            .collect();
+        let refs: Vec<_> = ms.iter().map(|(p, m)| (*p, m)).collect();
+        let matches = |v| advisory_hits(&refs, Some(v)).len();
         // 6.8.5 is below the iSTAR Ultra's range; the G2's range does not speak for it.
         assert_eq!(matches("6.8.5"), 0);
         assert_eq!(matches("6.9.0"), 1);

@@ -463,17 +463,17 @@ impl Engine {
         device: &Device,
         hits: &[(usize, usize, ModelMatch)],
     ) -> Vec<Finding> {
-        let mut by_adv: BTreeMap<usize, Vec<(&PreparedProduct, ModelMatch)>> = BTreeMap::new();
+        let mut by_adv: BTreeMap<usize, Vec<(&PreparedProduct, &ModelMatch)>> = BTreeMap::new();
         for (ai, pi, m) in hits {
             by_adv
                 .entry(*ai)
                 .or_default()
-                .push((&self.products[*ai][*pi], m.clone()));
+                .push((&self.products[*ai][*pi], m));
         }
         by_adv
             .into_iter()
             .flat_map(|(ai, matches)| {
-                let hits = advisory_hits(matches, device.version.as_deref());
+                let hits = advisory_hits(&matches, device.version.as_deref());
                 findings_for_hits(
                     device_asset(device),
                     device.manufacturer.as_deref(),
@@ -494,11 +494,12 @@ impl Engine {
         pis: &[usize],
     ) -> Vec<Finding> {
         let products = &self.products[ai];
-        let matches = pis
+        let matches: Vec<(&PreparedProduct, ModelMatch)> = pis
             .iter()
             .filter_map(|&pi| Some((&products[pi], match_model(prepared, &products[pi])?)))
             .collect();
-        let hits = advisory_hits(matches, device.version.as_deref());
+        let refs: Vec<_> = matches.iter().map(|(p, m)| (*p, m)).collect();
+        let hits = advisory_hits(&refs, device.version.as_deref());
         if hits.is_empty() {
             return Vec::new();
         }
