@@ -158,6 +158,7 @@ fn prepare_product(
     for alt in slash_alternatives(&name)
         .into_iter()
         .chain(and_alternatives(&name))
+        .chain(listed_short_names(&name))
         .chain(crate::names::parenthesized_names(&name))
     {
         names.push(ModelName::with_vendor_words(&alt, &words));
@@ -365,6 +366,37 @@ fn and_alternatives(name: &str) -> Vec<String> {
     } else {
         Vec::new()
     }
+}
+
+/// The products of a name that lists three or more short capitalized names without
+/// separators, as CISA's product trees do once commas are gone ("Metasys ADS ADX OAS
+/// with MUI" → "Metasys ADS with MUI", "Metasys ADX with MUI", ...).
+fn listed_short_names(name: &str) -> Vec<String> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let short = |w: &str| (2..=5).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase());
+    // (After at least one word that names the line: "FL WLAN SPA" is one model.)
+    let Some(start) = (1..words.len())
+        .find(|&i| words.len() >= i + 3 && words[i..i + 3].iter().all(|w| short(w)))
+    else {
+        return Vec::new();
+    };
+    let end = (start..words.len())
+        .find(|&i| !short(words[i]))
+        .unwrap_or(words.len());
+    let mut seen = BTreeSet::new();
+    words[start..end]
+        .iter()
+        .filter(|w| seen.insert(**w))
+        .map(|w| {
+            words[..start]
+                .iter()
+                .chain(std::iter::once(w))
+                .chain(&words[end..])
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
 }
 
 /// The readings of a name that joins product names with a slash ("Ultrasound
@@ -1297,6 +1329,16 @@ mod tests {
             ["SiteSentinel Integra", "SiteSentinel iSite"]
         );
         assert!(and_alternatives("Application and Data Server").is_empty());
+        assert_eq!(
+            listed_short_names("Metasys ADS ADX OAS with MUI"),
+            [
+                "Metasys ADS with MUI",
+                "Metasys ADX with MUI",
+                "Metasys OAS with MUI"
+            ]
+        );
+        assert!(listed_short_names("Cerberus PRO EN Fire Panel").is_empty());
+        assert!(listed_short_names("FL WLAN SPA").is_empty());
         // A rating is not a model number.
         let ups = m("SITOP UPS1600 PROFINET", "Siemens");
         assert!(model_match(&m("SITOP UPS1600 20A PROFINET", "Siemens"), &ups).is_some());
