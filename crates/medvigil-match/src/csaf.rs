@@ -1357,6 +1357,10 @@ mod tests {
         let p = prepare_product("X", "", &product("HMS Networks", "eWON Flexy"), &t).unwrap();
         let d = PreparedDevice::from_names("HMS Ewon", "Flexy 205 router", &t).unwrap();
         assert!(match_product(&d, None, &p).is_some());
+        // A round number naming a series.
+        let series = m("OnCell G3100-HSPA Series", "Moxa");
+        assert!(model_match(&m("OnCell G3150-HSPA modem", "Moxa"), &series).is_some());
+        assert!(model_match(&m("OnCell G3250 modem", "Moxa"), &series).is_none());
         // Letters then a run of wildcards.
         assert!(wildcard_eq("emaxxx", "ema107"));
         assert!(!wildcard_eq("emaxxx", "ema10"));

@@ -780,6 +780,20 @@ impl ModelName {
                 m.words.insert(singular(t));
             }
         }
+        // "OnCell G3100-HSPA Series", "ioLogik 2500 series": a round number naming a
+        // series covers the models numbered in it (G3110, G3150, 2542).
+        if m.seq.iter().any(|t| t == "series" || t == "family") {
+            let family: Vec<String> = m
+                .numbers
+                .iter()
+                .filter_map(|n| {
+                    let head = n.strip_suffix("00")?;
+                    (head.len() >= 2 && head.ends_with(|c: char| c.is_ascii_digit()))
+                        .then(|| format!("{head}xx"))
+                })
+                .collect();
+            m.numbers.extend(family);
+        }
         m
     }
 

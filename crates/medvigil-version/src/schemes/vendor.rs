@@ -8,8 +8,9 @@
 //!    `firmware`, `fw`, `sw`, `revision`, `rev`, `release`, and a `v` glued to a number
 //!    (`V2.3` = `2.3`). `Rev C` is revision `C`.
 //!    A product or system name before the version goes too (`Android 7.1`, `ALEOS
-//!    4.15.0`, `HiOS 07.0.02` are `7.1`, `4.15.0`, `07.0.02`): one word of three
-//!    letters or more followed by a number.
+//!    4.15.0`, `HiOS 07.0.02`, `IR302 3.5.56`, `QRTB_2.12.7` are `7.1`, `4.15.0`,
+//!    `07.0.02`, `3.5.56`, `2.12.7`): words of three characters or more, each led by two
+//!    letters, joined by spaces or underscores and followed by a number.
 //! 2. **Runs**: the rest is cut into runs of digits and runs of letters; spaces, dots,
 //!    dashes, underscores, slashes and brackets only separate (`4.2 SP1` = `4.2-sp1` =
 //!    `4.2.SP.1`). Letters are case-insensitive.
@@ -276,23 +277,30 @@ fn strip_build_hash(body: &str) -> &str {
 /// or more, not a pre-release word, followed by a number (or `v` and a number). Zero
 /// when there is none. (Dates were recognized before this is asked.)
 fn product_word_len(s: &str) -> usize {
-    let Some((word, rest)) = s.split_once(' ') else {
-        return 0;
-    };
-    let rest_t = rest.trim_start();
-    let numbered = rest_t.starts_with(|c: char| c.is_ascii_digit())
-        || (rest_t.starts_with('v') && rest_t[1..].starts_with(|c: char| c.is_ascii_digit()));
-    // (Letters and digits as in `IR302 3.5.56` count too, with two letters first.)
-    let letters = word.bytes().take_while(u8::is_ascii_alphabetic).count();
-    if word.len() >= 3
-        && letters >= 2
-        && word.bytes().all(|b| b.is_ascii_alphanumeric())
-        && !PRE_WORDS.iter().any(|(p, _)| *p == word)
-        && numbered
-    {
-        s.len() - rest_t.len()
-    } else {
-        0
+    // Words joined by spaces or underscores, each led by two letters ("qrtb_2.12.7",
+    // "cir_cdc_v1.2.17"), up to the first piece that starts with a number.
+    let mut at = 0;
+    loop {
+        let rest = &s[at..];
+        let Some(end) = rest.find([' ', '_']) else {
+            return 0;
+        };
+        let word = &rest[..end];
+        let after = rest[end..].trim_start_matches([' ', '_']);
+        let letters = word.bytes().take_while(u8::is_ascii_alphabetic).count();
+        let is_word = word.len() >= 3
+            && letters >= 2
+            && word.bytes().all(|b| b.is_ascii_alphanumeric())
+            && !PRE_WORDS.iter().any(|(p, _)| *p == word);
+        if !is_word {
+            return 0;
+        }
+        at = s.len() - after.len();
+        let numbered = after.starts_with(|c: char| c.is_ascii_digit())
+            || (after.starts_with('v') && after[1..].starts_with(|c: char| c.is_ascii_digit()));
+        if numbered {
+            return at;
+        }
     }
 }
 
@@ -431,6 +439,19 @@ mod tests {
             v("HiOS v07.0.02").cmp(&v("7.0.2")),
             std::cmp::Ordering::Equal
         );
+        for (with_name, bare) in [
+            ("IR302 3.5.56", "3.5.56"),
+            ("QRTB_2.12.7", "2.12.7"),
+            ("CIR_CDC_v1.2.17", "1.2.17"),
+        ] {
+            assert_eq!(
+                v(with_name).cmp(&v(bare)),
+                std::cmp::Ordering::Equal,
+                "{with_name}"
+            );
+        }
+        // Words not followed by a number are kept.
+        assert_eq!(v("foo bar").written.len(), 2);
         // Pre-release words and dates keep their meaning.
         assert_eq!(v("beta 2").cmp(&v("2")), std::cmp::Ordering::Less);
         assert!(v("May 2018").is_date());
