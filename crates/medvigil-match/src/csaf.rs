@@ -178,8 +178,10 @@ fn prepare_product(
         }
         // Catalogue numbers where the version belongs ("LNL-X2210", "MMT-1715 |
         // MMT-1754"): each is one model of the product.
-        (s, Some(v)) if s.is_unreadable() && catalogue_numbers(v).is_some() => {
-            for c in catalogue_numbers(v).unwrap_or_default() {
+        (s, Some(v))
+            if let Some(models) = s.is_unreadable().then(|| catalogue_numbers(v)).flatten() =>
+        {
+            for c in models {
                 let mut n = names[0].clone();
                 n.numbers.insert(c);
                 names.push(n);
@@ -321,9 +323,9 @@ fn catalogue_numbers(v: &str) -> Option<Vec<String>> {
 }
 
 /// The first word of a product name when it is a company name the table does not
-/// know: an unknown all-capitals word of three letters or more, before further words,
-/// that is not a device-class or series word, not a model number, and not one of the
-/// vendor's own names or brands.
+/// know: an unknown all-capitals ("CME") or coined ("OpenClinic") word of three letters
+/// or more, before further words, that is not a device-class or series word, not a
+/// model number, and not one of the vendor's own names or brands.
 fn former_maker(name: &str, table: &VendorTable) -> Option<String> {
     // Company names stand out by their case ("CME", "OpenClinic"); "Open Application
     // Server" and "Extended ..." start with ordinary words.
@@ -528,6 +530,7 @@ fn wildcard_eq(pattern: &str, model: &str) -> bool {
     let extra = m.len().saturating_sub(p.len());
     let m = if extra <= 2
         && p.last().is_some_and(u8::is_ascii_alphabetic)
+        && !is_wild(p.len() - 1)
         && m[p.len().min(m.len())..]
             .iter()
             .all(u8::is_ascii_alphabetic)
@@ -1364,6 +1367,10 @@ mod tests {
         // Letters then a run of wildcards.
         assert!(wildcard_eq("emaxxx", "ema107"));
         assert!(!wildcard_eq("emaxxx", "ema10"));
+        assert!(
+            !wildcard_eq("emaxxx", "ema107ab"),
+            "no variant suffix after a wildcard"
+        );
     }
 
     fn product(vendor: &str, name: &str) -> Product {

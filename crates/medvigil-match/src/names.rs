@@ -227,7 +227,8 @@ impl VendorTable {
             if !strict.is_empty() {
                 out.insert(VendorId::Unknown(strict));
             }
-        } // "Mobile Industrial Robots (MiR)": the short name is the company's too.
+        }
+        // "Mobile Industrial Robots (MiR)": the short name is the company's too.
         for p in &inside {
             let k = loose_vendor_key(p);
             if !k.is_empty() && !is_legal_suffix(&k) {
@@ -808,11 +809,11 @@ impl ModelName {
         })?;
         // Only beside a word the two names share, or alone: "victor VMS", not "Sarix
         // IME" for "InTouch Machine Edition".
-        let others = self
+        let mut others = self
             .words
             .iter()
-            .filter(|w| *w != short && !is_class_word(w));
-        let mut others = others.peekable();
+            .filter(|w| *w != short && !is_class_word(w))
+            .peekable();
         if others.peek().is_some() && !others.any(|w| other.words.contains(w)) {
             return None;
         }
