@@ -17,7 +17,11 @@
 //!    at lower confidence. Parenthesized remarks ("(including RF, EC, CP)") are not
 //!    part of a name, a parenthesized catalogue number ("Arkon (99999)") need not be
 //!    given, and words written apart match a compound ("Multi Processor",
-//!    "MultiProcessor");
+//!    "MultiProcessor"). A product named by the platform it is built on ("UPS using
+//!    NMC3") covers a device of its kind carrying that platform; a product named only
+//!    by class words ("Access Controller", "BINOM3 power meters") covers the maker's
+//!    devices named by those words; a device's own remark in parentheses ("(loading
+//!    dock)") is context, or else another name;
 //! 3. the firmware version falls under the product's version or range
 //!    ([`AdvisoryRange`], read by `medvigil-version`'s CISA prose reader under the vendor
 //!    firmware scheme); an unreadable range or a missing version still matches, at
@@ -66,6 +70,10 @@ pub struct PreparedDevice {
     pub vendor_groups: BTreeSet<VendorId>,
     /// Model tokens.
     pub model: ModelName,
+    /// The model read with the words of its parenthesized remarks, when it has any:
+    /// a remark may be another name of the product ("SAFE visitor management
+    /// (External Visitor Manager)").
+    pub with_remarks: Option<ModelName>,
 }
 
 impl PreparedDevice {
@@ -85,6 +93,19 @@ impl PreparedDevice {
         table: &VendorTable,
     ) -> Option<PreparedDevice> {
         let vendor_groups = table.groups(manufacturer);
+        // Inventories add remarks in parentheses ("NetSurveillance DVR (loading dock)",
+        // "Classic RS20 switch (Classic Platform RS)"): only a short name or a model
+        // number there is part of the model; other words are context.
+        let (outside, inside) = crate::names::split_parens(model_text);
+        let (kept, remarks): (Vec<&String>, Vec<&String>) = inside.iter().partition(|r| {
+            let r = r.trim();
+            r.chars().any(|c| c.is_ascii_digit())
+                || ((2..=8).contains(&r.len())
+                    && r.chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
+        });
+        let model_text_with_remarks = model_text;
+        let model_text = &kept.iter().fold(outside, |t, k| format!("{t} ({k})"));
         let mut model =
             ModelName::with_vendor_words(model_text, &table.vendor_words(&vendor_groups));
         if model.is_empty() {
@@ -94,13 +115,31 @@ impl PreparedDevice {
         model.mark_brands(&table.brand_words(&vendor_groups));
         // A product line named in the manufacturer column ("HMS Ewon" for the eWON
         // Flexy) may stand for a word of the product name.
+        // So may a remark in parentheses.
         model.context = crate::names::model_tokens(manufacturer)
             .into_iter()
+            .chain(remarks.iter().flat_map(|r| crate::names::model_tokens(r)))
             .collect();
+        let with_remarks = (!remarks.is_empty()).then(|| {
+            let mut m = ModelName::with_vendor_words(
+                model_text_with_remarks,
+                &table.vendor_words(&vendor_groups),
+            );
+            m.mark_brands(&table.brand_words(&vendor_groups));
+            m.context = model.context.clone();
+            m
+        });
         (!vendor_groups.is_empty() && !model.is_empty()).then_some(PreparedDevice {
             vendor_groups,
             model,
+            with_remarks,
         })
+    }
+
+    /// How the model matches a product name: as written without its remarks, or else
+    /// with them.
+    pub fn model_match(&self, p: &ModelName) -> Option<ModelMatch> {
+        model_match(&self.model, p).or_else(|| model_match(self.with_remarks.as_ref()?, p))
     }
 }
 
@@ -179,7 +218,9 @@ fn prepare_product(
         // Catalogue numbers where the version belongs ("LNL-X2210", "MMT-1715 |
         // MMT-1754"): each is one model of the product.
         (s, Some(v))
-            if let Some(models) = s.is_unreadable().then(|| catalogue_numbers(v)).flatten() =>
+            if let Some(models) = (s.is_unreadable() || lettered_like_a_model(v))
+                .then(|| catalogue_numbers(v))
+                .flatten() =>
         {
             for c in models {
                 let mut n = names[0].clone();
@@ -322,6 +363,26 @@ fn catalogue_numbers(v: &str) -> Option<Vec<String>> {
     (!out.is_empty()).then_some(out)
 }
 
+/// Whether a version text the version reader could read ("HPSS32" as "HPSS" 32,
+/// "DH-IPC-HFW4XXX" as 4.x) is rather a model: each piece starts with three letters or
+/// more, or with two and a hyphen, and not with a word that introduces a version
+/// ("Rev", "Build", "FW").
+fn lettered_like_a_model(v: &str) -> bool {
+    const VERSION_WORDS: [&str; 12] = [
+        "rev", "ver", "version", "build", "release", "rel", "update", "patch", "hotfix", "fw",
+        "sw", "firmware",
+    ];
+    v.split('|').map(str::trim).all(|piece| {
+        let lead: String = piece
+            .chars()
+            .take_while(char::is_ascii_alphabetic)
+            .collect();
+        let after = piece[lead.len()..].chars().next();
+        (lead.len() >= 3 || (lead.len() == 2 && after == Some('-')))
+            && !VERSION_WORDS.contains(&lead.to_ascii_lowercase().as_str())
+    })
+}
+
 /// The first word of a product name when it is a company name the table does not
 /// know: an unknown all-capitals ("CME") or coined ("OpenClinic") word of three letters
 /// or more, before further words, that is not a device-class or series word, not a
@@ -376,8 +437,10 @@ fn and_alternatives(name: &str) -> Vec<String> {
 fn listed_short_names(name: &str) -> Vec<String> {
     let words: Vec<&str> = name.split_whitespace().collect();
     let short = |w: &str| (2..=5).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase());
-    // (After at least one word that names the line: "FL WLAN SPA" is one model.)
-    let Some(start) = (1..words.len())
+    // (After at least one word that names the line: "FL WLAN SPA" is one model; but a
+    // name that is only five or more of them is a list: "RSP RSPE RSPS RSPL MSP EES".)
+    let whole_list = words.len() >= 5 && words.iter().all(|w| short(w));
+    let Some(start) = (if whole_list { 0 } else { 1 }..words.len())
         .find(|&i| words.len() >= i + 3 && words[i..i + 3].iter().all(|w| short(w)))
     else {
         return Vec::new();
@@ -654,7 +717,16 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
                 })
                 .collect();
             if !missing.is_empty() {
-                return None;
+                // "Smart-UPS SRT5K with NMC3 AP9641" is one of the "UPS using NMC3":
+                // the platform and a word of the product identify it.
+                let platform = d.numbers.iter().find(|n| p.platforms.contains(*n));
+                let shared_word = inter_w
+                    .iter()
+                    .any(|w| !d.brands.contains(*w) && !is_class_word(w));
+                return match platform {
+                    Some(n) if shared_word => hit(0.7, format!("built on {n}"), true),
+                    _ => None,
+                };
             }
             // Same number, different names: "Pyxis MedStation 4000" is not "Pyxis
             // Anesthesia System 4000". A bare number ("4000") is reused across a vendor's
@@ -749,9 +821,24 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
             }
         }
         (true, true) => {
-            // Sharing only class words ("Defibrillator") names no model.
+            // Sharing only class words ("Defibrillator") names no model, unless the
+            // product is named by class words alone and the device starts with them
+            // (Cassia's "Access Controller") or has two or more of them.
             if inter_w.iter().all(|w| is_class_word(w)) {
-                return None;
+                // ("BINOM3 power meters": the maker's meters, whatever words the
+                // device adds.)
+                let class_named = p.words.iter().all(|w| is_class_word(w))
+                    && ((p.seq.len() >= 2 && d.seq.starts_with(&p.seq))
+                        || (p.words.len() >= 2 && p.words.is_subset(&d.words)));
+                return if class_named {
+                    hit(
+                        0.6,
+                        format!("named as the product ({})", join(&p.words)),
+                        false,
+                    )
+                } else {
+                    None
+                };
             }
             // A product named by its brand alone ("Metasys", "Niagara") covers the
             // devices of that brand, at low confidence, for review.
@@ -869,7 +956,7 @@ pub fn match_model(d: &PreparedDevice, p: &PreparedProduct) -> Option<ModelMatch
     }
     p.names
         .iter()
-        .filter_map(|n| model_match(&d.model, n))
+        .filter_map(|n| d.model_match(n))
         .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
 }
 
@@ -1402,5 +1489,68 @@ mod tests {
         assert!(match_product(&d, None, &p).is_some());
         let other = PreparedDevice::from_names("Omega Medical", "Pumpmaster", &t).unwrap();
         assert!(match_product(&other, None, &p).is_none());
+    }
+
+    #[test]
+    fn platforms_class_named_products_lists_and_remarks() {
+        let t = VendorTable::builtin();
+        // A device built on the platform a product is named by.
+        let ups = m(
+            "1-Phase Uninterruptible Power Supply (UPS) using NMC3 including Smart-UPS",
+            "Schneider Electric",
+        );
+        let dev = |model: &str| m(model, "APC");
+        assert!(model_match(&dev("Smart-UPS SRT5K UPS with NMC3 AP9641"), &ups).is_some());
+        assert!(model_match(&dev("Smart-UPS SRT5K UPS with NMC2 AP9631"), &ups).is_none());
+        assert!(model_match(&dev("Rack PDU APDU9941 NMC3"), &ups).is_none());
+        // A product named by class words alone.
+        let ac = m("Access Controller", "Cassia Networks");
+        assert!(model_match(&m("Access Controller BLE gateway", "Cassia"), &ac).is_some());
+        assert!(model_match(&m("Controller", "Cassia"), &ac).is_none());
+        let meters = m("BINOM3 power meters", "BINOM3");
+        assert!(model_match(&m("Power quality meter", "BINOM3"), &meters).is_some());
+        assert!(model_match(&m("Power quality analyzer", "BINOM3"), &meters).is_none());
+        // A name that is only a list of short names.
+        assert_eq!(
+            listed_short_names("RSP RSPE MSP EES GRS"),
+            ["RSP", "RSPE", "MSP", "EES", "GRS"]
+        );
+        assert!(listed_short_names("FL WLAN SPA").is_empty());
+        // A device's remark in parentheses is context, or another name.
+        let p = prepare_product(
+            "X",
+            "",
+            &product(
+                "Xiongmai",
+                "IP Cameras and DVRs using the NetSurveillance Web interface",
+            ),
+            &t,
+        )
+        .unwrap();
+        let d = PreparedDevice::from_names("Xiongmai", "NetSurveillance DVR (loading dock)", &t)
+            .unwrap();
+        assert!(match_product(&d, None, &p).is_some());
+        let p = prepare_product(
+            "X",
+            "",
+            &product(
+                "HID Global",
+                "HID SAFE using the optional External Visitor Manager portal",
+            ),
+            &t,
+        )
+        .unwrap();
+        let d = PreparedDevice::from_names(
+            "HID Global",
+            "SAFE visitor management (External Visitor Manager)",
+            &t,
+        )
+        .unwrap();
+        assert!(match_product(&d, None, &p).is_some());
+        // A model where the version belongs, even when it reads as one.
+        assert!(lettered_like_a_model("HPSS32"));
+        assert!(lettered_like_a_model("DH-IPC-HFW4XXX"));
+        assert!(!lettered_like_a_model("Rev3"));
+        assert!(!lettered_like_a_model("V2.1"));
     }
 }

@@ -36,7 +36,6 @@ use medvigil_version::{Scheme, Version, VersionRange};
 use crate::cpe::Cpe;
 use crate::csaf::{
     ModelMatch, PreparedDevice, PreparedProduct, advisory_hits, findings_for_hits, match_model,
-    model_match,
 };
 use crate::names::{ModelName, VendorId, VendorTable};
 use crate::purl::Purl;
@@ -450,7 +449,7 @@ impl Engine {
                 let m = p
                     .names
                     .iter()
-                    .filter_map(|n| model_match(&prepared.model, n))
+                    .filter_map(|n| prepared.model_match(n))
                     .max_by(|a, b| a.confidence.total_cmp(&b.confidence))?;
                 Some((ai, pi, m))
             })
@@ -549,7 +548,7 @@ impl Engine {
                     continue;
                 }
                 let r = &self.cve5[ri];
-                let Some(m) = model_match(&prepared.model, &r.model) else {
+                let Some(m) = prepared.model_match(&r.model) else {
                     continue;
                 };
                 let (verdict, factor) = match r.status(device.version.as_deref()) {
@@ -602,7 +601,7 @@ impl Engine {
                     continue;
                 }
                 let (k, _, model) = &self.kev[ki];
-                let Some(m) = model_match(&prepared.model, model) else {
+                let Some(m) = prepared.model_match(model) else {
                     continue;
                 };
                 out.push(simple_finding(
@@ -645,7 +644,7 @@ impl Engine {
                     continue;
                 }
                 let (r, _, model) = &self.recalls[ri];
-                let by_model = model_match(&prepared.model, model);
+                let by_model = prepared.model_match(model);
                 let by_code = code.is_some()
                     && r.product_code.as_deref().map(str::to_ascii_uppercase) == code;
                 let (rule, confidence) = match (&by_model, by_code) {

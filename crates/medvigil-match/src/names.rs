@@ -436,7 +436,7 @@ fn is_legal_suffix(k: &str) -> bool {
 }
 
 /// Text outside parentheses, and each parenthesized piece.
-fn split_parens(s: &str) -> (String, Vec<String>) {
+pub(crate) fn split_parens(s: &str) -> (String, Vec<String>) {
     let (mut outside, mut inside, mut cur) = (String::new(), Vec::new(), String::new());
     let mut depth = 0usize;
     for c in s.chars() {
@@ -658,6 +658,11 @@ pub struct ModelName {
     /// Words around the model, from the manufacturer column, that may stand for words of
     /// a product name ("ewon" of "HMS Ewon").
     pub context: BTreeSet<String>,
+    /// Model numbers of a platform the product is built on, written after "using" or
+    /// "with" ("UPS using NMC3", "Smart-UPS with Network Management Card 3 (NMC3)"): a
+    /// device of that kind carrying the platform is the product whatever its own model
+    /// number.
+    pub platforms: BTreeSet<String>,
 }
 
 impl ModelName {
@@ -690,6 +695,7 @@ impl ModelName {
     /// Tokenizes `name`, dropping `vendor_words` (keys as made by [`vendor_key`]).
     pub fn with_vendor_words(name: &str, vendor_words: &BTreeSet<String>) -> ModelName {
         let mut m = ModelName::default();
+        let name = &singular_initialisms(name);
         let (outside, inside) = split_parens(name);
         // What the parentheses hold decides what they add to the name.
         let mut text = outside.clone();
@@ -750,6 +756,20 @@ impl ModelName {
                     skip[i..j].iter_mut().for_each(|s| *s = true);
                     break;
                 }
+            }
+        }
+        for (i, t) in toks.iter().enumerate() {
+            if t == "using" || t == "with" {
+                m.platforms.extend(
+                    toks[i + 1..]
+                        .iter()
+                        .take(4)
+                        .find(|n| {
+                            n.chars().any(|c| c.is_ascii_digit())
+                                && n.chars().any(|c| c.is_ascii_alphabetic())
+                        })
+                        .cloned(),
+                );
             }
         }
         let mut prev_word: Option<String> = None;
@@ -984,6 +1004,35 @@ pub fn is_coined(w: &str) -> bool {
     mixed || hyphened
 }
 
+/// Initialisms in the plural written with a small "s" ("DVRs", "NVRs", "PDUs") in the
+/// singular, so that they are the word the other side writes ("DVR") and not coined
+/// names.
+fn singular_initialisms(name: &str) -> String {
+    let c: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len());
+    let mut i = 0;
+    while i < c.len() {
+        let start_ok = i == 0 || !c[i - 1].is_alphanumeric();
+        let caps = c[i..]
+            .iter()
+            .take_while(|ch| ch.is_ascii_uppercase())
+            .count();
+        let end = i + caps;
+        if start_ok
+            && caps >= 2
+            && c.get(end) == Some(&'s')
+            && c.get(end + 1).is_none_or(|ch| !ch.is_alphanumeric())
+        {
+            out.extend(&c[i..end]);
+            i = end + 1;
+        } else {
+            out.push(c[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 /// Whether a parenthesized piece lists model numbers: comma-separated items of one
 /// or two words, most of them with a digit, not introduced by a remark word.
 fn is_model_list(piece: &str) -> bool {
@@ -1066,6 +1115,10 @@ fn hyphen_initials(word: &str) -> Vec<String> {
 }
 
 fn singular(w: String) -> String {
+    // "switches" → "switch", "boxes" → "box".
+    if w.len() > 5 && ["ches", "shes", "xes"].iter().any(|e| w.ends_with(e)) {
+        return w[..w.len() - 2].to_string();
+    }
     // "pumps" → "pump", but not "Alaris", "Xpress", "Status", "Kappos".
     if w.len() > 4
         && w.ends_with('s')
@@ -1207,6 +1260,19 @@ pub fn model_tokens(s: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn initialisms_in_the_plural() {
+        assert_eq!(
+            super::singular_initialisms("IP Cameras and DVRs using NVRs."),
+            "IP Cameras and DVR using NVR."
+        );
+        // Not a word ending in a capital and an s, nor one with more after the s.
+        assert_eq!(
+            super::singular_initialisms("NetSurveillance ESLs2 Aus"),
+            "NetSurveillance ESLs2 Aus"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -10,7 +10,8 @@
 //!    A product or system name before the version goes too (`Android 7.1`, `ALEOS
 //!    4.15.0`, `HiOS 07.0.02`, `IR302 3.5.56`, `QRTB_2.12.7` are `7.1`, `4.15.0`,
 //!    `07.0.02`, `3.5.56`, `2.12.7`): words of three characters or more, each led by two
-//!    letters, joined by spaces or underscores and followed by a number.
+//!    letters, joined by spaces or underscores and followed by a number; alternatives
+//!    joined by a slash count as one word (`RTS/RTD_3.6.6` is `3.6.6`).
 //! 2. **Runs**: the rest is cut into runs of digits and runs of letters; spaces, dots,
 //!    dashes, underscores, slashes and brackets only separate (`4.2 SP1` = `4.2-sp1` =
 //!    `4.2.SP.1`). Letters are case-insensitive.
@@ -287,11 +288,14 @@ fn product_word_len(s: &str) -> usize {
         };
         let word = &rest[..end];
         let after = rest[end..].trim_start_matches([' ', '_']);
-        let letters = word.bytes().take_while(u8::is_ascii_alphabetic).count();
-        let is_word = word.len() >= 3
-            && letters >= 2
-            && word.bytes().all(|b| b.is_ascii_alphanumeric())
-            && !PRE_WORDS.iter().any(|(p, _)| *p == word);
+        // ("RTS/RTD_3.6.6": either product's version.)
+        let is_word = word.split('/').all(|word| {
+            let letters = word.bytes().take_while(u8::is_ascii_alphabetic).count();
+            word.len() >= 3
+                && letters >= 2
+                && word.bytes().all(|b| b.is_ascii_alphanumeric())
+                && !PRE_WORDS.iter().any(|(p, _)| *p == word)
+        });
         if !is_word {
             return 0;
         }
@@ -442,6 +446,7 @@ mod tests {
         for (with_name, bare) in [
             ("IR302 3.5.56", "3.5.56"),
             ("QRTB_2.12.7", "2.12.7"),
+            ("RTS/RTD_3.6.6", "3.6.6"),
             ("CIR_CDC_v1.2.17", "1.2.17"),
         ] {
             assert_eq!(
