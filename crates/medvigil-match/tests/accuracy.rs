@@ -294,6 +294,7 @@ const CISA_CSAF_ENV: &str = "MEDVIGIL_CISA_CSAF";
 
 const MEDICAL_2025: &str = "held out (medical 2025)";
 const MEDICAL_2026: &str = "held out (medical 2026)";
+const ICS_2025: &str = "held out (ICS 2025-2026)";
 
 /// The advisories a set names on its `# scope:` lines, as file stems ("icsma-25-030-01").
 fn scope(text: &str) -> Vec<String> {
@@ -321,7 +322,7 @@ fn cisa_newer_advisories_precision_and_recall() {
     let root = std::path::PathBuf::from(root).join("csaf_files/OT/white");
     let table = VendorTable::builtin();
     let mut scores: BTreeMap<&str, Score> = BTreeMap::new();
-    let sets: [(&str, &str, Split); 2] = [
+    let sets: [(&str, &str, Split); 3] = [
         (
             "holdout_2025_medical.csv",
             include_str!("accuracy/holdout_2025_medical.csv"),
@@ -331,6 +332,11 @@ fn cisa_newer_advisories_precision_and_recall() {
             "holdout_2026_medical.csv",
             include_str!("accuracy/holdout_2026_medical.csv"),
             |_| MEDICAL_2026,
+        ),
+        (
+            "holdout_2025_ics.csv",
+            include_str!("accuracy/holdout_2025_ics.csv"),
+            |_| ICS_2025,
         ),
     ];
     for (file, text, split_of) in sets {
