@@ -92,7 +92,8 @@ impl PreparedDevice {
         model_text: &str,
         table: &VendorTable,
     ) -> Option<PreparedDevice> {
-        let vendor_groups = table.groups(manufacturer);
+        let mut vendor_groups = table.groups(manufacturer);
+        let model_text = &without_locations(model_text);
         // Inventories add remarks in parentheses ("NetSurveillance DVR (loading dock)",
         // "Classic RS20 switch (Classic Platform RS)"): only a short name or a model
         // number there is part of the model; other words are context.
@@ -111,6 +112,7 @@ impl PreparedDevice {
         if model.is_empty() {
             // The model is only the vendor's name ("Omnipod" for Insulet): keep it.
             model = ModelName::with_vendor_words(model_text, &BTreeSet::new());
+            model.maker_only = true;
         }
         model.mark_brands(&table.brand_words(&vendor_groups));
         // A product line named in the manufacturer column ("HMS Ewon" for the eWON
@@ -120,6 +122,10 @@ impl PreparedDevice {
             .into_iter()
             .chain(remarks.iter().flat_map(|r| crate::names::model_tokens(r)))
             .collect();
+        // A model that starts with a company's name ("ABI PRISM 310" under Applied
+        // Biosystems) may be listed under another company; the name counts too (as a
+        // group, not as a vendor word to drop from the model).
+        let model_company = former_maker(model_text, table);
         let with_remarks = (!remarks.is_empty()).then(|| {
             let mut m = ModelName::with_vendor_words(
                 model_text_with_remarks,
@@ -129,6 +135,7 @@ impl PreparedDevice {
             m.context = model.context.clone();
             m
         });
+        vendor_groups.extend(model_company.map(VendorId::Unknown));
         (!vendor_groups.is_empty() && !model.is_empty()).then_some(PreparedDevice {
             vendor_groups,
             model,
@@ -141,6 +148,40 @@ impl PreparedDevice {
     pub fn model_match(&self, p: &ModelName) -> Option<ModelMatch> {
         model_match(&self.model, p).or_else(|| model_match(self.with_remarks.as_ref()?, p))
     }
+}
+
+/// A model without the location an inventory wrote into it ("CMS8000 monitor ward
+/// 4B"): a location word and the short number after it; and without a hardware
+/// revision ("hw 1.6.20").
+fn without_locations(model: &str) -> String {
+    const PLACES: [&str; 9] = [
+        "ward", "room", "rm", "bed", "bay", "floor", "level", "wing", "bldg",
+    ];
+    let words: Vec<&str> = model.split_whitespace().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let word = words[i].to_ascii_lowercase();
+        let place = PLACES.contains(&word.as_str());
+        let short_number = words.get(i + 1).is_some_and(|n| {
+            n.len() <= 4
+                && n.chars().any(|c| c.is_ascii_digit())
+                && n.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+        // (And a hardware revision: "Encoder E1 hw 1.6.20".)
+        let hardware = matches!(word.as_str(), "hw" | "hardware")
+            && words.get(i + 1).is_some_and(|n| {
+                n.starts_with(|c: char| c.is_ascii_digit())
+                    && n.chars().all(|c| c.is_ascii_digit() || c == '.')
+            });
+        if (place && short_number || hardware) && i > 0 {
+            i += 2;
+        } else {
+            out.push(words[i]);
+            i += 1;
+        }
+    }
+    out.join(" ")
 }
 
 /// Flattens an advisory's products for matching.
@@ -185,11 +226,17 @@ fn prepare_product(
     if let Some(first) = former_maker(&name, table) {
         vendor_groups.insert(VendorId::Unknown(first));
     }
+    // So may a two-word company name ("Applied Biosystems 3500 Series ..." from Thermo
+    // Fisher): a device listed under "Applied Biosystems" is the product's.
+    if let Some(company) = leading_company(&name) {
+        vendor_groups.insert(VendorId::Unknown(company));
+    }
     let mut names = vec![ModelName::with_vendor_words(&name, &words)];
     if names[0].is_empty() {
         // The product is named only by the vendor's name ("OpenClinic GA" from
         // OpenClinic GA): keep it, as for devices.
         names[0] = ModelName::with_vendor_words(&name, &BTreeSet::new());
+        names[0].maker_only = true;
     }
     // Products sharing a name ("Ultrasound EPIQ/Affiniti"), and other names given in
     // parentheses ("(IPM Infrastructure)", "(Previously called RSLinx Enterprise)"):
@@ -330,9 +377,26 @@ fn split_name_version(name: &str) -> (String, Option<String>) {
             && n.chars().all(|c| c.is_ascii_digit() || c == '.')
         {
             let rest: Vec<&str> = words[..i].iter().chain(&words[i + 2..]).copied().collect();
-            return (rest.join(" "), Some(n.to_string()));
+            // "Encoder Series E1 hardware Version 1.6.20": a hardware revision says
+            // nothing of the firmware's version.
+            let hardware = i > 0
+                && matches!(
+                    words[i - 1].to_ascii_lowercase().as_str(),
+                    "hardware" | "hw"
+                );
+            return (rest.join(" "), (!hardware).then(|| n.to_string()));
         }
-        if dotted_v(w) && i > 0 {
+        // "Desigo CC family V6", "SENTRON Powermanager V6": a major version closing a
+        // name of words.
+        let family_v = i + 1 == words.len()
+            && i >= 2
+            && words[..i]
+                .iter()
+                .all(|w| !w.chars().any(|c| c.is_ascii_digit()))
+            && (2..=3).contains(&w.len())
+            && w.starts_with('V')
+            && w[1..].chars().all(|c| c.is_ascii_digit());
+        if (dotted_v(w) || family_v) && i > 0 {
             let rest: Vec<&str> = words[..i].iter().chain(&words[i + 1..]).copied().collect();
             let v = w.trim_end_matches([')', ','])[1..].to_string();
             return (rest.join(" "), Some(v));
@@ -381,6 +445,23 @@ fn lettered_like_a_model(v: &str) -> bool {
         (lead.len() >= 3 || (lead.len() == 2 && after == Some('-')))
             && !VERSION_WORDS.contains(&lead.to_ascii_lowercase().as_str())
     })
+}
+
+/// The key of the first two words of a product name when they look like a company
+/// name: both capitalized words of three letters or more, neither a class nor a
+/// series word, with more of the name after them.
+fn leading_company(name: &str) -> Option<String> {
+    let words: Vec<&str> = name.split_whitespace().take(3).collect();
+    let company_word = |w: &str| {
+        let mut c = w.chars();
+        w.len() >= 3
+            && c.next().is_some_and(|c| c.is_ascii_uppercase())
+            && c.all(|c| c.is_ascii_lowercase())
+            && !is_class_word(&w.to_ascii_lowercase())
+            && !crate::names::is_series_word(&w.to_ascii_lowercase())
+    };
+    (words.len() == 3 && company_word(words[0]) && company_word(words[1]))
+        .then(|| crate::names::vendor_key(&format!("{} {}", words[0], words[1])))
 }
 
 /// The first word of a product name when it is a company name the table does not
@@ -544,6 +625,18 @@ fn number_eq(a: &str, b: &str) -> NumberEq {
         s.trim_start_matches(|c: char| c.is_ascii_alphabetic())
             .len()
     };
+    // A vendor prefix one side drops with the vendor's name ("USR-W610" and "W610"):
+    // two letters or more before a lettered number of three digits or more.
+    for (long, short) in [(a, b), (b, a)] {
+        if let Some(prefix) = long.strip_suffix(short)
+            && prefix.len() >= 2
+            && prefix.bytes().all(|c| c.is_ascii_alphabetic())
+            && short.starts_with(|c: char| c.is_ascii_alphabetic())
+            && short.bytes().filter(u8::is_ascii_digit).count() >= 3
+        {
+            return NumberEq::Exact;
+        }
+    }
     let (da, db) = (digits(a), digits(b));
     let bare = |s: &str, d: usize| d == s.len();
     let (bare_one, other) = if bare(a, da) && !bare(b, db) {
@@ -655,6 +748,14 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
         p.optional_numbers.clear();
         return model_match(d, &p);
     }
+    // A client is not its server ("SINEMA Remote Connect Client" and "... Server").
+    let client_of = |a: &ModelName, b: &ModelName| {
+        let has = |m: &ModelName, w: &str| m.words.contains(w);
+        has(a, "client") && !has(a, "server") && has(b, "server") && !has(b, "client")
+    };
+    if client_of(d, p) || client_of(p, d) {
+        return None;
+    }
     let inter_w: BTreeSet<&String> = d.words.intersection(&p.words).collect();
     let hit = |confidence: f64, rule: String, by_number: bool| {
         Some(ModelMatch {
@@ -663,6 +764,11 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
             by_number,
         })
     };
+    // A device listed by its maker's name alone ("Orthanc" by Orthanc) is any product
+    // the maker names after itself ("Orthanc DICOM Server"), for review.
+    if d.maker_only && (p.vendor_named || p.maker_only) {
+        return hit(0.5, "model is the maker's name".to_string(), false);
+    }
     // A device written as the product's short name ("CSCS"), with nothing the product
     // lacks but an edition ("CIC Pro"): "IPM Infrastructure" is not the "Intelligent
     // Power Manager (IPM)".
@@ -704,6 +810,14 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
     // The same, written in pieces ("PIC iX" for "(PICiX)").
     if d_all.len() <= 2 && p.acronyms.contains(&d.joined) {
         return hit(0.8, format!("short name {:?}", d.joined), false);
+    }
+    // "EDS5008 device server (EDS5000)": the family the device gives in parentheses.
+    if let Some(n) = d
+        .acronyms
+        .iter()
+        .find(|a| a.chars().any(|c| c.is_ascii_digit()) && p.numbers.contains(*a))
+    {
+        return hit(0.85, format!("model number {n} given in parentheses"), true);
     }
     match (d.numbers.is_empty(), p.numbers.is_empty()) {
         (false, false) => {
@@ -789,8 +903,13 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
             };
             // (Brands alone, "Alaris" of the "Alaris Gateway Workstation", do not name a
             // product line, unless the product is named by its brand: "Niagara".)
+            // (Nor do brands and class words, unless the device has them all:
+            // "EcoStruxure Panel Server".)
+            let named_by_class = p.words.iter().filter(|w| !p.brands.contains(*w)).count() >= 2
+                && p.words.is_subset(&d.words);
             if (p_req.iter().any(|w| !p.brands.contains(w))
-                || (!p.words.is_empty() && p.words == p.brands))
+                || (!p.words.is_empty() && p.words == p.brands)
+                || named_by_class)
                 && p_req
                     .iter()
                     .all(|w| d.words.contains(w) || d.context.contains(w) || in_series(w))
@@ -827,9 +946,17 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
             if inter_w.iter().all(|w| is_class_word(w)) {
                 // ("BINOM3 power meters": the maker's meters, whatever words the
                 // device adds.)
-                let class_named = p.words.iter().all(|w| is_class_word(w))
+                // A product or device named by its maker and its class ("Orthanc
+                // server", "OHIF viewer") is the maker's product of that class.
+                // (Or by its maker and one word: "OHIF Viewers".)
+                let maker_and_class = |m: &ModelName| {
+                    m.vendor_named && m.words.iter().filter(|w| !is_class_word(w)).count() <= 1
+                };
+                let class_named = (p.words.iter().all(|w| is_class_word(w))
                     && ((p.seq.len() >= 2 && d.seq.starts_with(&p.seq))
-                        || (p.words.len() >= 2 && p.words.is_subset(&d.words)));
+                        || (p.words.len() >= 2 && p.words.is_subset(&d.words))))
+                    || (!p.words.is_empty() && maker_and_class(p) && p.words.is_subset(&d.words))
+                    || (!d.words.is_empty() && maker_and_class(d) && d.words.is_subset(&p.words));
                 return if class_named {
                     hit(
                         0.6,
@@ -1552,5 +1679,102 @@ mod tests {
         assert!(lettered_like_a_model("DH-IPC-HFW4XXX"));
         assert!(!lettered_like_a_model("Rev3"));
         assert!(!lettered_like_a_model("V2.1"));
+    }
+
+    #[test]
+    fn makers_named_products_and_inventory_noise() {
+        let t = VendorTable::builtin();
+        let hit = |vendor: &str, name: &str, version: &str, maker: &str, model: &str| {
+            let mut p = product(vendor, name);
+            p.version = Some(version.to_string());
+            let p = prepare_product("X", "", &p, &t).unwrap();
+            let d = PreparedDevice::from_names(maker, model, &t).unwrap();
+            match_product(&d, None, &p).is_some()
+        };
+        // A product named by its maker and its class, and a device named by its maker.
+        assert!(hit(
+            "Orthanc",
+            "Orthanc server",
+            "<1.5.8",
+            "Orthanc",
+            "Orthanc DICOM server"
+        ));
+        assert!(hit(
+            "Orthanc",
+            "Orthanc DICOM Server",
+            "<1.13",
+            "Orthanc",
+            "Orthanc"
+        ));
+        assert!(!hit(
+            "Orthanc",
+            "Orthanc DICOM Server",
+            "<1.13",
+            "Orthanc",
+            "Orthanc Explorer"
+        ));
+        // Initials and trade names of a company.
+        assert!(hit(
+            "Oxford Nanopore Technologies",
+            "MinKNOW",
+            "<24.11",
+            "ONT",
+            "MinKNOW"
+        ));
+        assert!(hit(
+            "Western Telematic Inc",
+            "Console Server (DSM Series)",
+            "<=6.62",
+            "WTI",
+            "DSM-40 console server"
+        ));
+        assert!(hit(
+            "Quanovate Tech Inc. (operating as Mira / Mira Care)",
+            "Mira Monitor Firmware",
+            "1.7.1.47",
+            "Mira Care",
+            "Mira Monitor fertility analyzer"
+        ));
+        // A client is not its server.
+        assert!(!hit(
+            "Siemens",
+            "SINEMA Remote Connect Server",
+            "<V3.2",
+            "Siemens",
+            "SINEMA Remote Connect Client"
+        ));
+        // A vendor prefix dropped on one side; a family in the device's parentheses.
+        assert!(hit(
+            "Jinan USR IOT Technology Limited (PUSR)",
+            "USR-W610",
+            "<=3.1.1.0",
+            "USR IOT (PUSR)",
+            "USR-W610 serial server"
+        ));
+        assert!(hit(
+            "Lantronix",
+            "EDS5000",
+            "2.1.0.0R3",
+            "Lantronix",
+            "EDS5008 device server (EDS5000)"
+        ));
+        // Locations and hardware revisions written into a model.
+        assert_eq!(
+            without_locations("CMS8000 monitor ward 4B"),
+            "CMS8000 monitor"
+        );
+        assert_eq!(without_locations("Encoder E1 hw 1.6.20"), "Encoder E1");
+        assert_eq!(without_locations("Room 12 console"), "Room 12 console");
+        // A hardware revision in a product name is not a version line; "V6" closing a
+        // name is.
+        assert_eq!(
+            split_name_version("Encoder Series E1 hardware Version 1.6.20"),
+            ("Encoder Series E1 hardware".to_string(), None)
+        );
+        assert_eq!(
+            split_name_version("SENTRON Powermanager V6"),
+            ("SENTRON Powermanager".to_string(), Some("6".to_string()))
+        );
+        assert_eq!(split_name_version("Alaris V6").1, None);
     }
 }

@@ -222,17 +222,53 @@ impl VendorTable {
                 out.insert(VendorId::Unknown(vendor_key(w)));
             }
         }
+        // "ONT" for "Oxford Nanopore Technologies", "OHIF" for the "Open Health Imaging
+        // Foundation": a company of three words or more is also known by its initials.
+        // (With its legal suffix too: "WTI" for "Western Telematic Inc".)
+        let all: Vec<&str> = outside
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let bare: Vec<&str> = all
+            .iter()
+            .copied()
+            .filter(|w| !is_legal_suffix(&w.to_lowercase()))
+            .collect();
+        let unknown = out.iter().all(|g| matches!(g, VendorId::Unknown(_)));
+        for words in [all, bare] {
+            if unknown
+                && words.len() >= 3
+                && words
+                    .iter()
+                    .all(|w| w.starts_with(|c: char| c.is_alphabetic()))
+            {
+                let initials: String = words
+                    .iter()
+                    .filter_map(|w| w.chars().next())
+                    .map(|c| c.to_ascii_lowercase())
+                    .collect();
+                out.insert(VendorId::Unknown(initials));
+            }
+        }
         if out.iter().all(|g| matches!(g, VendorId::Unknown(_))) {
             let strict = vendor_key(name);
             if !strict.is_empty() {
                 out.insert(VendorId::Unknown(strict));
             }
         }
-        // "Mobile Industrial Robots (MiR)": the short name is the company's too.
+        // "Mobile Industrial Robots (MiR)": the short name is the company's too; so
+        // are trade names ("Quanovate Tech Inc. (operating as Mira / Mira Care)").
         for p in &inside {
-            let k = loose_vendor_key(p);
-            if !k.is_empty() && !is_legal_suffix(&k) {
-                out.insert(VendorId::Unknown(k));
+            let l = p.trim().to_ascii_lowercase();
+            let p = TRADE_NAME_PHRASES
+                .iter()
+                .find(|ph| l.starts_with(*ph))
+                .map_or(p.as_str(), |ph| p.trim()[ph.len()..].trim());
+            for name in p.split('/') {
+                let k = loose_vendor_key(name);
+                if !k.is_empty() && !is_legal_suffix(&k) {
+                    out.insert(VendorId::Unknown(k));
+                }
             }
         }
         self.lookup_parent(&outside, &mut out);
@@ -380,6 +416,16 @@ const LEGAL_SUFFIXES: &[&str] = &[
     "asa",
     "kgaa",
     "the",
+];
+
+/// Phrases that introduce a company's trade name in parentheses.
+const TRADE_NAME_PHRASES: &[&str] = &[
+    "operating as",
+    "doing business as",
+    "d/b/a",
+    "dba",
+    "trading as",
+    "formerly",
 ];
 
 /// Phrases that introduce a parent company in a vendor name.
@@ -607,6 +653,11 @@ pub const CLASS_WORDS: &[&str] = &[
     "building",
     "automation",
     "access",
+    // Imaging software is described by its standard and kind ("Orthanc DICOM server",
+    // "GDCM library"). ("PACS" and "viewer" are not: they tell a vendor's lines apart,
+    // "IntelliSpace PACS" from "IntelliSpace Cardiovascular".)
+    "dicom",
+    "library",
     // Mobile network generations describe a router, they do not number it.
     "3g",
     "4g",
@@ -663,6 +714,13 @@ pub struct ModelName {
     /// device of that kind carrying the platform is the product whatever its own model
     /// number.
     pub platforms: BTreeSet<String>,
+    /// Whether the name included its maker's name ("Orthanc server", "Grassroots DICOM
+    /// (GDCM)"): what is left may be only words of its class, and still name the
+    /// maker's product.
+    pub vendor_named: bool,
+    /// Whether the name is nothing but its maker's name (a device listed as
+    /// "Orthanc" by "Orthanc").
+    pub maker_only: bool,
 }
 
 impl ModelName {
@@ -720,6 +778,17 @@ impl ModelName {
                 m.acronyms.insert(short);
                 continue;
             }
+            // "(Model No. APG-01 BT)": the model itself.
+            let lower = t.to_ascii_lowercase();
+            if let Some(rest) = ["model no.", "model no", "model number", "models", "model"]
+                .iter()
+                .find_map(|p| lower.strip_prefix(p))
+                .filter(|r| r.starts_with([' ', ':']))
+            {
+                text.push(' ');
+                text.push_str(&t[t.len() - rest.len()..]);
+                continue;
+            }
             // "(including RF, EC, CP)", "(HP Z2 G9 workstation, shipped with ...)":
             // a remark about the product, not its name. A list of models ("(MP70,
             // RV50, RV55, LX 40)") is part of the name: any of them is the product.
@@ -772,6 +841,7 @@ impl ModelName {
                 );
             }
         }
+        m.vendor_named = skip.iter().any(|s| *s);
         let mut prev_word: Option<String> = None;
         m.seq = toks
             .iter()

@@ -289,13 +289,21 @@ fn product_word_len(s: &str) -> usize {
         let word = &rest[..end];
         let after = rest[end..].trim_start_matches([' ', '_']);
         // ("RTS/RTD_3.6.6": either product's version.)
-        let is_word = word.split('/').all(|word| {
-            let letters = word.bytes().take_while(u8::is_ascii_alphabetic).count();
-            word.len() >= 3
-                && letters >= 2
-                && word.bytes().all(|b| b.is_ascii_alphanumeric())
-                && !PRE_WORDS.iter().any(|(p, _)| *p == word)
-        });
+        // ("MS_4.1_14142": two letters joined by an underscore are a name too, and so
+        // is a hexadecimal code: "0x0110_v1.1.0".)
+        let underscored = rest[end..].starts_with('_');
+        let hex_code = underscored
+            && word.len() > 2
+            && word.starts_with("0x")
+            && word[2..].bytes().all(|b| b.is_ascii_hexdigit());
+        let is_word = hex_code
+            || word.split('/').all(|word| {
+                let letters = word.bytes().take_while(u8::is_ascii_alphabetic).count();
+                (word.len() >= 3 || (underscored && word.len() == 2))
+                    && letters >= 2
+                    && word.bytes().all(|b| b.is_ascii_alphanumeric())
+                    && !PRE_WORDS.iter().any(|(p, _)| *p == word)
+            });
         if !is_word {
             return 0;
         }
@@ -447,6 +455,8 @@ mod tests {
             ("IR302 3.5.56", "3.5.56"),
             ("QRTB_2.12.7", "2.12.7"),
             ("RTS/RTD_3.6.6", "3.6.6"),
+            ("MS_4.1_14142", "4.1.14142"),
+            ("0x0110_v1.1.0", "1.1.0"),
             ("CIR_CDC_v1.2.17", "1.2.17"),
         ] {
             assert_eq!(
