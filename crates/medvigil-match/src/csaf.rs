@@ -185,12 +185,59 @@ fn without_locations(model: &str) -> String {
 }
 
 /// Flattens an advisory's products for matching.
+///
+/// A product defined by a CSAF relationship ("WebHMI installed with EPAS User
+/// Interface", "... default component of EMO-L") is matched through its parts, each
+/// reading carrying the combination's id, whose status the advisory gives: the
+/// component always, and the other product too when that one contains the component
+/// ("…_component_of") or is installed with it ("installed_with"); not the platform of
+/// "installed_on", which runs many other things.
 pub fn prepare(advisory: &Advisory, table: &VendorTable) -> Vec<PreparedProduct> {
-    advisory
-        .products
+    prepare_products(&advisory.id, &advisory.title, &advisory.products, table)
+}
+
+fn prepare_products(
+    id: &str,
+    title: &str,
+    products: &[Product],
+    table: &VendorTable,
+) -> Vec<PreparedProduct> {
+    let by_id: BTreeMap<&str, &Product> = products
         .iter()
-        .filter_map(|p| prepare_product(&advisory.id, &advisory.title, p, table))
-        .collect()
+        .map(|p| (p.product_id.as_str(), p))
+        .collect();
+    let mut out = Vec::new();
+    for p in products {
+        let Some(rel) = &p.relationship else {
+            out.extend(prepare_product(id, title, p, table));
+            continue;
+        };
+        let mut parts = vec![rel.product_reference.as_str()];
+        if rel.category != "installed_on" {
+            parts.push(rel.relates_to_product_reference.as_str());
+        }
+        for part in parts {
+            if let Some(base) = relationship_part(part, &by_id) {
+                let mut reading = base.clone();
+                reading.product_id.clone_from(&p.product_id);
+                out.extend(prepare_product(id, title, &reading, table));
+            }
+        }
+    }
+    out
+}
+
+/// The branch product a relationship part stands for, following nested relationships
+/// through their components (a bounded number of steps: a hostile document may loop).
+fn relationship_part<'a>(id: &str, by_id: &BTreeMap<&str, &'a Product>) -> Option<&'a Product> {
+    let mut p = *by_id.get(id)?;
+    for _ in 0..8 {
+        match &p.relationship {
+            None => return Some(p),
+            Some(rel) => p = by_id.get(rel.product_reference.as_str())?,
+        }
+    }
+    None
 }
 
 fn prepare_product(
@@ -1776,5 +1823,74 @@ mod tests {
             ("SENTRON Powermanager".to_string(), Some("6".to_string()))
         );
         assert_eq!(split_name_version("Alaris V6").1, None);
+    }
+
+    #[test]
+    fn relationships_are_matched_through_their_parts() {
+        use medvigil_model::vuln::ProductRelationship;
+        let t = VendorTable::builtin();
+        let mut hmi = product("Schneider Electric", "WebHMI");
+        hmi.version_range = Some("<=4.1.0.0".to_string());
+        let mut ui = product("Schneider Electric", "EPAS User Interface");
+        ui.product_id = "CSAFPID-0002".to_string();
+        let mut host = product("Microsoft", "Windows Server");
+        host.product_id = "CSAFPID-0003".to_string();
+        let rel = |id: &str, category: &str, a: &str, b: &str| Product {
+            product_id: id.to_string(),
+            name: format!("{a} {category} {b}"),
+            relationship: Some(ProductRelationship {
+                category: category.to_string(),
+                product_reference: a.to_string(),
+                relates_to_product_reference: b.to_string(),
+            }),
+            ..Product::default()
+        };
+        let products = [
+            hmi,
+            ui,
+            host,
+            rel(
+                "CSAFPID-0005",
+                "installed_with",
+                "CSAFPID-0001",
+                "CSAFPID-0002",
+            ),
+            rel(
+                "CSAFPID-0006",
+                "installed_on",
+                "CSAFPID-0005",
+                "CSAFPID-0003",
+            ),
+            rel(
+                "CSAFPID-0007",
+                "installed_on",
+                "CSAFPID-0007",
+                "CSAFPID-0003",
+            ),
+        ];
+        let prepared = prepare_products("X", "", &products, &t);
+        let ids = |name: &str| -> Vec<&str> {
+            prepared
+                .iter()
+                .filter(|p| p.name == name)
+                .map(|p| p.product_id.as_str())
+                .collect()
+        };
+        // Both products installed together; the component of "installed_on" (through
+        // the nested combination) but not its platform; a loop yields nothing.
+        assert_eq!(
+            ids("WebHMI"),
+            ["CSAFPID-0001", "CSAFPID-0005", "CSAFPID-0006"]
+        );
+        assert_eq!(ids("EPAS User Interface"), ["CSAFPID-0002", "CSAFPID-0005"]);
+        assert_eq!(ids("Windows Server"), ["CSAFPID-0003"]);
+        // The reading keeps the component's version range.
+        let d = PreparedDevice::from_names("Schneider Electric", "WebHMI", &t).unwrap();
+        let p = prepared
+            .iter()
+            .find(|p| p.product_id == "CSAFPID-0005")
+            .unwrap();
+        assert!(match_product(&d, Some("4.0.0.0"), p).is_some());
+        assert!(match_product(&d, Some("4.2"), p).is_none());
     }
 }

@@ -5,7 +5,8 @@
 #![allow(dead_code)]
 
 use medvigil_model::vuln::{
-    Advisory, AdvisoryVulnerability, Product, ProductIdentification, ProductStatus, Publisher,
+    Advisory, AdvisoryVulnerability, Product, ProductIdentification, ProductRelationship,
+    ProductStatus, Publisher,
 };
 use serde_json::Value;
 
@@ -60,6 +61,24 @@ pub fn advisory(doc: &Value) -> Advisory {
     let d = &doc["document"];
     let mut products = Vec::new();
     walk(&doc["product_tree"], &mut Vec::new(), &mut products);
+    for r in doc["product_tree"]["relationships"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let f = &r["full_product_name"];
+        products.push(Product {
+            product_id: s(&f["product_id"]).unwrap_or_default(),
+            name: s(&f["name"]).unwrap_or_default(),
+            relationship: Some(ProductRelationship {
+                category: s(&r["category"]).unwrap_or_default(),
+                product_reference: s(&r["product_reference"]).unwrap_or_default(),
+                relates_to_product_reference: s(&r["relates_to_product_reference"])
+                    .unwrap_or_default(),
+            }),
+            ..Product::default()
+        });
+    }
     let vulnerabilities = doc["vulnerabilities"]
         .as_array()
         .into_iter()
