@@ -303,6 +303,7 @@ const CISA_CSAF_ENV: &str = "MEDVIGIL_CISA_CSAF";
 const MEDICAL_2025: &str = "held out (medical 2025)";
 const MEDICAL_2026: &str = "held out (medical 2026)";
 const ICS_2025: &str = "held out (ICS 2025-2026)";
+const ICS_2025_SECOND: &str = "held out (ICS 2025-2026, second set)";
 
 /// The advisories a set names on its `# scope:` lines, as file stems ("icsma-25-030-01").
 fn scope(text: &str) -> Vec<String> {
@@ -330,7 +331,7 @@ fn cisa_newer_advisories_precision_and_recall() {
     let root = std::path::PathBuf::from(root).join("csaf_files/OT/white");
     let table = VendorTable::builtin();
     let mut scores: BTreeMap<&str, Score> = BTreeMap::new();
-    let sets: [(&str, &str, Split); 3] = [
+    let sets: [(&str, &str, Split); 4] = [
         (
             "holdout_2025_medical.csv",
             include_str!("accuracy/holdout_2025_medical.csv"),
@@ -345,6 +346,11 @@ fn cisa_newer_advisories_precision_and_recall() {
             "holdout_2025_ics.csv",
             include_str!("accuracy/holdout_2025_ics.csv"),
             |_| ICS_2025,
+        ),
+        (
+            "holdout_2025_ics_second.csv",
+            include_str!("accuracy/holdout_2025_ics_second.csv"),
+            |_| ICS_2025_SECOND,
         ),
     ];
     for (file, text, split_of) in sets {
