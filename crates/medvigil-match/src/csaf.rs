@@ -212,6 +212,25 @@ fn prepare_products(
             out.extend(prepare_product(id, title, p, table));
             continue;
         };
+        // "Firmware <V1.2.1.S0 installed on Lean Managed Switch 852-1813": the
+        // device is the hardware, running the firmware's versions.
+        if rel.category == "installed_on"
+            && let Some(fw) = relationship_part(&rel.product_reference, &by_id)
+            && let Some(hw) = relationship_part(&rel.relates_to_product_reference, &by_id)
+            && is_firmware_only(fw)
+        {
+            let mut reading = hw.clone();
+            // (A hardware branch often holds the model where the version goes.)
+            if let Some(model) = hw.version.as_ref().or(hw.version_range.as_ref()) {
+                let name = hw.product_name.as_deref().unwrap_or(&hw.name);
+                reading.product_name = Some(format!("{name} {model}"));
+            }
+            reading.version.clone_from(&fw.version);
+            reading.version_range.clone_from(&fw.version_range);
+            reading.product_id.clone_from(&p.product_id);
+            out.extend(prepare_product(id, title, &reading, table));
+            continue;
+        }
         let mut parts = vec![rel.product_reference.as_str()];
         if rel.category != "installed_on" {
             parts.push(rel.relates_to_product_reference.as_str());
@@ -225,6 +244,21 @@ fn prepare_products(
         }
     }
     out
+}
+
+/// Whether a product is named only "Firmware" (or "Software", "OS"...): a version
+/// line for whatever it is installed on.
+fn is_firmware_only(p: &Product) -> bool {
+    let name = p
+        .product_name
+        .as_deref()
+        .or(p.product_family.as_deref())
+        .unwrap_or(&p.name);
+    let toks = crate::names::model_tokens(name);
+    !toks.is_empty()
+        && toks
+            .iter()
+            .all(|t| crate::names::is_series_word(t) || t == "os")
 }
 
 /// The branch product a relationship part stands for, following nested relationships
@@ -272,6 +306,11 @@ fn prepare_product(
     // a brand such as "Infusomat" it is the model's most distinctive word.)
     if let Some(first) = former_maker(&name, table) {
         vendor_groups.insert(VendorId::Unknown(first));
+    }
+    // CISA's titles start with the company an inventory knows ("Panduit IntraVUE" for
+    // a product whose tree names Pronetiqs).
+    if let Some(company) = title_company(title, &name) {
+        vendor_groups.insert(VendorId::Unknown(company));
     }
     // So may a two-word company name ("Applied Biosystems 3500 Series ..." from Thermo
     // Fisher): a device listed under "Applied Biosystems" is the product's.
@@ -494,6 +533,23 @@ fn lettered_like_a_model(v: &str) -> bool {
     })
 }
 
+/// The first word of an advisory's title when it is a company's name the product's
+/// name does not start with: a capitalized word of four letters or more, not a class
+/// or series word.
+fn title_company(title: &str, name: &str) -> Option<String> {
+    let first = title.split_whitespace().next()?;
+    let key = crate::names::vendor_key(first);
+    let lower = first.to_ascii_lowercase();
+    (first.len() >= 4
+        && first.starts_with(|c: char| c.is_ascii_uppercase())
+        && first.chars().all(|c| c.is_ascii_alphabetic())
+        && !["multiple", "update", "vulnerabilities"].contains(&lower.as_str())
+        && !is_class_word(&lower)
+        && !crate::names::is_series_word(&lower)
+        && !name.to_ascii_lowercase().starts_with(&lower))
+    .then_some(key)
+}
+
 /// The key of the first two words of a product name when they look like a company
 /// name: both capitalized words of three letters or more, neither a class nor a
 /// series word, with more of the name after them.
@@ -552,7 +608,11 @@ fn and_alternatives(name: &str) -> Vec<String> {
             .to_ascii_lowercase()
     };
     let numbered = |s: &str| s.chars().any(|c| c.is_ascii_digit());
-    if (!a.is_empty() && first(a) == first(b) && a.contains(' ')) || (numbered(a) && numbered(b)) {
+    // ("iHUB and iHUB Lite": one product and its edition.)
+    let edition = !a.contains(' ') && b.contains(' ');
+    if (!a.is_empty() && first(a) == first(b) && (a.contains(' ') || edition))
+        || (numbered(a) && numbered(b))
+    {
         vec![a.to_string(), b.to_string()]
     } else {
         Vec::new()
@@ -657,7 +717,7 @@ fn number_eq(a: &str, b: &str) -> NumberEq {
     // by itself; a short one ("30xx", "FC72x") only with a shared word.
     for (pattern, model) in [(b, a), (a, b)] {
         if wildcard_eq(pattern, model) {
-            let fixed = pattern.len() - pattern.bytes().filter(|&c| c == b'x').count();
+            let fixed = pattern.len() - pattern.bytes().filter(|&c| c == b'x' || c == b'?').count();
             return if fixed >= 5 {
                 NumberEq::Exact
             } else {
@@ -714,6 +774,10 @@ fn number_eq(a: &str, b: &str) -> NumberEq {
 /// digits ("EMAxxx" for EMA107); a single `x` after a letter is a letter ("X200").
 fn wildcard_eq(pattern: &str, model: &str) -> bool {
     let (p, m) = (pattern.as_bytes(), model.as_bytes());
+    // '?' from a run of x between hyphens: any one character.
+    if p.contains(&b'?') {
+        return p.len() == m.len() && p.iter().zip(m).all(|(pc, mc)| *pc == b'?' || pc == mc);
+    }
     let tail = p.iter().rev().take_while(|&&c| c == b'x').count();
     let is_wild = |i: usize| {
         p[i] == b'x'
@@ -858,6 +922,12 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
     if d_all.len() <= 2 && p.acronyms.contains(&d.joined) {
         return hit(0.8, format!("short name {:?}", d.joined), false);
     }
+    // "iSTAR Configuration Utility (ICU)" for the product "ICU".
+    if let Some(a) = d.acronyms.iter().find(|a| {
+        p.words.len() + p.numbers.len() == 1 && (p.words.contains(*a) || p.numbers.contains(*a))
+    }) {
+        return hit(0.8, format!("short name {a:?}"), false);
+    }
     // "EDS5008 device server (EDS5000)": the family the device gives in parentheses.
     if let Some(n) = d
         .acronyms
@@ -868,7 +938,7 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
     }
     match (d.numbers.is_empty(), p.numbers.is_empty()) {
         (false, false) => {
-            let missing: Vec<&String> = d
+            let mut missing: Vec<&String> = d
                 .numbers
                 .iter()
                 .filter(|n| {
@@ -877,6 +947,22 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
                         && !p.acronyms.contains(*n)
                 })
                 .collect();
+            // An order code beside a model number that matched ("EIBPORT V3 KNX
+            // 2CLA963710W1001") need not be in the product's name.
+            if missing.len() < d.numbers.len() {
+                missing.retain(|n| n.len() < 10);
+            }
+            // "XT1144 Series 4 player" is one of the "series 4 players".
+            if !missing.is_empty()
+                && !p.series_numbers.is_empty()
+                && p.numbers.is_subset(&p.series_numbers)
+                && p.series_numbers.is_subset(&d.series_numbers)
+                && inter_w
+                    .iter()
+                    .any(|w| !d.brands.contains(*w) && !is_class_word(w))
+            {
+                return hit(0.7, "same series".to_string(), true);
+            }
             if !missing.is_empty() {
                 // "Smart-UPS SRT5K with NMC3 AP9641" is one of the "UPS using NMC3":
                 // the platform and a word of the product identify it.
@@ -1892,5 +1978,71 @@ mod tests {
             .unwrap();
         assert!(match_product(&d, Some("4.0.0.0"), p).is_some());
         assert!(match_product(&d, Some("4.2"), p).is_none());
+    }
+
+    #[test]
+    fn variant_codes_series_short_names_and_firmware_on_hardware() {
+        let t = VendorTable::builtin();
+        // A run of x between hyphens is a variant code.
+        let p = m("PTZOptics PT20X-SDI-xx-G2", "PTZOptics");
+        assert!(model_match(&m("PT20X-SDI-GY-G2 PTZ camera", "PTZOptics"), &p).is_some());
+        assert!(model_match(&m("PT20X-SDI-GY-G3 PTZ camera", "PTZOptics"), &p).is_none());
+        // A generation a device states.
+        let s4 = m("BrightSign OS series 4 players", "BrightSign");
+        assert!(model_match(&m("XT1144 Series 4 signage player", "BrightSign"), &s4).is_some());
+        assert!(model_match(&m("XT1145 Series 5 signage player", "BrightSign"), &s4).is_none());
+        // The device's short name is the product's whole name.
+        let icu = m("ICU", "Johnson Controls");
+        assert!(
+            model_match(
+                &m("iSTAR Configuration Utility (ICU)", "Software House"),
+                &icu
+            )
+            .is_some()
+        );
+        // An order code beside a matching model number.
+        let eib = m("EIBPORT V3 KNX", "ABB");
+        assert!(model_match(&m("EIBPORT V3 KNX gateway 2CLA963710W1001", "ABB"), &eib).is_some());
+        // One product and its edition.
+        assert_eq!(
+            and_alternatives("iHUB and iHUB Lite"),
+            ["iHUB", "iHUB Lite"]
+        );
+        // The company a title starts with.
+        assert_eq!(
+            title_company("Panduit IntraVUE", "IntraVUE"),
+            Some("panduit".to_string())
+        );
+        assert_eq!(
+            title_company("Siemens SiPass", "Siemens SiPass integrated"),
+            None
+        );
+        // Firmware installed on hardware: the hardware, in the firmware's versions.
+        use medvigil_model::vuln::ProductRelationship;
+        let mut hw = product("WAGO", "852-1812");
+        hw.product_family = Some("Industrial Managed Switch".to_string());
+        let mut fw = product("WAGO", "Firmware");
+        fw.product_id = "CSAFPID-0002".to_string();
+        fw.version_range = Some("<V1.2.1.S0".to_string());
+        let combo = Product {
+            product_id: "CSAFPID-0003".to_string(),
+            name: "Firmware <V1.2.1.S0 installed on Lean Managed Switch 852-1812".to_string(),
+            relationship: Some(ProductRelationship {
+                category: "installed_on".to_string(),
+                product_reference: "CSAFPID-0002".to_string(),
+                relates_to_product_reference: "CSAFPID-0001".to_string(),
+            }),
+            ..Product::default()
+        };
+        let prepared = prepare_products("X", "", &[hw, fw, combo], &t);
+        let p = prepared
+            .iter()
+            .find(|p| p.product_id == "CSAFPID-0003")
+            .unwrap();
+        let d = PreparedDevice::from_names("WAGO", "852-1812 managed switch", &t).unwrap();
+        assert!(match_product(&d, Some("V1.2.0.S0"), p).is_some());
+        assert!(match_product(&d, Some("V1.2.1.S0"), p).is_none());
+        let other = PreparedDevice::from_names("WAGO", "852-1813 managed switch", &t).unwrap();
+        assert!(match_product(&other, Some("V1.2.0.S0"), p).is_none());
     }
 }

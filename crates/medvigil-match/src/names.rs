@@ -714,6 +714,9 @@ pub struct ModelName {
     /// device of that kind carrying the platform is the product whatever its own model
     /// number.
     pub platforms: BTreeSet<String>,
+    /// Small numbers written after "series" or "gen" ("BrightSign series 4 players"):
+    /// a generation a device in it also states, whatever its own model number.
+    pub series_numbers: BTreeSet<String>,
     /// Whether the name included its maker's name ("Orthanc server", "Grassroots DICOM
     /// (GDCM)"): what is left may be only words of its class, and still name the
     /// maker's product.
@@ -839,6 +842,14 @@ impl ModelName {
                         })
                         .cloned(),
                 );
+            }
+        }
+        for w in toks.windows(2) {
+            if matches!(w[0].as_str(), "series" | "gen" | "generation")
+                && (1..=2).contains(&w[1].len())
+                && w[1].bytes().all(|b| b.is_ascii_digit())
+            {
+                m.series_numbers.insert(w[1].clone());
             }
         }
         m.vendor_named = skip.iter().any(|s| *s);
@@ -1053,6 +1064,8 @@ fn is_rating(t: &str) -> bool {
         && matches!(
             &t[digits..],
             "a" | "v" | "w" | "kw" | "kva" | "va" | "hz" | "ah" | "mah" | "vac" | "vdc"
+                // Channels and megapixels of recorders and cameras ("8ch NVR", "4MP").
+                | "ch" | "mp"
         )
 }
 
@@ -1309,7 +1322,26 @@ pub fn model_tokens(s: &str) -> Vec<String> {
             '\'' => prev.is_ascii_alphabetic() && next.is_ascii_alphabetic(),
             _ => false,
         };
-        if c.is_ascii_alphanumeric() {
+        // "PT20X-SDI-xx-G2": a run of x between hyphens stands for any characters
+        // (a colour or variant code), written '?'.
+        let run_start = chars[..i]
+            .iter()
+            .rposition(|&p| !p.eq_ignore_ascii_case(&'x'))
+            .map_or(0, |p| p + 1);
+        let run_end = chars[i..]
+            .iter()
+            .position(|&n| !n.eq_ignore_ascii_case(&'x'))
+            .map_or(chars.len(), |n| i + n);
+        let wild = c.eq_ignore_ascii_case(&'x')
+            && run_end - run_start >= 2
+            && run_start > 0
+            && chars[run_start - 1] == '-'
+            && chars
+                .get(run_end)
+                .is_none_or(|&n| n == '-' || n.is_whitespace());
+        if wild {
+            cur.push('?');
+        } else if c.is_ascii_alphanumeric() {
             cur.push(c);
         } else if c == '+' && prev.is_ascii_alphanumeric() && !next.is_ascii_alphanumeric() {
             // "Tracer SC+" is another product than the "Tracer SC".

@@ -20,8 +20,9 @@
 //! | `holdout_2025_medical.csv` | medical 2025 (not in the shared corpus) | held out until its first run, tuned on since |
 //! | `holdout_2026_medical.csv` | medical 2026 (not in the shared corpus) | held out until its first run, tuned on since |
 //! | `holdout_2025_ics.csv` | ICS 2025-2026 (not in the shared corpus) | held out until its first run, tuned on since |
+//! | `holdout_2025_ics_second.csv` | ICS 2025-2026, advisories no earlier set used | held out until its first run, tuned on since |
 //!
-//! The last three are scored by `cisa_newer_advisories_precision_and_recall` against
+//! The last four are scored by `cisa_newer_advisories_precision_and_recall` against
 //! the advisories each names on its `# scope:` lines, read from a checkout of
 //! <https://github.com/cisagov/CSAF> (`MEDVIGIL_CISA_CSAF`), since the shared corpus
 //! stops at 2024.
@@ -382,11 +383,16 @@ fn cisa_newer_advisories_precision_and_recall() {
     eprintln!("{report}");
     // Floors just below the level reached after the first (blind) runs' errors were
     // studied; the first runs themselves are in BENCHMARKS.md.
-    for split in [MEDICAL_2025, MEDICAL_2026, ICS_2025] {
+    for (split, precision, recall) in [
+        (MEDICAL_2025, 0.95, 0.90),
+        (MEDICAL_2026, 0.95, 0.90),
+        (ICS_2025, 0.95, 0.95),
+        (ICS_2025_SECOND, 0.90, 0.85),
+    ] {
         let s = &scores[split];
         assert!(
-            s.precision() >= 0.95 && s.recall() >= 0.90,
-            "{split} below its floor (precision 0.95, recall 0.90):\n{report}"
+            s.precision() >= precision && s.recall() >= recall,
+            "{split} below its floor (precision {precision}, recall {recall}):\n{report}"
         );
     }
 }

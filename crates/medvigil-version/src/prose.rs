@@ -6,7 +6,9 @@
 //! reads them into a [`VersionRange`] of the [`Scheme::Vendor`] scheme, in this order:
 //!
 //! 1. `*`, `all`, `All versions`, `vers:all/*`: every version. Other `vers:` strings are
-//!    parsed by [`crate::Vers`].
+//!    parsed by [`crate::Vers`]; `vers:generic/` and `vers:intdot/` ones under the vendor
+//!    scheme, which orders them alike and also reads a device's labelled firmware
+//!    (`ROX 2.17.1`).
 //! 2. Parenthetical remarks are set aside as [`Prose::notes`] (`(end-of-life Nov 2017)`,
 //!    `(integrated into GE MobileLink)`); a string wholly in parentheses, or a leading
 //!    parenthetical (`(v9.x) model 35700BAX3`), is unwrapped. Trailing clauses about where
@@ -912,7 +914,13 @@ pub fn parse(input: &str) -> Result<Prose, Error> {
         _ => trimmed,
     };
     if trimmed.starts_with("vers:") {
-        let vers = Vers::parse(trimmed)?;
+        // A device's firmware is written the vendor's way ("ROX 2.17.1"): `generic` and
+        // `intdot` constraints, which the vendor scheme orders alike, are read under it.
+        let vendorized = ["vers:generic/", "vers:intdot/"]
+            .iter()
+            .find_map(|p| trimmed.strip_prefix(p))
+            .map(|rest| format!("vers:vendor/{rest}"));
+        let vers = Vers::parse(vendorized.as_deref().unwrap_or(trimmed))?;
         if vers.is_none() {
             return Ok(Prose {
                 range: VersionRange::none(Scheme::Vendor),
@@ -1731,9 +1739,14 @@ mod tests {
 
     #[test]
     fn vers_strings_keep_their_scheme() {
-        let r = AdvisoryRange::read("vers:generic/<4.2");
+        let r = AdvisoryRange::read("vers:semver/<4.2.0");
         assert_eq!(r.verdict(Some("4.1.9")), Affected);
-        assert_eq!(r.verdict(Some("4.2")), NotAffected);
-        assert_eq!(r.to_string(), "vers:generic/<4.2");
+        assert_eq!(r.verdict(Some("4.2.0")), NotAffected);
+        assert_eq!(r.to_string(), "vers:semver/<4.2.0");
+        // Generic and intdot ones are read as vendor firmware, labels and all.
+        let r = AdvisoryRange::read("vers:intdot/<2.17.1");
+        assert_eq!(r.verdict(Some("ROX 2.17.0")), Affected);
+        assert_eq!(r.verdict(Some("ROX 2.17.1")), NotAffected);
+        assert_eq!(r.to_string(), "vers:vendor/<2.17.1");
     }
 }
