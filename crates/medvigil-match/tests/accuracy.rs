@@ -21,8 +21,9 @@
 //! | `holdout_2026_medical.csv` | medical 2026 (not in the shared corpus) | held out until its first run, tuned on since |
 //! | `holdout_2025_ics.csv` | ICS 2025-2026 (not in the shared corpus) | held out until its first run, tuned on since |
 //! | `holdout_2025_ics_second.csv` | ICS 2025-2026, advisories no earlier set used | held out until its first run, tuned on since |
+//! | `holdout_2025_ics_third.csv` | ICS 2025-2026, advisories no earlier set used | held out until its first run |
 //!
-//! The last four are scored by `cisa_newer_advisories_precision_and_recall` against
+//! The last five are scored by `cisa_newer_advisories_precision_and_recall` against
 //! the advisories each names on its `# scope:` lines, read from a checkout of
 //! <https://github.com/cisagov/CSAF> (`MEDVIGIL_CISA_CSAF`), since the shared corpus
 //! stops at 2024.
@@ -305,6 +306,7 @@ const MEDICAL_2025: &str = "held out (medical 2025)";
 const MEDICAL_2026: &str = "held out (medical 2026)";
 const ICS_2025: &str = "held out (ICS 2025-2026)";
 const ICS_2025_SECOND: &str = "held out (ICS 2025-2026, second set)";
+const ICS_2025_THIRD: &str = "held out (ICS 2025-2026, third set)";
 
 /// The advisories a set names on its `# scope:` lines, as file stems ("icsma-25-030-01").
 fn scope(text: &str) -> Vec<String> {
@@ -332,7 +334,7 @@ fn cisa_newer_advisories_precision_and_recall() {
     let root = std::path::PathBuf::from(root).join("csaf_files/OT/white");
     let table = VendorTable::builtin();
     let mut scores: BTreeMap<&str, Score> = BTreeMap::new();
-    let sets: [(&str, &str, Split); 4] = [
+    let sets: [(&str, &str, Split); 5] = [
         (
             "holdout_2025_medical.csv",
             include_str!("accuracy/holdout_2025_medical.csv"),
@@ -352,6 +354,11 @@ fn cisa_newer_advisories_precision_and_recall() {
             "holdout_2025_ics_second.csv",
             include_str!("accuracy/holdout_2025_ics_second.csv"),
             |_| ICS_2025_SECOND,
+        ),
+        (
+            "holdout_2025_ics_third.csv",
+            include_str!("accuracy/holdout_2025_ics_third.csv"),
+            |_| ICS_2025_THIRD,
         ),
     ];
     for (file, text, split_of) in sets {
