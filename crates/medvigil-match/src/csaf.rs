@@ -717,7 +717,11 @@ fn number_eq(a: &str, b: &str) -> NumberEq {
     // by itself; a short one ("30xx", "FC72x") only with a shared word.
     for (pattern, model) in [(b, a), (a, b)] {
         if wildcard_eq(pattern, model) {
-            let fixed = pattern.len() - pattern.bytes().filter(|&c| c == b'x' || c == b'?').count();
+            let fixed = pattern.len()
+                - pattern
+                    .bytes()
+                    .filter(|&c| c == b'x' || c == b'?' || c == b'*')
+                    .count();
             return if fixed >= 5 {
                 NumberEq::Exact
             } else {
@@ -774,6 +778,10 @@ fn number_eq(a: &str, b: &str) -> NumberEq {
 /// digits ("EMAxxx" for EMA107); a single `x` after a letter is a letter ("X200").
 fn wildcard_eq(pattern: &str, model: &str) -> bool {
     let (p, m) = (pattern.as_bytes(), model.as_bytes());
+    // '*' from a lone x closing a hyphenated model: any non-empty rest.
+    if let Some(head) = p.strip_suffix(b"*") {
+        return m.len() > head.len() && m.starts_with(head);
+    }
     // '?' from a run of x between hyphens: any one character.
     if p.contains(&b'?') {
         return p.len() == m.len() && p.iter().zip(m).all(|(pc, mc)| *pc == b'?' || pc == mc);
@@ -1987,6 +1995,10 @@ mod tests {
         let p = m("PTZOptics PT20X-SDI-xx-G2", "PTZOptics");
         assert!(model_match(&m("PT20X-SDI-GY-G2 PTZ camera", "PTZOptics"), &p).is_some());
         assert!(model_match(&m("PT20X-SDI-GY-G3 PTZ camera", "PTZOptics"), &p).is_none());
+        // A lone x closing a hyphenated model stands for any rest.
+        let asp = m("ASPECT-Enterprise ASP-ENT-x", "ABB");
+        assert!(model_match(&m("ASP-ENT-2 building server", "ABB"), &asp).is_some());
+        assert!(model_match(&m("ASP-NEX-2 building server", "ABB"), &asp).is_none());
         // A generation a device states.
         let s4 = m("BrightSign OS series 4 players", "BrightSign");
         assert!(model_match(&m("XT1144 Series 4 signage player", "BrightSign"), &s4).is_some());

@@ -866,7 +866,10 @@ impl ModelName {
                 continue;
             }
             m.joined.push_str(&t);
-            if t.chars().any(|c| c.is_ascii_digit()) && !is_class_word(&t) {
+            if t.chars()
+                .any(|c| c.is_ascii_digit() || c == '*' || c == '?')
+                && !is_class_word(&t)
+            {
                 // "NVRmini 2" is the "NVRmini2": a word and the number after it.
                 if let Some(p) = prev_word.take() {
                     m.pairs
@@ -1339,8 +1342,21 @@ pub fn model_tokens(s: &str) -> Vec<String> {
             && chars
                 .get(run_end)
                 .is_none_or(|&n| n == '-' || n.is_whitespace());
+        // "ASP-ENT-x", "NEXUS-3-x": a single x closing a hyphenated model stands for
+        // any rest, written '*'.
+        let lone_x = |at: usize| {
+            chars.get(at).is_some_and(|x| x.eq_ignore_ascii_case(&'x'))
+                && at >= 2
+                && chars[at - 1] == '-'
+                && chars[at - 2].is_ascii_alphanumeric()
+                && chars.get(at + 1).is_none_or(|n| !n.is_ascii_alphanumeric())
+        };
         if wild {
             cur.push('?');
+        } else if lone_x(i) {
+            cur.push('*');
+        } else if c == '-' && lone_x(i + 1) {
+            // (The hyphen before it joins, after a digit too.)
         } else if c.is_ascii_alphanumeric() {
             cur.push(c);
         } else if c == '+' && prev.is_ascii_alphanumeric() && !next.is_ascii_alphanumeric() {
