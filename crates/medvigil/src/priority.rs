@@ -117,22 +117,7 @@ impl<'s> Prioritizer<'s> {
             cache.insert(f.vulnerability_id.clone(), rec);
         }
         let rec = &cache[&f.vulnerability_id];
-        // The vulnerability's own scores (NVD, OSV, CVE 5), and the scores advisories give
-        // it: a CISA medical advisory is often the only scored source for a device CVE.
-        let mut scores: Vec<_> = rec
-            .vulnerabilities
-            .iter()
-            .flat_map(|v| v.scores.iter().cloned())
-            .collect();
-        for a in &rec.advisories {
-            for v in a
-                .vulnerabilities
-                .iter()
-                .filter(|v| v.cve.as_deref() == Some(f.vulnerability_id.as_str()))
-            {
-                scores.extend(v.scores.iter().map(|ps| ps.score.clone()));
-            }
-        }
+        let scores = kb_scores(rec, &f.vulnerability_id);
         let input = finding_input(&scores, rec.kev.first(), rec.epss.first(), profile);
         Ok(self.policy.prioritize(&input))
     }

@@ -230,23 +230,7 @@ fn show_ambiguous_and_unknown_asset() {
 #[test]
 fn demo_runs_from_nothing_and_resets_only_its_own_directory() {
     let env = Env::new();
-    let dir = env.data.path().join("demo");
-    let run = || {
-        let out = Command::cargo_bin("medvigil")
-            .unwrap()
-            .args(["--data-dir"])
-            .arg(&dir)
-            .args(["demo", "--json"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice::<Value>(&out.stdout).unwrap()
-    };
-    let first = run();
+    let (dir, first) = env.demo();
     let inv = &first["inventory"];
     let n = inv["devices"].as_u64().unwrap();
     assert!((250..=400).contains(&n), "about 300 devices, got {n}");
@@ -291,24 +275,17 @@ fn demo_runs_from_nothing_and_resets_only_its_own_directory() {
         .sum();
     assert_eq!(ranked, affected, "every affected finding has a priority");
     // Idempotent: a second run resets rather than doubles.
-    let second = run();
+    let (_, second) = env.demo();
     assert_eq!(second["inventory"]["devices"], inv["devices"]);
     assert_eq!(
         second["analysis"]["findings"],
         first["analysis"]["findings"]
     );
     // Text output names the hospital and the breakdowns.
-    Command::cargo_bin("medvigil")
-        .unwrap()
-        .arg("--data-dir")
-        .arg(&dir)
-        .arg("demo")
-        .assert()
-        .success()
-        .stdout(
-            predicate::str::contains("St. Aurelia Medical Center")
-                .and(predicate::str::contains("Devices by clinical function")),
-        );
+    common::cmd_in(&dir).arg("demo").assert().success().stdout(
+        predicate::str::contains("St. Aurelia Medical Center")
+            .and(predicate::str::contains("Devices by clinical function")),
+    );
     // A directory with someone's data is never reset.
     let foreign = env.files.path().join("real");
     std::fs::create_dir_all(&foreign).unwrap();

@@ -1,5 +1,7 @@
 //! `medvigil kb`: import, show, stats and hostile input, each test in its own data dir.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -11,11 +13,7 @@ fn fixtures() -> PathBuf {
 }
 
 fn medvigil(data: &Path) -> Command {
-    let mut c = Command::cargo_bin("medvigil").unwrap();
-    c.arg("--data-dir")
-        .arg(data)
-        .env_remove("MEDVIGIL_DATA_DIR");
-    c
+    common::cmd_in(data)
 }
 
 fn json_of(cmd: &mut Command) -> serde_json::Value {

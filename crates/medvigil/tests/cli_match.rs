@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::Value;
 
@@ -11,8 +13,8 @@ fn repo() -> PathBuf {
 }
 
 fn mv(data: &Path) -> Command {
-    let mut c = Command::cargo_bin("medvigil").unwrap();
-    c.arg("--data-dir").arg(data).arg("-q");
+    let mut c = common::cmd_in(data);
+    c.arg("-q");
     c
 }
 
@@ -45,21 +47,12 @@ fn setup() -> tempfile::TempDir {
 }
 
 fn findings(data: &Path, extra: &[&str]) -> Vec<Value> {
-    let out = mv(data)
-        .args(["findings", "--json"])
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice::<Value>(&out.stdout)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
+    let args: Vec<&str> = ["findings", "--json"]
+        .iter()
+        .chain(extra)
+        .copied()
+        .collect();
+    common::json_in(data, &args).as_array().unwrap().clone()
 }
 
 #[test]
