@@ -93,11 +93,13 @@ impl PreparedDevice {
         table: &VendorTable,
     ) -> Option<PreparedDevice> {
         let mut vendor_groups = table.groups(manufacturer);
-        let model_text = &without_locations(model_text);
+        let vendor_words = table.vendor_words(&vendor_groups);
+        let brands = table.brand_words(&vendor_groups);
+        let written = without_locations(model_text);
         // Inventories add remarks in parentheses ("NetSurveillance DVR (loading dock)",
         // "Classic RS20 switch (Classic Platform RS)"): only a short name or a model
         // number there is part of the model; other words are context.
-        let (outside, inside) = crate::names::split_parens(model_text);
+        let (outside, inside) = crate::names::split_parens(&written);
         let (kept, remarks): (Vec<&String>, Vec<&String>) = inside.iter().partition(|r| {
             let r = r.trim();
             r.chars().any(|c| c.is_ascii_digit())
@@ -105,19 +107,17 @@ impl PreparedDevice {
                     && r.chars()
                         .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
         });
-        let model_text_with_remarks = model_text;
-        let model_text = &kept.iter().fold(outside, |t, k| format!("{t} ({k})"));
-        let mut model =
-            ModelName::with_vendor_words(model_text, &table.vendor_words(&vendor_groups));
+        let without_remarks = kept.iter().fold(outside, |t, k| format!("{t} ({k})"));
+        let mut model = ModelName::with_vendor_words(&without_remarks, &vendor_words);
         if model.is_empty() {
             // The model is only the vendor's name ("Omnipod" for Insulet): keep it.
-            model = ModelName::with_vendor_words(model_text, &BTreeSet::new());
+            model = ModelName::with_vendor_words(&without_remarks, &BTreeSet::new());
             model.maker_only = true;
         }
-        model.mark_brands(&table.brand_words(&vendor_groups));
+        model.mark_brands(&brands);
         // A product line named in the manufacturer column ("HMS Ewon" for the eWON
-        // Flexy) may stand for a word of the product name.
-        // So may a remark in parentheses.
+        // Flexy) may stand for a word of the product name; so may a remark in
+        // parentheses.
         model.context = crate::names::model_tokens(manufacturer)
             .into_iter()
             .chain(remarks.iter().flat_map(|r| crate::names::model_tokens(r)))
@@ -125,13 +125,10 @@ impl PreparedDevice {
         // A model that starts with a company's name ("ABI PRISM 310" under Applied
         // Biosystems) may be listed under another company; the name counts too (as a
         // group, not as a vendor word to drop from the model).
-        let model_company = former_maker(model_text, table);
+        let model_company = former_maker(&without_remarks, table);
         let with_remarks = (!remarks.is_empty()).then(|| {
-            let mut m = ModelName::with_vendor_words(
-                model_text_with_remarks,
-                &table.vendor_words(&vendor_groups),
-            );
-            m.mark_brands(&table.brand_words(&vendor_groups));
+            let mut m = ModelName::with_vendor_words(&written, &vendor_words);
+            m.mark_brands(&brands);
             m.context = model.context.clone();
             m
         });
