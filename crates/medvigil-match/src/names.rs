@@ -1316,6 +1316,7 @@ pub fn model_tokens(s: &str) -> Vec<String> {
     let chars: Vec<char> = f.chars().collect();
     let mut toks = Vec::new();
     let mut cur = String::new();
+    let mut x_run: Option<(usize, usize)> = None;
     for (i, &c) in chars.iter().enumerate() {
         let prev = if i > 0 { chars[i - 1] } else { ' ' };
         let next = chars.get(i + 1).copied().unwrap_or(' ');
@@ -1327,21 +1328,24 @@ pub fn model_tokens(s: &str) -> Vec<String> {
         };
         // "PT20X-SDI-xx-G2": a run of x between hyphens stands for any characters
         // (a colour or variant code), written '?'.
-        let run_start = chars[..i]
-            .iter()
-            .rposition(|&p| !p.eq_ignore_ascii_case(&'x'))
-            .map_or(0, |p| p + 1);
-        let run_end = chars[i..]
-            .iter()
-            .position(|&n| !n.eq_ignore_ascii_case(&'x'))
-            .map_or(chars.len(), |n| i + n);
-        let wild = c.eq_ignore_ascii_case(&'x')
-            && run_end - run_start >= 2
-            && run_start > 0
-            && chars[run_start - 1] == '-'
-            && chars
-                .get(run_end)
-                .is_none_or(|&n| n == '-' || n.is_whitespace());
+        // (The run's end is found once, at its first x: names can be long.)
+        let is_x = |ch: &char| ch.eq_ignore_ascii_case(&'x');
+        if is_x(&c) && !is_x(&prev) {
+            let end = chars[i..]
+                .iter()
+                .position(|n| !is_x(n))
+                .map_or(chars.len(), |n| i + n);
+            x_run = Some((i, end));
+        }
+        let wild = is_x(&c)
+            && x_run.is_some_and(|(start, end)| {
+                end - start >= 2
+                    && start > 0
+                    && chars[start - 1] == '-'
+                    && chars
+                        .get(end)
+                        .is_none_or(|&n| n == '-' || n.is_whitespace())
+            });
         // "ASP-ENT-x", "NEXUS-3-x": a single x closing a hyphenated model stands for
         // any rest, written '*'.
         let lone_x = |at: usize| {
@@ -1378,6 +1382,16 @@ pub fn model_tokens(s: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn long_hostile_names_tokenize_in_one_pass() {
+        // A quadratic scan of runs of x would not finish these.
+        let long = format!("A-{}", "x".repeat(200_000));
+        let toks = super::model_tokens(&long);
+        assert!(toks.len() == 1 && toks[0].len() == 200_001 && toks[0].ends_with("??"));
+        let toks = super::model_tokens(&"PT-xx- ".repeat(50_000));
+        assert!(toks.len() == 50_000 && toks.iter().all(|t| t == "pt??"));
+    }
+
     #[test]
     fn initialisms_in_the_plural() {
         assert_eq!(
