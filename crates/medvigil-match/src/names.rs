@@ -1099,10 +1099,15 @@ fn singular_initialisms(name: &str) -> String {
     let mut i = 0;
     while i < c.len() {
         let start_ok = i == 0 || !c[i - 1].is_alphanumeric();
-        let caps = c[i..]
-            .iter()
-            .take_while(|ch| ch.is_ascii_uppercase())
-            .count();
+        // (Counted only at a word's start, so a long run is read once.)
+        let caps = if start_ok {
+            c[i..]
+                .iter()
+                .take_while(|ch| ch.is_ascii_uppercase())
+                .count()
+        } else {
+            0
+        };
         let end = i + caps;
         if start_ok
             && caps >= 2
@@ -1390,6 +1395,8 @@ mod tests {
         assert!(toks.len() == 1 && toks[0].len() == 200_001 && toks[0].ends_with("??"));
         let toks = super::model_tokens(&"PT-xx- ".repeat(50_000));
         assert!(toks.len() == 50_000 && toks.iter().all(|t| t == "pt??"));
+        let caps = "A".repeat(200_000);
+        assert_eq!(super::singular_initialisms(&caps), caps);
     }
 
     #[test]
