@@ -45,7 +45,7 @@
 //!    version that starts with a digit or `v`/`r` + digit and holds no other long word
 //!    (`<= HiOS 07.0.02`, `< ROS V4.3.4`, `< WinCC 7.2 Upd 15`), is set aside as a note.
 //!    Month names are not product names (`< august 28` stays unread).
-//! 9. A trailing ` *` after a version (`1.0 *`) is read as the version itself (its line).
+//! 9. A trailing ` *` after a version (`1.0 *`) is read as its series (`1.0.*`).
 //!
 //! Rule 3 also covers `and` between two comparators: `> V1.0 and < V1.6`, `>= V3.0 and <
 //! V4.1` are `> V1.0 | < V1.6`. Rule 2 also notes clauses of condition: `only if ...`,
@@ -305,12 +305,13 @@ fn slot_inner(t: &Text<'_>, text: &str) -> Result<Slot, Error> {
     if text.is_empty() {
         return Err(err(t.input, "expected a version"));
     }
-    // Rule 9: `1.0 *` is the line of `1.0`.
+    // Rule 9: `1.0 *` is the line of `1.0`: the series `1.0.*` where it reads as one,
+    // else the version and its line.
     if let Some(head) = text.strip_suffix(" *")
         && head.bytes().any(|b| b.is_ascii_digit())
         && !head.contains('*')
     {
-        return slot_inner(t, head);
+        return slot_inner(t, &format!("{head}.*")).or_else(|_| slot_inner(t, head));
     }
     if is_date(text) {
         return Version::parse(Scheme::Vendor, t.orig(text))
@@ -1409,7 +1410,9 @@ mod tests {
                 ("9.19", Affected),
                 ("9.5", Affected),
                 ("12.1", NotAffected),
-                ("9.33.1", Affected),
+                // The next patch release (BD's later advisory lists `<= 9.33.1`).
+                ("9.33.1", NotAffected),
+                ("9.33 build 7", Affected),
             ],
         );
         check(
@@ -1491,6 +1494,7 @@ mod tests {
             "1.0",
             &[
                 ("1.0", Affected),
+                ("1.0 SP2", Affected),
                 ("1.0.5", Affected),
                 ("1.002", NotAffected),
                 ("1.1", NotAffected),

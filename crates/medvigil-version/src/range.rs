@@ -303,12 +303,13 @@ impl VersionRange {
     ///
     /// Advisories write `4.2`, `<= 4.2` or `4.2 and prior`; inventories write what the
     /// device shows, `4.2 build 118`, `4.2 SP1`, `4.2.0.118`. Under this rule an inclusive
-    /// upper bound (or an exact version) with fewer runs than the device's version also
-    /// covers the versions that start with its runs as written, so all three are in
-    /// `<= 4.2` (but `1.1` is not in `<= 1.0.0`: trailing zeros count here). The price is
-    /// that `4.2.1` is in `<= 4.2` too; a matcher that uses this should say so in its
-    /// evidence. For other schemes, and for versions inside the range anyway, this is
-    /// [`VersionRange::contains`].
+    /// upper bound (or an exact version) also covers the versions in its line, so all
+    /// three are in `<= 4.2` (but `1.1` is not in `<= 1.0.0`: trailing zeros count here).
+    /// An upper bound's next patch release is its fix: `4.2.1` is not in `<= 4.2` (a
+    /// major version alone is a whole line: `7.2` is in `<= 7`), while an exact version
+    /// names its line (`4.2.1` is in `4.2`). A line the range itself splits is not
+    /// covered: in `4.20 | 4.20 SR1 | 4.30`, `4.20` is that release alone. For other schemes, and for versions inside the range anyway, this
+    /// is [`VersionRange::contains`].
     ///
     /// ```
     /// use medvigil_version::{Scheme, Version, prose};
@@ -331,6 +332,16 @@ impl VersionRange {
         {
             return Ok(false);
         }
+        // A bound whose line holds another version the range names is that release
+        // alone: in `4.20 | 4.20 SR1 | 4.30`, `4.20` is not `4.20 SR2`.
+        let named: Vec<&crate::schemes::vendor::VendorVersion> = self
+            .intervals
+            .iter()
+            .flat_map(|i| i.lower.iter().chain(i.upper.iter()))
+            .map(|b| &b.version)
+            .chain(&self.excluded)
+            .filter_map(Version::vendor)
+            .collect();
         Ok(self.intervals.iter().any(|i| {
             let lower_ok = i
                 .lower
@@ -340,11 +351,19 @@ impl VersionRange {
                     Ordering::Equal => l.inclusive,
                     Ordering::Less => false,
                 });
+            // An exact version names its whole line ("9.13 | 9.19 | 12.1" holds 12.1.2);
+            // an upper bound its builds, since the next release is the fix.
+            let point = matches!((&i.lower, &i.upper), (Some(l), Some(u))
+                if l.inclusive && u.inclusive && l.version.cmp_same(&u.version) == Ordering::Equal);
             let in_line = i.upper.as_ref().is_some_and(|u| {
                 u.inclusive
-                    && u.version
-                        .vendor()
-                        .is_some_and(|line| device.in_line_of(line))
+                    && u.version.vendor().is_some_and(|line| {
+                        (if point {
+                            device.in_line_of(line)
+                        } else {
+                            device.is_build_of(line)
+                        }) && !named.iter().any(|n| n.in_line_of(line))
+                    })
             });
             lower_ok && in_line
         }))

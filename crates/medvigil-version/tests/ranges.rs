@@ -716,7 +716,19 @@ fn contains_line_covers_the_advisory_versions_line() {
         ("Versions 4.2 and prior", "v4.2 build 118", false, true),
         ("Versions 4.2 and prior", "4.2 SP1", false, true),
         ("Versions 4.2 and prior", "4.2.0.118", false, true),
-        ("Versions 4.2 and prior", "4.2.1", false, true),
+        ("Versions 4.2 and prior", "4.2 Patch 3", false, true),
+        // After an upper bound the next patch release is the fix; a major version is a
+        // whole line.
+        ("Versions 4.2 and prior", "4.2.1", false, false),
+        ("<= 1.52", "1.52.01", false, false),
+        ("<= 1.52", "1.52.00", true, true),
+        ("Versions 7 and prior", "7.2.1", false, true),
+        // A line the advisory splits itself names the release alone.
+        ("4.20 | 4.20 SR1 | 4.30", "4.20 SR1", true, true),
+        ("4.20 | 4.20 SR1 | 4.30", "4.20 SR2", false, false),
+        ("4.20 | 4.30", "4.20 SR2", false, true),
+        // An exact version names its whole line.
+        ("9.19 | 12.1", "12.1.2", false, true),
         ("Versions 4.2 and prior", "4.3", false, false),
         ("Versions 4.2 and prior", "4.1", true, true),
         ("9.7", "9.7 build 12", false, true),

@@ -111,6 +111,11 @@ const NOISE_WORDS: [&str; 19] = [
     "mr",
 ];
 
+/// Noise words after which the numbers count a build, service pack or patch of the
+/// release before them (`4.2 build 118`, `1.8.4 Service Pack 01`): see
+/// [`VendorVersion::in_line_of`].
+const BUILD_WORDS: [&str; 6] = ["build", "bld", "service", "pack", "patch", "mr"];
+
 /// Longest accepted input; longer strings are prose, not versions.
 const MAX_LEN: usize = 120;
 
@@ -142,6 +147,9 @@ pub(crate) struct VendorVersion {
     written: Vec<Tok>,
     /// Whether it was read as a date (rule 6).
     date: bool,
+    /// Where in `written` the runs after a build word start (`4.2 build 118`: 2), which
+    /// tells a build of `4.2` from the patch release `4.2.118`'s spelling `4.2.118`.
+    build_at: Option<usize>,
 }
 
 /// Reads a date (`November 29 2017`, `26-June-2017`, `May 2018`, `8/30/2024`) into
@@ -331,6 +339,7 @@ impl VendorVersion {
                 written: toks.clone(),
                 toks,
                 date: true,
+                build_at: None,
             });
         }
         let off = strip_labels(&lower);
@@ -364,8 +373,20 @@ impl VendorVersion {
         }
         // Noise words go, unless nothing else is left.
         let is_noise = |t: &Tok| matches!(t, Tok::Word(w) if NOISE_WORDS.contains(&&**w));
+        let mut build_at = None;
         if !toks.iter().all(is_noise) {
-            toks.retain(|t| !is_noise(t));
+            let mut kept = Vec::with_capacity(toks.len());
+            for t in toks {
+                if !is_noise(&t) {
+                    kept.push(t);
+                } else if matches!(&t, Tok::Word(w) if BUILD_WORDS.contains(&&**w))
+                    && !kept.is_empty()
+                    && build_at.is_none()
+                {
+                    build_at = Some(kept.len());
+                }
+            }
+            toks = kept;
         }
         let written = toks.clone();
         // Trailing zeros of the leading numeric part are insignificant.
@@ -379,15 +400,32 @@ impl VendorVersion {
             toks,
             written,
             date: false,
+            build_at,
         })
     }
 
-    /// Whether `line`'s runs as written are a proper prefix of this version's (`4.2 SP1`,
-    /// `4.2 build 118` and `4.2.0.118` are in the `4.2` line; `1.1` is not in the `1.0`
-    /// line, although `1.0 == 1`).
+    /// Whether this version is in `line`: `line`'s runs as written are a proper prefix of
+    /// this version's (`4.2 SP1`, `4.2.0.118`, `4.2 build 118` and `4.2.1` are in the
+    /// `4.2` line; `1.1` is not in the `1.0` line, although `1.0 == 1`).
     pub(crate) fn in_line_of(&self, line: &VendorVersion) -> bool {
-        self.written.len() > line.written.len()
-            && self.written[..line.written.len()] == line.written[..]
+        let n = line.written.len();
+        self.written.len() > n && self.written[..n] == line.written[..]
+    }
+
+    /// Whether this version is one of `last`'s builds: in its line ([`Self::in_line_of`])
+    /// and, when `last` is a major and minor number, followed by a word, a zero or a
+    /// build (`4.2 SP1`, `4.2.0.118` and `4.2 build 118` are builds of `4.2`). The next
+    /// patch release is not: after "4.2 and prior", `4.2.1` is the fix. A major version
+    /// alone still names all its releases (`7.2.1` is in `7`), and a third number is
+    /// already a patch, so what follows it is a build (`7.0.0.3` is a build of `7.0.0`).
+    pub(crate) fn is_build_of(&self, last: &VendorVersion) -> bool {
+        let n = last.written.len();
+        self.in_line_of(last)
+            && (n != 2
+                || match &self.written[n] {
+                    Tok::Num(d) => d.is_empty() || self.build_at == Some(n),
+                    Tok::Word(_) | Tok::Pre(_) => true,
+                })
     }
 
     /// Whether this version was read as a date (rule 6).
@@ -496,6 +534,20 @@ mod tests {
         assert!(v("4.2.0.118").in_line_of(&v("4.2")));
         assert!(v("v4.2 build 118").in_line_of(&v("4.2")));
         assert_eq!(v("1.0"), v("1"));
+    }
+
+    #[test]
+    fn builds_are_not_patch_releases() {
+        assert!(v("1.0 SP2").is_build_of(&v("1.0")));
+        assert!(v("1.0.0.5").is_build_of(&v("1.0")));
+        assert!(v("1.0 build 5").is_build_of(&v("1.0")));
+        assert!(v("1.0 Patch 5").is_build_of(&v("1.0")));
+        assert!(!v("1.0.5").is_build_of(&v("1.0")));
+        assert!(!v("1.52.01").is_build_of(&v("1.52")));
+        // A major version names all its releases; a patch number's next run is a build.
+        assert!(v("7.2.1").is_build_of(&v("7")));
+        assert!(v("7.0.0.3").is_build_of(&v("7.0.0")));
+        assert!(!v("1.1").is_build_of(&v("1.0")));
     }
 
     #[test]
