@@ -885,6 +885,21 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
     if d.maker_only && (p.vendor_named || p.maker_only) {
         return hit(0.5, "model is the maker's name".to_string(), false);
     }
+    // A product named by its class and magnet strength alone ("MRI 1.5T") is the
+    // maker's scanners of that strength.
+    let by_strength = |a: &ModelName, b: &ModelName| {
+        !a.strengths.is_empty()
+            && a.numbers.is_empty()
+            && a.words.iter().all(|w| is_class_word(w))
+            && !a.strengths.is_disjoint(&b.strengths)
+    };
+    if by_strength(p, d) || by_strength(d, p) {
+        return hit(
+            0.7,
+            format!("magnet strength {}", join(&p.strengths)),
+            false,
+        );
+    }
     // A device written as the product's short name ("CSCS"), with nothing the product
     // lacks but an edition ("CIC Pro"): "IPM Infrastructure" is not the "Intelligent
     // Power Manager (IPM)".

@@ -658,6 +658,24 @@ pub const CLASS_WORDS: &[&str] = &[
     // "IntelliSpace PACS" from "IntelliSpace Cardiovascular".)
     "dicom",
     "library",
+    // Clinical modalities and device kinds that inventories append to a model
+    // ("Senographe Essential mammo", "Phoenix X36 hemodialysis", "9790C programmer").
+    "mammo",
+    "mammography",
+    "ct",
+    "mri",
+    "pet",
+    "spect",
+    "xray",
+    "eeg",
+    "ecg",
+    "ekg",
+    "dialysis",
+    "hemodialysis",
+    "syringe",
+    "programmer",
+    "analyzer",
+    "cytometer",
     // Mobile network generations describe a router, they do not number it.
     "3g",
     "4g",
@@ -721,6 +739,10 @@ pub struct ModelName {
     /// (GDCM)"): what is left may be only words of its class, and still name the
     /// maker's product.
     pub vendor_named: bool,
+    /// Magnet strengths of MR scanners ("1.5t", "3t"), kept apart from model numbers:
+    /// inventories add them or leave them out, and some advisories name a maker's
+    /// scanners by nothing else ("MRI 1.5T").
+    pub strengths: BTreeSet<String>,
     /// Whether the name is nothing but its maker's name (a device listed as
     /// "Orthanc" by "Orthanc").
     pub maker_only: bool,
@@ -816,6 +838,8 @@ impl ModelName {
                 m.coined.insert(singular(model_tokens(w).concat()));
             }
         }
+        let (text, strengths) = field_strengths(&text);
+        m.strengths = strengths;
         let text = drop_vendor_prefixes(&text, vendor_words);
         m.ranges = number_ranges(&fold(&text));
         let toks = model_tokens(&text);
@@ -909,7 +933,10 @@ impl ModelName {
             if !(2..=5).contains(&w.len()) || other.words.contains(w) {
                 return None;
             }
-            Some((w, abbreviated_run(w, &other.seq)?))
+            Some((
+                w,
+                abbreviated_run(w, &other.seq).or_else(|| initialism_run(w, &other.seq))?,
+            ))
         })?;
         // Only beside a word the two names share, or alone: "victor VMS", not "Sarix
         // IME" for "InTouch Machine Edition".
@@ -1057,6 +1084,38 @@ fn is_remark(piece: &str) -> bool {
         .filter(|w| !w.is_empty())
         .collect();
     f.contains([',', ';']) || words.len() >= 4 || words.first().is_some_and(|w| OPENERS.contains(w))
+}
+
+/// The name without the magnet strengths of MR scanners ("Optima MR360 1.5T", "3.0T
+/// Signa HDxt"), which, cut at the decimal point, would read as model numbers; and the
+/// strengths, written alike ("3.0T" is "3t").
+fn field_strengths(text: &str) -> (String, BTreeSet<String>) {
+    let strength = |w: &str| {
+        let n = w.strip_suffix(['t', 'T'])?;
+        let (whole, frac) = n.split_once('.').unwrap_or((n, "0"));
+        let digits =
+            |s: &str, max| (1..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+        (digits(whole, 2) && digits(frac, 2)).then(|| {
+            let frac = frac.trim_end_matches('0');
+            if frac.is_empty() {
+                format!("{whole}t")
+            } else {
+                format!("{whole}.{frac}t")
+            }
+        })
+    };
+    let mut found = BTreeSet::new();
+    let kept: Vec<&str> = text
+        .split(' ')
+        .filter(|w| match strength(w) {
+            Some(s) => {
+                found.insert(s);
+                false
+            }
+            None => true,
+        })
+        .collect();
+    (kept.join(" "), found)
 }
 
 /// Whether a token is an electrical rating ("20a", "10kva", "230v", "60hz"), which
@@ -1249,6 +1308,22 @@ fn abbreviated_run(short: &str, words: &[String]) -> Option<std::ops::Range<usiz
     }
     let words: Vec<&[u8]> = words.iter().map(|w| w.as_bytes()).collect();
     (0..words.len()).find_map(|i| from(short.as_bytes(), &words[i..], 0).map(|n| i..i + n))
+}
+
+/// The two words that `short` writes as an initialism and the start of the next word
+/// ("pcu" for "PC Unit", "ivp" for "IV pump"): the first word is itself a short
+/// initialism (two or three letters), written whole.
+fn initialism_run(short: &str, words: &[String]) -> Option<std::ops::Range<usize>> {
+    words
+        .windows(2)
+        .position(|w| {
+            (2..=3).contains(&w[0].len())
+                && w[0].bytes().all(|b| b.is_ascii_alphabetic())
+                && short
+                    .strip_prefix(w[0].as_str())
+                    .is_some_and(|rest| !rest.is_empty() && w[1].starts_with(rest))
+        })
+        .map(|i| i..i + 2)
 }
 
 /// Hyphenated model-number ranges: "mx400-550", "mx400-mx850", "mp2-mp90" (the second
@@ -1562,6 +1637,26 @@ mod tests {
             &model_tokens("patient information center ix")
         ));
         assert!(!is_abbreviation("pi", &model_tokens("patient information")));
+        assert_eq!(
+            initialism_run("pcu", &model_tokens("Alaris PC unit")),
+            Some(1..3)
+        );
+        let strengths = |t: &str| {
+            let (rest, s) = field_strengths(t);
+            (rest, s.into_iter().collect::<Vec<_>>())
+        };
+        assert_eq!(
+            strengths("Optima MR360 1.5T"),
+            ("Optima MR360".into(), vec!["1.5t".into()])
+        );
+        assert_eq!(
+            strengths("3.0T Ingenia"),
+            ("Ingenia".into(), vec!["3t".into()])
+        );
+        assert_eq!(strengths("Avanto 1.5 T").1, Vec::<String>::new());
+        assert_eq!(strengths("CT580 T").1, Vec::<String>::new());
+        assert_eq!(initialism_run("pcu", &model_tokens("Alaris unit")), None);
+        assert_eq!(initialism_run("pc", &model_tokens("PC unit")), None);
     }
 
     #[test]
