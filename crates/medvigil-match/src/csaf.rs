@@ -61,6 +61,9 @@ pub struct PreparedProduct {
     pub spec: AdvisoryRange,
     /// The version line a product name states ("Desigo CC V5.0" → `5.0.x`), if any.
     pub name_line: Option<AdvisoryRange>,
+    /// Models the name excludes ("Venue, not including Venue 40 R1-3"): a device that
+    /// is one of them is not the product.
+    pub excluded: Vec<ModelName>,
 }
 
 /// An inventory device made ready for matching.
@@ -287,6 +290,7 @@ fn prepare_product(
     // "TUG Home Base Server a server used to control ...": the description is not the
     // name. "Desigo CC product family V5.0": the version in the name is not a model
     // number; it constrains the device's version to that line.
+    let (name, excluded) = split_exclusions(&name);
     let (name, name_version) = split_name_version(&strip_description(&name));
     // "NPort" in the advisory "MOXA NPort IAW5000A-I/O Series": the title says which.
     let name = refine_by_title(&name, title);
@@ -376,7 +380,11 @@ fn prepare_product(
             (spec, version_text)
         }
     };
-    for n in &mut names {
+    let mut excluded: Vec<ModelName> = excluded
+        .iter()
+        .map(|e| ModelName::with_vendor_words(e, &words))
+        .collect();
+    for n in names.iter_mut().chain(&mut excluded) {
         n.mark_brands(&brands);
     }
     Some(PreparedProduct {
@@ -389,7 +397,36 @@ fn prepare_product(
         version_text,
         spec,
         name_line: name_version.map(|v| AdvisoryRange::read(&format!("{v}.x"))),
+        excluded,
     })
+}
+
+/// Splits the models a product name excludes from it: "LOGIQ, not including LOGIQ 100
+/// Pro" is the LOGIQ line but the LOGIQ 100 Pro; "Venue, not including Venue 40 R1-3
+/// and Venue 50 R4-5" excludes two.
+fn split_exclusions(name: &str) -> (String, Vec<String>) {
+    let lower = name.to_ascii_lowercase();
+    let Some((at, len)) = [
+        ", not including ",
+        " not including ",
+        ", excluding ",
+        ", except for ",
+        ", except ",
+    ]
+    .iter()
+    .find_map(|m| lower.find(m).map(|at| (at, m.len())))
+    else {
+        return (name.to_string(), Vec::new());
+    };
+    // (Byte offsets of the ASCII-lowered text are those of the name.)
+    let excluded = name[at + len..]
+        .split(|c| c == ',' || c == ';')
+        .flat_map(|p| p.split(" and "))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect();
+    (name[..at].trim().to_string(), excluded)
 }
 
 /// A product name without a model number, completed by the model number that follows
@@ -483,6 +520,18 @@ fn split_name_version(name: &str) -> (String, Option<String>) {
             let rest: Vec<&str> = words[..i].iter().chain(&words[i + 1..]).copied().collect();
             let v = w.trim_end_matches([')', ','])[1..].to_string();
             return (rest.join(" "), Some(v));
+        }
+        // "IntelliSpace Portal 8.0.x": a series closing the name.
+        if i + 1 == words.len()
+            && i > 0
+            && let Some(series) = w
+                .strip_suffix(".x")
+                .or_else(|| w.strip_suffix(".X"))
+                .map(|s| s.trim_end_matches(".x").trim_end_matches(".X"))
+            && series.starts_with(|c: char| c.is_ascii_digit())
+            && series.chars().all(|c| c.is_ascii_digit() || c == '.')
+        {
+            return (words[..i].join(" "), Some(series.to_string()));
         }
     }
     (name.to_string(), None)
@@ -872,6 +921,15 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
     if client_of(d, p) || client_of(p, d) {
         return None;
     }
+    // An edition the product names and the device does not is another model: the
+    // "CoaguChek XS" is not the "CoaguChek XS Plus".
+    if p.words
+        .iter()
+        .any(|w| EDITION_WORDS.contains(&w.as_str()) && !d.words.contains(w))
+        && d.words.len() + d.numbers.len() >= 2
+    {
+        return None;
+    }
     let inter_w: BTreeSet<&String> = d.words.intersection(&p.words).collect();
     let hit = |confidence: f64, rule: String, by_number: bool| {
         Some(ModelMatch {
@@ -1060,12 +1118,18 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
             // "EcoStruxure Panel Server".)
             let named_by_class = p.words.iter().filter(|w| !p.brands.contains(*w)).count() >= 2
                 && p.words.is_subset(&d.words);
+            // (A device that names no brand need not repeat the product's: "8015 PC
+            // Unit" is BD's "Alaris PC Unit".)
+            let brand_optional = |w: &String| p.brands.contains(w) && d.brands.is_empty();
             if (p_req.iter().any(|w| !p.brands.contains(w))
                 || (!p.words.is_empty() && p.words == p.brands)
                 || named_by_class)
-                && p_req
-                    .iter()
-                    .all(|w| d.words.contains(w) || d.context.contains(w) || in_series(w))
+                && p_req.iter().all(|w| {
+                    d.words.contains(w)
+                        || d.context.contains(w)
+                        || in_series(w)
+                        || (brand_optional(w) && p_req.iter().any(|w| !p.brands.contains(w)))
+                })
             {
                 hit(
                     0.75,
@@ -1232,6 +1296,14 @@ pub fn match_product<'a>(
 /// How a device's vendor and model match a product, whatever the versions.
 pub fn match_model(d: &PreparedDevice, p: &PreparedProduct) -> Option<ModelMatch> {
     if !d.vendor_groups.iter().any(|g| p.vendor_groups.contains(g)) {
+        return None;
+    }
+    // A model the name excludes, by its number ("Venue 40" from "Venue, not including
+    // Venue 40 R1-3").
+    if p.excluded
+        .iter()
+        .any(|e| d.model_match(e).is_some_and(|m| m.by_number))
+    {
         return None;
     }
     p.names
@@ -1929,6 +2001,23 @@ mod tests {
             ("SENTRON Powermanager".to_string(), Some("6".to_string()))
         );
         assert_eq!(split_name_version("Alaris V6").1, None);
+        assert_eq!(
+            split_name_version("IntelliSpace Portal 8.0.x"),
+            ("IntelliSpace Portal".to_string(), Some("8.0".to_string()))
+        );
+        assert_eq!(
+            split_name_version("Vue PACS 12.2.x.x"),
+            ("Vue PACS".to_string(), Some("12.2".to_string()))
+        );
+        assert_eq!(split_name_version("LOGIQ 7").1, None);
+        assert_eq!(
+            split_exclusions("Venue, not including Venue 40 R1-3 and Venue 50 R4-5"),
+            (
+                "Venue".to_string(),
+                vec!["Venue 40 R1-3".to_string(), "Venue 50 R4-5".to_string()]
+            )
+        );
+        assert_eq!(split_exclusions("LOGIQ 7").1, Vec::<String>::new());
     }
 
     #[test]

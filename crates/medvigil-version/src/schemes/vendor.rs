@@ -300,6 +300,11 @@ fn product_word_len(s: &str) -> usize {
         // ("MS_4.1_14142": two letters joined by an underscore are a name too, and so
         // is a hexadecimal code: "0x0110_v1.1.0".)
         let underscored = rest[end..].starts_with('_');
+        // ("NW 8.4", "ES 1.4.5", "AP 3.0": a product's two-letter short name, but not
+        // a qualifier of the version: "SP 1", "SR 2", "RC 1".)
+        let short_name = word.len() == 2
+            && word.bytes().all(|b| b.is_ascii_alphabetic())
+            && !matches!(word, "sp" | "sr" | "rc" | "mr" | "hf" | "pl" | "fp" | "cu");
         let hex_code = underscored
             && word.len() > 2
             && word.starts_with("0x")
@@ -307,7 +312,7 @@ fn product_word_len(s: &str) -> usize {
         let is_word = hex_code
             || word.split('/').all(|word| {
                 let letters = word.bytes().take_while(u8::is_ascii_alphabetic).count();
-                (word.len() >= 3 || (underscored && word.len() == 2))
+                (word.len() >= 3 || (word.len() == 2 && (underscored || short_name)))
                     && letters >= 2
                     && word.bytes().all(|b| b.is_ascii_alphanumeric())
                     && !PRE_WORDS.iter().any(|(p, _)| *p == word)
@@ -496,6 +501,8 @@ mod tests {
             ("MS_4.1_14142", "4.1.14142"),
             ("0x0110_v1.1.0", "1.1.0"),
             ("CIR_CDC_v1.2.17", "1.2.17"),
+            ("NW 8.4", "8.4"),
+            ("ES 1.4.5", "1.4.5"),
         ] {
             assert_eq!(
                 v(with_name).cmp(&v(bare)),
@@ -503,6 +510,9 @@ mod tests {
                 "{with_name}"
             );
         }
+        // Two-letter qualifiers of the version are kept.
+        assert_ne!(v("SP 1").cmp(&v("1")), std::cmp::Ordering::Equal);
+        assert_ne!(v("4.2 SR 2").cmp(&v("4.2")), std::cmp::Ordering::Equal);
         // Words not followed by a number are kept.
         assert_eq!(v("foo bar").written.len(), 2);
         // Pre-release words and dates keep their meaning.
