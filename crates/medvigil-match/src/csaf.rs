@@ -420,7 +420,7 @@ fn split_exclusions(name: &str) -> (String, Vec<String>) {
     };
     // (Byte offsets of the ASCII-lowered text are those of the name.)
     let excluded = name[at + len..]
-        .split(|c| c == ',' || c == ';')
+        .split([',', ';'])
         .flat_map(|p| p.split(" and "))
         .map(str::trim)
         .filter(|p| !p.is_empty())
