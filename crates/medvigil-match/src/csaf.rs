@@ -291,7 +291,7 @@ fn prepare_product(
     // name. "Desigo CC product family V5.0": the version in the name is not a model
     // number; it constrains the device's version to that line.
     let (name, excluded) = split_exclusions(&name);
-    let (name, name_version) = split_name_version(&strip_description(&name));
+    let (name, name_version) = split_name_version(&strip_description(&without_os(&name)));
     // "NPort" in the advisory "MOXA NPort IAW5000A-I/O Series": the title says which.
     let name = refine_by_title(&name, title);
     let mut vendor_groups = table.groups(&vendor);
@@ -364,6 +364,27 @@ fn prepare_product(
             (AdvisoryRange::all(), None)
         }
         _ => {
+            // "v8.x model 35700BAX2": the model the version belongs to, which a device
+            // with another model number is not (one without a number may be it).
+            if let Some(v) = &version_text {
+                let lower = v.to_ascii_lowercase();
+                let models: Vec<String> = lower
+                    .split_whitespace()
+                    .skip_while(|w| *w != "model")
+                    .skip(1)
+                    .take(1)
+                    .flat_map(crate::names::model_tokens)
+                    .filter(|t| {
+                        t.len() >= 5
+                            && t.bytes().any(|b| b.is_ascii_digit())
+                            && t.bytes().any(|b| b.is_ascii_alphabetic())
+                    })
+                    .collect();
+                for n in &mut names {
+                    n.numbers.extend(models.iter().cloned());
+                    n.optional_numbers.extend(models.iter().cloned());
+                }
+            }
             // Model numbers written where the version belongs ("MyCareLink Monitor:
             // 24950 | 24952"): long digit runs of the version text also name the model.
             if let Some(v) = &version_text {
@@ -401,6 +422,46 @@ fn prepare_product(
     })
 }
 
+/// A product name without the operating system it runs on ("Siemens PET/CT Systems
+/// Windows 7-Based" is the PET/CT systems), which an inventory's model does not repeat.
+fn without_os(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let Some(at) = words
+        .iter()
+        .position(|w| w.eq_ignore_ascii_case("windows"))
+        .filter(|&at| at >= 1)
+    else {
+        return name.to_string();
+    };
+    let mut end = at + 1;
+    // "7-Based", "7", "XP", "10", then "based".
+    if let Some(next) = words.get(end) {
+        let v = next
+            .to_ascii_lowercase()
+            .trim_end_matches("-based")
+            .to_string();
+        if v == "xp" || (!v.is_empty() && v.bytes().all(|b| b.is_ascii_digit())) {
+            end += 1;
+        }
+    }
+    if words
+        .get(end)
+        .is_some_and(|w| w.eq_ignore_ascii_case("based"))
+    {
+        end += 1;
+    }
+    let mut kept = words[..at].to_vec();
+    // ("... on Windows 7")
+    if kept
+        .last()
+        .is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "on" | "for" | "with"))
+    {
+        kept.pop();
+    }
+    kept.extend(&words[end..]);
+    kept.join(" ")
+}
+
 /// Splits the models a product name excludes from it: "LOGIQ, not including LOGIQ 100
 /// Pro" is the LOGIQ line but the LOGIQ 100 Pro; "Venue, not including Venue 40 R1-3
 /// and Venue 50 R4-5" excludes two.
@@ -414,8 +475,7 @@ fn split_exclusions(name: &str) -> (String, Vec<String>) {
         ", except ",
     ]
     .iter()
-    .find_map(|m| lower.find(m).map(|at| (at, m.len())))
-    else {
+    .find_map(|m| lower.find(m).map(|at| (at, m.len()))) else {
         return (name.to_string(), Vec::new());
     };
     // (Byte offsets of the ASCII-lowered text are those of the name.)
@@ -794,6 +854,18 @@ fn number_eq(a: &str, b: &str) -> NumberEq {
             return NumberEq::Exact;
         }
     }
+    // A letter closing a number marks a variant of the model ("9790C" of the "9790
+    // Programmer"), as a prefix does: the same model with a shared word.
+    for (long, short) in [(a, b), (b, a)] {
+        if short.len() >= 3
+            && short.bytes().all(|c| c.is_ascii_digit())
+            && long.len() == short.len() + 1
+            && long.starts_with(short)
+            && long.ends_with(|c: char| c.is_ascii_alphabetic())
+        {
+            return NumberEq::Prefixed;
+        }
+    }
     let (da, db) = (digits(a), digits(b));
     let bare = |s: &str, d: usize| d == s.len();
     let (bare_one, other) = if bare(a, da) && !bare(b, db) {
@@ -1092,7 +1164,15 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
                 return None;
             }
             let nums: Vec<&str> = d.numbers.iter().map(String::as_str).collect();
-            let conf = if inter_w.is_empty() { 0.85 } else { 0.95 };
+            // (A number matched only through a prefix or a variant letter yields to a
+            // product of the exact number: "2411" is not the "2411L" beside it.)
+            let conf = if only_prefixed {
+                0.8
+            } else if inter_w.is_empty() {
+                0.85
+            } else {
+                0.95
+            };
             hit(
                 conf,
                 format!("model number {} shared", nums.join(", ")),
@@ -2018,6 +2098,12 @@ mod tests {
             )
         );
         assert_eq!(split_exclusions("LOGIQ 7").1, Vec::<String>::new());
+        assert_eq!(
+            without_os("Siemens PET/CT Systems Windows 7-Based"),
+            "Siemens PET/CT Systems"
+        );
+        assert_eq!(without_os("Xper Flex on Windows XP"), "Xper Flex");
+        assert_eq!(without_os("Windows Server"), "Windows Server");
     }
 
     #[test]

@@ -589,6 +589,9 @@ const SERIES_WORDS: &[&str] = &[
     "nr",
     "type",
     "edition",
+    // ("RIS Client Builds")
+    "build",
+    "builds",
     "release",
     "based",
     "application",
@@ -673,6 +676,7 @@ pub const CLASS_WORDS: &[&str] = &[
     "dialysis",
     "hemodialysis",
     "syringe",
+    "delivery",
     "programmer",
     "analyzer",
     "cytometer",
