@@ -220,15 +220,16 @@ impl Field {
         Some(match key.as_str() {
             "assetid" | "asset" | "assettag" | "assetnumber" | "assetno" | "equipmentid"
             | "equipmentnumber" | "equipmentno" | "equipmenttag" | "tag" | "tagnumber"
-            | "deviceid" | "controlnumber" | "controlno" | "cmmsid" | "inventorynumber" => {
-                Field::AssetId
-            }
+            | "deviceid" | "controlnumber" | "controlno" | "cmmsid" | "inventorynumber" | "id"
+            | "assetcode" | "equipmentcode" => Field::AssetId,
             "manufacturer" | "manufacturername" | "mfr" | "mfg" | "mfgname" | "make" | "vendor"
-            | "vendorname" | "maker" => Field::Manufacturer,
+            | "vendorname" | "maker" | "manufacturedby" | "oem" => Field::Manufacturer,
             "model" | "modelnumber" | "modelno" | "modelname" | "devicemodel" | "product"
-            | "productname" => Field::Model,
+            | "productname" | "modeldescription" | "catalognumber" | "catalogno" => Field::Model,
             "version" | "softwareversion" | "firmware" | "firmwareversion" | "swversion"
-            | "fwversion" | "softwarerevision" | "firmwarerevision" | "swrev" | "fwrev" => {
+            | "fwversion" | "softwarerevision" | "firmwarerevision" | "swrev" | "fwrev"
+            | "softwarerelease" | "swrelease" | "fwver" | "swver" | "ver" | "software"
+            | "softwarelevel" | "firmwarelevel" | "installedversion" | "currentversion" => {
                 Field::Version
             }
             "serial" | "serialnumber" | "serialno" | "sn" => Field::Serial,
@@ -351,6 +352,11 @@ mod tests {
             ("Location", Field::Department),
             ("network_zone", Field::NetworkZone),
             ("Serial #", Field::Serial),
+            ("ID", Field::AssetId),
+            ("OEM", Field::Manufacturer),
+            ("Catalog Number", Field::Model),
+            ("SW Release", Field::Version),
+            ("Installed Version", Field::Version),
         ] {
             assert_eq!(Field::from_label(label), Some(want), "{label}");
         }
