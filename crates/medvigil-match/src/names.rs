@@ -211,8 +211,13 @@ impl VendorTable {
             .into_iter()
             .filter(|t| !GENERIC_VENDOR_WORDS.contains(&t.as_str()))
             .collect();
+        // (Two capitals make a first word too: "LG" for "LG Innotek".)
+        let initialism = outside
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| w.len() == 2 && w.bytes().all(|b| b.is_ascii_uppercase()));
         if toks.len() > 1
-            && toks[0].len() >= 3
+            && (toks[0].len() >= 3 || (toks[0].len() == 2 && initialism))
             && out.iter().all(|g| matches!(g, VendorId::Unknown(_)))
         {
             out.insert(VendorId::Unknown(toks[0].clone()));
