@@ -1600,6 +1600,8 @@ mod tests {
         // companies sharing a first word, "Acme Robotics" and "Acme Pumps", share a
         // group too, and only their model names tell their products apart.)
         assert!(t.same_vendor("Viessmann Climate Solutions", "Viessmann"));
+        assert!(t.same_vendor("LG Innotek", "LG"));
+        assert!(!t.same_vendor("Lg innotek", "LG"));
         assert!(!t.same_vendor("Acme Robotics", "Zeta Robotics"));
     }
 
