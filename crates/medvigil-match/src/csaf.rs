@@ -675,14 +675,30 @@ fn leading_company(name: &str) -> Option<String> {
 
 /// The first word of a product name when it is a company name the table does not
 /// know: an unknown all-capitals ("CME") or coined ("OpenClinic") word of three letters
-/// or more, before further words, that is not a device-class or series word, not a
+/// or more, or a capitalised word of four letters or more before a model ("Appleton
+/// UPSMON-PRO"), before further words, that is not a device-class or series word, not a
 /// model number, and not one of the vendor's own names or brands.
 fn former_maker(name: &str, table: &VendorTable) -> Option<String> {
     // Company names stand out by their case ("CME", "OpenClinic"); "Open Application
     // Server" and "Extended ..." start with ordinary words.
-    let word = name.split_whitespace().next()?;
+    let mut words = name.split_whitespace();
+    let word = words.next()?;
     let capitals = word.len() >= 3 && word.chars().all(|c| c.is_ascii_uppercase());
-    if !(capitals || crate::names::is_coined(word)) {
+    // A capitalised word before a model ("Appleton UPSMON-PRO", a brand Emerson bought).
+    let before_model = {
+        let mut c = word.chars();
+        let model = words.next().is_some_and(|m| {
+            m.chars().any(|c| c.is_ascii_digit())
+                || (m.len() >= 3
+                    && m.chars()
+                        .all(|c| c.is_ascii_uppercase() || c == '-' || c.is_ascii_digit()))
+        });
+        word.len() >= 4
+            && c.next().is_some_and(|c| c.is_ascii_uppercase())
+            && c.all(|c| c.is_ascii_lowercase())
+            && model
+    };
+    if !(capitals || before_model || crate::names::is_coined(word)) {
         return None;
     }
     let toks = crate::names::model_tokens(name);
@@ -1921,6 +1937,14 @@ mod tests {
         assert!(match_product(&d, None, &p).is_some());
         let other = PreparedDevice::from_names("Omega Medical", "Pumpmaster", &t).unwrap();
         assert!(match_product(&other, None, &p).is_none());
+        // So does a capitalised brand before a model ("Appleton UPSMON-PRO" from Emerson).
+        let p = prepare_product("X", "", &product("Acme Corp", "Zetaline UPSMON-PRO"), &t).unwrap();
+        let d = PreparedDevice::from_names("Zetaline", "UPSMON-PRO", &t).unwrap();
+        assert!(match_product(&d, Some("2.5"), &p).is_some());
+        // Not an ordinary word before words.
+        let p = prepare_product("X", "", &product("Acme Corp", "Central Station"), &t).unwrap();
+        let d = PreparedDevice::from_names("Central", "Station", &t).unwrap();
+        assert!(match_product(&d, None, &p).is_none());
     }
 
     #[test]
