@@ -98,18 +98,25 @@ impl PreparedDevice {
         let mut vendor_groups = table.groups(manufacturer);
         let vendor_words = table.vendor_words(&vendor_groups);
         let brands = table.brand_words(&vendor_groups);
-        let written = without_locations(model_text);
+        let (written, dash_remark) = split_dash_remark(&without_locations(model_text));
         // Inventories add remarks in parentheses ("NetSurveillance DVR (loading dock)",
         // "Classic RS20 switch (Classic Platform RS)"): only a short name or a model
         // number there is part of the model; other words are context.
         let (outside, inside) = crate::names::split_parens(&written);
-        let (kept, remarks): (Vec<&String>, Vec<&String>) = inside.iter().partition(|r| {
+        let (kept, mut remarks): (Vec<&String>, Vec<&String>) = inside.iter().partition(|r| {
             let r = r.trim();
             r.chars().any(|c| c.is_ascii_digit())
                 || ((2..=8).contains(&r.len())
                     && r.chars()
                         .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
         });
+        remarks.extend(&dash_remark);
+        // (The reading with remarks reads the dash's as words: "MiSeq Sequencer - MCS"
+        // may be the MiSeq Control Software.)
+        let written = match &dash_remark {
+            Some(r) => format!("{written} {r}"),
+            None => written,
+        };
         let without_remarks = kept.iter().fold(outside, |t, k| format!("{t} ({k})"));
         let mut model = ModelName::with_vendor_words(&without_remarks, &vendor_words);
         if model.is_empty() {
@@ -184,6 +191,27 @@ fn without_locations(model: &str) -> String {
     out.join(" ")
 }
 
+/// Splits off the remark an inventory writes after a spaced dash: where the device
+/// stands or what it is kept for ("Alaris PCU 8015 - ED", "MedStation 4000 cabinet - 3
+/// South", "8000 PCU - old, spare shelf"). A model number after the dash ("Spectrum IQ
+/// Infusion System - 35700BAX3") is part of the model, and so is the rest then.
+fn split_dash_remark(model: &str) -> (String, Option<String>) {
+    let Some((head, tail)) = [" - ", " – ", " — "]
+        .iter()
+        .find_map(|sep| model.split_once(sep))
+    else {
+        return (model.to_string(), None);
+    };
+    // (Three digits or more: "AHU-12", "DB-4" and "OR 3" name places.)
+    let model_number = crate::names::model_tokens(tail)
+        .iter()
+        .any(|t| t.bytes().filter(u8::is_ascii_digit).count() >= 3);
+    if head.trim().is_empty() || tail.trim().is_empty() || model_number {
+        return (model.to_string(), None);
+    }
+    (head.trim().to_string(), Some(tail.trim().to_string()))
+}
+
 /// Flattens an advisory's products for matching.
 ///
 /// A product defined by a CSAF relationship ("WebHMI installed with EPAS User
@@ -217,7 +245,7 @@ fn prepare_products(
         if rel.category == "installed_on"
             && let Some(fw) = relationship_part(&rel.product_reference, &by_id)
             && let Some(hw) = relationship_part(&rel.relates_to_product_reference, &by_id)
-            && is_firmware_only(fw)
+            && is_firmware_of(fw, hw)
         {
             let mut reading = hw.clone();
             // (A hardware branch often holds the model where the version goes.)
@@ -246,19 +274,26 @@ fn prepare_products(
     out
 }
 
-/// Whether a product is named only "Firmware" (or "Software", "OS"...): a version
-/// line for whatever it is installed on.
-fn is_firmware_only(p: &Product) -> bool {
+/// Whether a product is named only "Firmware" (or "Software", "OS"...), or the
+/// firmware of the hardware's family ("P3 Firmware" installed on the P3 camera "D24M"):
+/// a version line for whatever it is installed on.
+fn is_firmware_of(p: &Product, hw: &Product) -> bool {
     let name = p
         .product_name
         .as_deref()
         .or(p.product_family.as_deref())
         .unwrap_or(&p.name);
+    let hw_toks: BTreeSet<String> = [&hw.product_family, &hw.product_name]
+        .into_iter()
+        .flatten()
+        .flat_map(|n| crate::names::model_tokens(n))
+        .collect();
     let toks = crate::names::model_tokens(name);
-    !toks.is_empty()
+    toks.iter()
+        .any(|t| crate::names::is_series_word(t) || t == "os")
         && toks
             .iter()
-            .all(|t| crate::names::is_series_word(t) || t == "os")
+            .all(|t| crate::names::is_series_word(t) || t == "os" || hw_toks.contains(t))
 }
 
 /// The branch product a relationship part stands for, following nested relationships
@@ -1941,6 +1976,10 @@ mod tests {
         let p = prepare_product("X", "", &product("Acme Corp", "Zetaline UPSMON-PRO"), &t).unwrap();
         let d = PreparedDevice::from_names("Zetaline", "UPSMON-PRO", &t).unwrap();
         assert!(match_product(&d, Some("2.5"), &p).is_some());
+        // A device's place after a dash is not part of its model.
+        let p = prepare_product("X", "", &product("Acme Corp", "Pumpmaster 4000"), &t).unwrap();
+        let d = PreparedDevice::from_names("Acme", "Pumpmaster 4000 - OR 3", &t).unwrap();
+        assert!(match_product(&d, None, &p).is_some());
         // Not an ordinary word before words.
         let p = prepare_product("X", "", &product("Acme Corp", "Central Station"), &t).unwrap();
         let d = PreparedDevice::from_names("Central", "Station", &t).unwrap();
@@ -2128,6 +2167,20 @@ mod tests {
         );
         assert_eq!(without_os("Xper Flex on Windows XP"), "Xper Flex");
         assert_eq!(without_os("Windows Server"), "Windows Server");
+        // Remarks after a spaced dash: places and notes, not model numbers.
+        assert_eq!(
+            split_dash_remark("Alaris PCU 8015 - ED"),
+            ("Alaris PCU 8015".to_string(), Some("ED".to_string()))
+        );
+        assert_eq!(
+            split_dash_remark("Desigo PXC100-E.D - AHU-1/2 Main Block").1,
+            Some("AHU-1/2 Main Block".to_string())
+        );
+        assert_eq!(
+            split_dash_remark("Spectrum IQ Infusion System - 35700BAX3").1,
+            None
+        );
+        assert_eq!(split_dash_remark("EDS-408A-T").1, None);
     }
 
     #[test]

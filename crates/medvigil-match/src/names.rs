@@ -368,8 +368,8 @@ pub fn fold(s: &str) -> String {
             'ñ' | 'Ñ' => out.push('n'),
             'ß' => out.push_str("ss"),
             '’' | '‘' => out.push('\''),
-            // "C•CURE", "C·CURE": typography for a hyphen.
-            '•' | '·' => out.push('-'),
+            // "C•CURE", "C·CURE", "C●CURE": typography for a hyphen.
+            '•' | '·' | '●' | '∙' | '‧' | '–' | '‑' => out.push('-'),
             c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
             _ => out.push(' '),
         }
@@ -681,6 +681,8 @@ pub const CLASS_WORDS: &[&str] = &[
     "dialysis",
     "hemodialysis",
     "syringe",
+    "glucometer",
+    "generator",
     "delivery",
     "programmer",
     "analyzer",
@@ -893,9 +895,11 @@ impl ModelName {
             .filter(|(_, s)| !**s)
             .map(|(t, _)| t.clone())
             .collect();
+        let mut prev_number: Option<String> = None;
         for (t, skip) in toks.into_iter().zip(skip) {
             if skip || SERIES_WORDS.contains(&t.as_str()) || is_rating(&t) {
                 prev_word = None;
+                prev_number = None;
                 continue;
             }
             m.joined.push_str(&t);
@@ -903,13 +907,16 @@ impl ModelName {
                 .any(|c| c.is_ascii_digit() || c == '*' || c == '?')
                 && !is_class_word(&t)
             {
-                // "NVRmini 2" is the "NVRmini2": a word and the number after it.
-                if let Some(p) = prev_word.take() {
+                // "NVRmini 2" is the "NVRmini2": a word and the number after it; so
+                // may two numbers be, cut at a hyphen ("NEXUS-3-264").
+                if let Some(p) = prev_word.take().or_else(|| prev_number.take()) {
                     m.pairs
                         .push((singular(p.clone()), t.clone(), format!("{p}{t}")));
                 }
+                prev_number = Some(t.clone());
                 m.numbers.insert(t);
             } else if t.len() > 1 || t == "x" {
+                prev_number = None;
                 if let Some(p) = prev_word.take() {
                     let compound = singular(format!("{p}{t}"));
                     m.pairs.push((singular(p), singular(t.clone()), compound));
@@ -975,7 +982,14 @@ impl ModelName {
             .pairs
             .iter()
             .filter(|(a, b, ab)| {
-                (other.words.contains(ab) || other.numbers.contains(ab))
+                // ("NEXUS-3-264", read as "nexus3" and "264", is one of "NEXUS-3-x".)
+                let in_family = || {
+                    other.numbers.iter().any(|n| {
+                        n.strip_suffix('*')
+                            .is_some_and(|head| ab.len() > head.len() && ab.starts_with(head))
+                    }) && !other.numbers.contains(a)
+                };
+                (other.words.contains(ab) || other.numbers.contains(ab) || in_family())
                     && !(other.words.contains(a)
                         && (other.words.contains(b) || other.numbers.contains(b)))
             })
@@ -987,6 +1001,7 @@ impl ModelName {
         for (a, b, ab) in fuse {
             m.words.remove(a);
             if b.bytes().any(|c| c.is_ascii_digit()) {
+                m.numbers.remove(a);
                 m.numbers.remove(b);
                 m.numbers.insert(ab.clone());
                 continue;
@@ -1388,8 +1403,10 @@ fn join_letter_prefix(s: &str) -> String {
         let prefix = (1..=2).contains(&w.len())
             && w.chars().all(|c| c.is_ascii_uppercase())
             && !matches!(*w, "PC" | "NO" | "NR");
+        // (Not a rating: "GP 120kVA" is a "GP" of 120 kVA.)
         let number = next.chars().next().is_some_and(|c| c.is_ascii_digit())
-            && next.chars().all(|c| c.is_ascii_alphanumeric());
+            && next.chars().all(|c| c.is_ascii_alphanumeric())
+            && !is_rating(&next.to_ascii_lowercase());
         if !(prefix && number) {
             out.push(' ');
         }
@@ -1397,11 +1414,42 @@ fn join_letter_prefix(s: &str) -> String {
     out
 }
 
+/// Model numbers listed with a slash after the first one's letters ("PXC00/50/100/200-E.D",
+/// "NEX-2x/3x") written out in full ("PXC00/PXC50/PXC100/PXC200-E.D"), so that each is
+/// the lettered model number it stands for.
+fn slashed_numbers(s: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for w in s.split(' ') {
+        let parts: Vec<&str> = w.split('/').collect();
+        let letters = parts[0]
+            .bytes()
+            .take_while(|b| b.is_ascii_alphabetic() || *b == b'-')
+            .count();
+        let lettered = letters > 0
+            && parts[0][..letters].bytes().any(|b| b.is_ascii_alphabetic())
+            && parts[0][letters..].starts_with(|c: char| c.is_ascii_digit());
+        let bare_rest = parts.len() >= 2
+            && parts[1..]
+                .iter()
+                .all(|p| p.starts_with(|c: char| c.is_ascii_digit()));
+        if lettered && bare_rest {
+            let prefix = &parts[0][..letters];
+            let full: Vec<String> = std::iter::once(parts[0].to_string())
+                .chain(parts[1..].iter().map(|p| format!("{prefix}{p}")))
+                .collect();
+            out.push(full.join("/"));
+        } else {
+            out.push(w.to_string());
+        }
+    }
+    out.join(" ")
+}
+
 /// Splits a model name into lower-case tokens. A hyphen after a letter joins
 /// ("MMT-503" → "mmt503", "X-Scribe" → "xscribe"); after a digit it separates
 /// ("MX400-550"). A dot joins only between digits ("3.0T").
 pub fn model_tokens(s: &str) -> Vec<String> {
-    let f = fold(&join_letter_prefix(s));
+    let f = fold(&join_letter_prefix(&slashed_numbers(s)));
     let chars: Vec<char> = f.chars().collect();
     let mut toks = Vec::new();
     let mut cur = String::new();
@@ -1667,6 +1715,26 @@ mod tests {
         assert_eq!(strengths("Avanto 1.5 T").1, Vec::<String>::new());
         assert_eq!(strengths("CT580 T").1, Vec::<String>::new());
         assert_eq!(initialism_run("pcu", &model_tokens("Alaris unit")), None);
+        // Slashed model numbers carry the first one's letters.
+        assert_eq!(
+            model_tokens("PXC00/50/100-E.D"),
+            ["pxc00", "pxc50", "pxc100", "e", "d"]
+        );
+        assert_eq!(model_tokens("FM20/FM30"), ["fm20", "fm30"]);
+        assert_eq!(model_tokens("RS232/485"), ["rs232", "rs485"]);
+        // A rating is not joined to the letters before it.
+        assert_eq!(model_tokens("GP 120kVA"), ["gp", "120kva"]);
+        assert_eq!(model_tokens("B 450"), ["b450"]);
+        // Two numbers cut at a hyphen are one of a family the other side writes whole.
+        let t = VendorTable::builtin();
+        let d = ModelName::new("NEXUS-3-264 controller", "ABB", &t);
+        let p = ModelName::new("NEXUS Series NEXUS-3-x", "ABB", &t);
+        assert_eq!(
+            d.fused_with(&p).map(|f| f.numbers),
+            Some(BTreeSet::from(["nexus3264".to_string()]))
+        );
+        // "C●CURE" is "C-CURE".
+        assert_eq!(model_tokens("C●CURE 9000"), ["ccure", "9000"]);
         assert_eq!(initialism_run("pc", &model_tokens("PC unit")), None);
     }
 

@@ -318,6 +318,9 @@ fn corpus_device_matcher_precision_and_recall() {
 }
 
 const CMMS_2017: &str = "held out (CMMS export, medical 2017-2020)";
+const BIOMED_SHEET: &str = "held out (biomed spreadsheet, medical 2017-18 and 2023-24)";
+const PURCHASING_2019: &str = "held out (purchasing list, medical 2019-2022)";
+const FACILITIES: &str = "held out (facilities register, ICS 2017-2024, 40 unused advisories)";
 const DISCOVERY_2021: &str = "held out (discovery-tool inventory, medical 2021-2024)";
 
 /// Inventories written in the styles of a hospital's other systems (a network discovery
@@ -330,11 +333,26 @@ fn corpus_inventory_styles_precision_and_recall() {
     };
     let table = VendorTable::builtin();
     let mut scores: BTreeMap<&str, Score> = BTreeMap::new();
-    let sets: [(&str, &str, Split); 2] = [
+    let sets: [(&str, &str, Split); 5] = [
+        (
+            "holdout_purchasing_2019_2022.csv",
+            include_str!("accuracy/holdout_purchasing_2019_2022.csv"),
+            |_| PURCHASING_2019,
+        ),
+        (
+            "holdout_facilities_ics.csv",
+            include_str!("accuracy/holdout_facilities_ics.csv"),
+            |_| FACILITIES,
+        ),
         (
             "holdout_cmms_2017_2020.csv",
             include_str!("accuracy/holdout_cmms_2017_2020.csv"),
             |_| CMMS_2017,
+        ),
+        (
+            "holdout_biomed_sheet.csv",
+            include_str!("accuracy/holdout_biomed_sheet.csv"),
+            |_| BIOMED_SHEET,
         ),
         (
             "holdout_discovery_2021_2024.csv",
@@ -354,7 +372,13 @@ fn corpus_inventory_styles_precision_and_recall() {
     }
     let report = report(&scores);
     eprintln!("{report}");
-    for (split, precision, recall) in [(CMMS_2017, 0.0, 0.0), (DISCOVERY_2021, 0.0, 0.0)] {
+    for (split, precision, recall) in [
+        (CMMS_2017, 0.0, 0.0),
+        (BIOMED_SHEET, 0.0, 0.0),
+        (PURCHASING_2019, 0.0, 0.0),
+        (FACILITIES, 0.0, 0.0),
+        (DISCOVERY_2021, 0.0, 0.0),
+    ] {
         let s = &scores[split];
         assert!(
             s.precision() >= precision && s.recall() >= recall,
