@@ -98,7 +98,10 @@ impl PreparedDevice {
         let mut vendor_groups = table.groups(manufacturer);
         let vendor_words = table.vendor_words(&vendor_groups);
         let brands = table.brand_words(&vendor_groups);
-        let (written, dash_remark) = split_dash_remark(&without_locations(model_text));
+        let (line, mut line_remarks) = split_purchase_line(model_text);
+        let (written, dash_remark) = split_dash_remark(&without_locations(&line));
+        line_remarks.extend(dash_remark);
+        let dash_remark = (!line_remarks.is_empty()).then(|| line_remarks.join(" "));
         // Inventories add remarks in parentheses ("NetSurveillance DVR (loading dock)",
         // "Classic RS20 switch (Classic Platform RS)"): only a short name or a model
         // number there is part of the model; other words are context.
@@ -189,6 +192,42 @@ fn without_locations(model: &str) -> String {
         }
     }
     out.join(" ")
+}
+
+/// Splits a model written as a purchase line ("MONITOR, CARESCAPE B450, W/ E-PSMP
+/// MODULE, V2 SW", "ALARIS PC UNIT, MODEL 8015, W/ LVP MODULE 8100") into the model and
+/// the rest: the device's class before it, the accessories "with" it and the options,
+/// licences and notes after it are remarks. A "model ..." part belongs to the model.
+fn split_purchase_line(model: &str) -> (String, Vec<String>) {
+    let mut kept: Vec<&str> = Vec::new();
+    let mut remarks = Vec::new();
+    for part in model.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let lower = part.to_ascii_lowercase();
+        // "W/ LVP MODULE 8100", "SPACESTATION W/ SPACECOM 2": an accessory.
+        let (part, with) = match lower.find("w/") {
+            Some(at) if at == 0 || lower[..at].ends_with(' ') => {
+                (part[..at].trim(), Some(part[at + 2..].trim()))
+            }
+            _ => (part, None),
+        };
+        remarks.extend(with.filter(|w| !w.is_empty()).map(str::to_string));
+        if part.is_empty() {
+            continue;
+        }
+        let class_only = crate::names::model_tokens(part)
+            .iter()
+            .all(|t| is_class_word(&crate::names::singular(t.clone())));
+        let model_part = lower.starts_with("model ") || lower.starts_with("model:");
+        if model_part || (kept.is_empty() && !class_only) {
+            kept.push(part);
+        } else {
+            remarks.push(part.to_string());
+        }
+    }
+    if kept.is_empty() {
+        return (model.to_string(), Vec::new());
+    }
+    (kept.join(" "), remarks)
 }
 
 /// Splits off the remark an inventory writes after a spaced dash: where the device
@@ -391,10 +430,11 @@ fn prepare_product(
                 .then(|| catalogue_numbers(v))
                 .flatten() =>
         {
-            for c in models {
-                let mut n = names[0].clone();
-                n.numbers.insert(c);
-                names.push(n);
+            // (A device with another model number is not the product; one without
+            // any may be it.)
+            for n in &mut names {
+                n.numbers.extend(models.iter().cloned());
+                n.optional_numbers.extend(models.iter().cloned());
             }
             (AdvisoryRange::all(), None)
         }
@@ -427,9 +467,17 @@ fn prepare_product(
                     .into_iter()
                     .filter(|t| t.len() >= 4 && t.bytes().all(|b| b.is_ascii_digit()))
                     .collect();
-                if !extra.is_empty() {
+                // (Five digits or more are a catalogue number, which a device with
+                // another one is not; four may be a year.)
+                let (catalogue, short): (Vec<String>, Vec<String>) =
+                    extra.into_iter().partition(|t| t.len() >= 5);
+                for n in &mut names {
+                    n.numbers.extend(catalogue.iter().cloned());
+                    n.optional_numbers.extend(catalogue.iter().cloned());
+                }
+                if !short.is_empty() {
                     let mut n = names[0].clone();
-                    n.numbers.extend(extra);
+                    n.numbers.extend(short);
                     names.push(n);
                 }
             }
@@ -642,8 +690,9 @@ fn catalogue_numbers(v: &str) -> Option<Vec<String>> {
     {
         // Two letters or more, then letters, digits and hyphens with a digit among them
         // ("HPSS32", "LNL-X2210", "DH-IPC-HDBW23A0RN-ZS"); no dots, which make versions.
+        // (Or one letter, when letters and digits take turns: "H4W2PER3".)
         let lead = piece.chars().take_while(char::is_ascii_alphabetic).count();
-        let ok = lead >= 2
+        let ok = (lead >= 2 || (lead == 1 && lettered_like_a_model(piece)))
             && piece.chars().any(|c| c.is_ascii_digit())
             && piece.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if !ok {
@@ -669,7 +718,24 @@ fn lettered_like_a_model(v: &str) -> bool {
             .take_while(char::is_ascii_alphabetic)
             .collect();
         let after = piece[lead.len()..].chars().next();
-        (lead.len() >= 3 || (lead.len() == 2 && after == Some('-')))
+        // ("H4W2PER3", "H2W2PC1M": letters and digits taking turns five times or
+        // more, with a word of letters among them; "V7R3M0" has none.)
+        let runs: Vec<bool> = piece
+            .chars()
+            .map(|c| c.is_ascii_digit())
+            .collect::<Vec<_>>()
+            .chunk_by(|a, b| a == b)
+            .map(|r| r[0])
+            .collect();
+        let longest_letters = piece
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        let interleaved = piece.chars().all(|c| c.is_ascii_alphanumeric())
+            && runs.len() >= 5
+            && longest_letters >= 2;
+        ((lead.len() >= 3 || (lead.len() == 2 && after == Some('-'))) || interleaved)
             && !VERSION_WORDS.contains(&lead.to_ascii_lowercase().as_str())
     })
 }
@@ -1149,9 +1215,12 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
                 })
                 .collect();
             // An order code beside a model number that matched ("EIBPORT V3 KNX
-            // 2CLA963710W1001") need not be in the product's name.
+            // 2CLA963710W1001", "IntelliVue MX450 866062") need not be in the
+            // product's name.
             if missing.len() < d.numbers.len() {
-                missing.retain(|n| n.len() < 10);
+                missing.retain(|n| {
+                    n.len() < 10 && !(n.len() >= 5 && n.bytes().all(|b| b.is_ascii_digit()))
+                });
             }
             // "XT1144 Series 4 player" is one of the "series 4 players".
             if !missing.is_empty()
@@ -2046,6 +2115,12 @@ mod tests {
         assert!(lettered_like_a_model("HPSS32"));
         assert!(lettered_like_a_model("DH-IPC-HFW4XXX"));
         assert!(!lettered_like_a_model("Rev3"));
+        assert!(lettered_like_a_model("H4W2PER3"));
+        assert!(!lettered_like_a_model("V7R3M0"));
+        assert_eq!(
+            catalogue_numbers("H4W2PER3"),
+            Some(vec!["h4w2per3".to_string()])
+        );
         assert!(!lettered_like_a_model("V2.1"));
     }
 

@@ -1288,7 +1288,7 @@ fn hyphen_initials(word: &str) -> Vec<String> {
     out
 }
 
-fn singular(w: String) -> String {
+pub(crate) fn singular(w: String) -> String {
     // "switches" → "switch", "boxes" → "box".
     if w.len() > 5 && ["ches", "shes", "xes"].iter().any(|e| w.ends_with(e)) {
         return w[..w.len() - 2].to_string();
