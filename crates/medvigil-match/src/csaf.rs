@@ -2256,6 +2256,26 @@ mod tests {
             None
         );
         assert_eq!(split_dash_remark("EDS-408A-T").1, None);
+        // Purchase lines: class first, accessories and options after.
+        assert_eq!(
+            split_purchase_line("MONITOR, CARESCAPE B450, W/ E-PSMP MODULE, V2 SW"),
+            (
+                "CARESCAPE B450".to_string(),
+                vec![
+                    "MONITOR".to_string(),
+                    "E-PSMP MODULE".to_string(),
+                    "V2 SW".to_string()
+                ]
+            )
+        );
+        assert_eq!(
+            split_purchase_line("ALARIS PC UNIT, MODEL 8015, W/ LVP MODULE 8100").0,
+            "ALARIS PC UNIT MODEL 8015"
+        );
+        assert_eq!(
+            split_purchase_line("Alaris 8015"),
+            ("Alaris 8015".to_string(), vec![])
+        );
     }
 
     #[test]
