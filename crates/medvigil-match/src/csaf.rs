@@ -100,6 +100,16 @@ impl PreparedDevice {
         let brands = table.brand_words(&vendor_groups);
         let (line, mut line_remarks) = split_purchase_line(model_text);
         let (written, dash_remark) = split_dash_remark(&without_locations(&line));
+        // "Niagara Enterprise Security 2.3u1": the release an inventory writes into the
+        // model names no model.
+        let written = match written.rsplit_once(' ') {
+            Some((head, last))
+                if dotted_release(last) && !head.chars().any(|c| c.is_ascii_digit()) =>
+            {
+                head.to_string()
+            }
+            _ => written,
+        };
         line_remarks.extend(dash_remark);
         let dash_remark = (!line_remarks.is_empty()).then(|| line_remarks.join(" "));
         // Inventories add remarks in parentheses ("NetSurveillance DVR (loading dock)",
@@ -410,6 +420,25 @@ fn prepare_product(
     {
         names.push(ModelName::with_vendor_words(&alt, &words));
     }
+    // "Niagara 4.7u1 (JACE-8000 Edge 10)": the hardware the version runs on, which is
+    // what inventories list.
+    if let Some(inner) = version_text
+        .as_deref()
+        .and_then(|v| v.split_once('('))
+        .map(|(_, inner)| inner.trim_end_matches(')').trim())
+        .filter(|inner| {
+            crate::names::model_tokens(inner).iter().any(|t| {
+                t.len() >= 3
+                    && t.bytes().any(|b| b.is_ascii_digit())
+                    && t.bytes().any(|b| b.is_ascii_alphabetic())
+            })
+        })
+    {
+        names.push(ModelName::with_vendor_words(
+            &format!("{name} {inner}"),
+            &words,
+        ));
+    }
     for m in &p.identification.model_numbers {
         let mut n = names[0].clone();
         n.numbers
@@ -615,6 +644,22 @@ fn strip_description(name: &str) -> String {
     name.to_string()
 }
 
+/// A release number: dotted numbers, perhaps an update suffix ("4.6", "3.8u4", "2.3u1").
+fn dotted_release(w: &str) -> bool {
+    let (num, suffix) = w.split_at(
+        w.find(|c: char| c.is_ascii_alphabetic())
+            .unwrap_or(w.len()),
+    );
+    num.contains('.')
+        && !num.starts_with('.')
+        && !num.ends_with('.')
+        && num.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && (suffix.is_empty()
+            || (suffix.len() <= 4
+                && suffix.starts_with(|c: char| c.is_ascii_alphabetic())
+                && suffix.ends_with(|c: char| c.is_ascii_digit())))
+}
+
 /// Splits a version out of a product name: a word after "version", "ver", "release"
 /// ("System Configuration Tool (SCT) version 14"), or a dotted `V` version ("Desigo CC
 /// product family V5.0"). A bare "V60" stays a model number.
@@ -663,6 +708,18 @@ fn split_name_version(name: &str) -> (String, Option<String>) {
             let rest: Vec<&str> = words[..i].iter().chain(&words[i + 1..]).copied().collect();
             let v = w.trim_end_matches([')', ','])[1..].to_string();
             return (rest.join(" "), Some(v));
+        }
+        // "Niagara AX 3.8u4", "Niagara 4.6": a dotted release closing a name of words.
+        if i + 1 == words.len()
+            && i > 0
+            && words[..i]
+                .iter()
+                .all(|w| !w.chars().any(|c| c.is_ascii_digit()))
+            && dotted_release(w)
+        {
+            // (Its line is the release's numbers: "3.8u4" is an update of 3.8.)
+            let line = w.split(|c: char| c.is_ascii_alphabetic()).next().unwrap_or(w);
+            return (words[..i].join(" "), Some(line.to_string()));
         }
         // "IntelliSpace Portal 8.0.x": a series closing the name.
         if i + 1 == words.len()
@@ -2228,6 +2285,12 @@ mod tests {
             ("Vue PACS".to_string(), Some("12.2".to_string()))
         );
         assert_eq!(split_name_version("LOGIQ 7").1, None);
+        assert_eq!(
+            split_name_version("Niagara AX 3.8u4"),
+            ("Niagara AX".to_string(), Some("3.8".to_string()))
+        );
+        assert_eq!(split_name_version("Optima MR360 1.5").1.as_deref(), None);
+        assert_eq!(split_name_version("Niagara 4.6").1.as_deref(), Some("4.6"));
         assert_eq!(
             split_exclusions("Venue, not including Venue 40 R1-3 and Venue 50 R4-5"),
             (
