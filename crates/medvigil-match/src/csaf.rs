@@ -646,10 +646,7 @@ fn strip_description(name: &str) -> String {
 
 /// A release number: dotted numbers, perhaps an update suffix ("4.6", "3.8u4", "2.3u1").
 fn dotted_release(w: &str) -> bool {
-    let (num, suffix) = w.split_at(
-        w.find(|c: char| c.is_ascii_alphabetic())
-            .unwrap_or(w.len()),
-    );
+    let (num, suffix) = w.split_at(w.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(w.len()));
     num.contains('.')
         && !num.starts_with('.')
         && !num.ends_with('.')
@@ -718,7 +715,10 @@ fn split_name_version(name: &str) -> (String, Option<String>) {
             && dotted_release(w)
         {
             // (Its line is the release's numbers: "3.8u4" is an update of 3.8.)
-            let line = w.split(|c: char| c.is_ascii_alphabetic()).next().unwrap_or(w);
+            let line = w
+                .split(|c: char| c.is_ascii_alphabetic())
+                .next()
+                .unwrap_or(w);
             return (words[..i].join(" "), Some(line.to_string()));
         }
         // "IntelliSpace Portal 8.0.x": a series closing the name.
@@ -1072,7 +1072,10 @@ fn wildcard_eq(pattern: &str, model: &str) -> bool {
     let (p, m) = (pattern.as_bytes(), model.as_bytes());
     // '*' from a lone x closing a hyphenated model: any non-empty rest.
     if let Some(head) = p.strip_suffix(b"*") {
-        return m.len() > head.len() && m.starts_with(head);
+        // (The head may hold digit wildcards itself: "IAW5xxxA*".)
+        return m.len() > head.len()
+            && (m.starts_with(head)
+                || std::str::from_utf8(head).is_ok_and(|h| wildcard_eq(h, &model[..head.len()])));
     }
     // '?' from a run of x between hyphens: any one character.
     if p.contains(&b'?') {

@@ -932,12 +932,42 @@ impl ModelName {
                 .numbers
                 .iter()
                 .filter_map(|n| {
-                    let head = n.strip_suffix("00")?;
+                    // ("IAW5000A": the round number may carry a letter.)
+                    let letters =
+                        n.len() - n.trim_end_matches(|c: char| c.is_ascii_alphabetic()).len();
+                    let (number, suffix) = n.split_at(n.len() - letters);
+                    if letters > 1 || !number.ends_with("00") {
+                        return None;
+                    }
+                    let head = if letters == 0 {
+                        &number[..number.len() - 2]
+                    } else {
+                        number.trim_end_matches('0')
+                    };
+                    let zeros = number.len() - head.len();
                     (head.len() >= 2 && head.ends_with(|c: char| c.is_ascii_digit()))
-                        .then(|| format!("{head}xx"))
+                        .then(|| format!("{head}{}{suffix}", "x".repeat(zeros)))
                 })
                 .collect();
             m.numbers.extend(family);
+            // "EDS-408A series", "IAW5000A series": their variants ("EDS-408A-T",
+            // "IAW5150A-12").
+            let variants: Vec<String> = m
+                .numbers
+                .iter()
+                .filter(|n| {
+                    let digits = n
+                        .bytes()
+                        .filter(|b| b.is_ascii_digit() || *b == b'x')
+                        .count();
+                    n.ends_with(|c: char| c.is_ascii_alphabetic() && c != 'x')
+                        && n.bytes().any(|b| b.is_ascii_digit())
+                        && digits >= 3
+                        && !n.contains(['*', '?'])
+                })
+                .map(|n| format!("{n}*"))
+                .collect();
+            m.numbers.extend(variants);
         }
         m
     }
@@ -1414,6 +1444,20 @@ fn join_letter_prefix(s: &str) -> String {
     out
 }
 
+/// "I/O" (inputs and outputs, "IAW5000A-I/O", "12I/O") written as its own word, so
+/// that the slash does not cut it and the hyphen does not glue it to the model number.
+fn without_io(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains("I/O") && !s.contains("i/o") {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.replace("-I/O", " IO")
+            .replace("-i/o", " io")
+            .replace("I/O", " IO")
+            .replace("i/o", " io"),
+    )
+}
+
 /// Model numbers listed with a slash after the first one's letters ("PXC00/50/100/200-E.D",
 /// "NEX-2x/3x") written out in full ("PXC00/PXC50/PXC100/PXC200-E.D"), so that each is
 /// the lettered model number it stands for.
@@ -1449,7 +1493,7 @@ fn slashed_numbers(s: &str) -> String {
 /// ("MMT-503" → "mmt503", "X-Scribe" → "xscribe"); after a digit it separates
 /// ("MX400-550"). A dot joins only between digits ("3.0T").
 pub fn model_tokens(s: &str) -> Vec<String> {
-    let f = fold(&join_letter_prefix(&slashed_numbers(s)));
+    let f = fold(&join_letter_prefix(&slashed_numbers(&without_io(s))));
     let chars: Vec<char> = f.chars().collect();
     let mut toks = Vec::new();
     let mut cur = String::new();
@@ -1733,6 +1777,14 @@ mod tests {
             d.fused_with(&p).map(|f| f.numbers),
             Some(BTreeSet::from(["nexus3264".to_string()]))
         );
+        // A series covers its variants and, by a round number, its members.
+        let s = ModelName::new("NPort IAW5000A-I/O Series", "Moxa", &t);
+        assert!(s.numbers.contains("iaw5xxxa*") && s.numbers.contains("iaw5000a*"));
+        assert!(s.words.contains("io"));
+        let s = ModelName::new("EDS-408A series", "Moxa", &t);
+        assert!(s.numbers.contains("eds408a*"));
+        let d = ModelName::new("UC-2100 series", "Moxa", &t);
+        assert!(!d.numbers.iter().any(|n| n.ends_with("x*")));
         // "C●CURE" is "C-CURE".
         assert_eq!(model_tokens("C●CURE 9000"), ["ccure", "9000"]);
         assert_eq!(initialism_run("pc", &model_tokens("PC unit")), None);
