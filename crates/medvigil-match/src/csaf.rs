@@ -374,6 +374,16 @@ fn prepare_product(
     // "TUG Home Base Server a server used to control ...": the description is not the
     // name. "Desigo CC product family V5.0": the version in the name is not a model
     // number; it constrains the device's version to that line.
+    // A product named "Version" (a slip in the advisory's tree, "Philips Alice 6
+    // Vulnerabilities"): the title names it.
+    let name = if crate::names::model_tokens(&name)
+        .iter()
+        .all(|t| crate::names::is_series_word(t))
+    {
+        title_product(title).unwrap_or(name)
+    } else {
+        name
+    };
     let (name, excluded) = split_exclusions(&name);
     let (name, name_version) = split_name_version(&strip_description(&without_os(&name)));
     // "NPort" in the advisory "MOXA NPort IAW5000A-I/O Series": the title says which.
@@ -572,6 +582,23 @@ fn without_os(name: &str) -> String {
     }
     kept.extend(&words[end..]);
     kept.join(" ")
+}
+
+/// The product an advisory's title names: the title without its update mark and the
+/// words around the product ("Philips Alice 6 Vulnerabilities (Update B)" → "Philips
+/// Alice 6").
+fn title_product(title: &str) -> Option<String> {
+    let (outside, _) = crate::names::split_parens(title);
+    let kept: Vec<&str> = outside
+        .split_whitespace()
+        .filter(|w| {
+            !matches!(
+                w.to_ascii_lowercase().as_str(),
+                "vulnerability" | "vulnerabilities" | "multiple" | "update" | "advisory"
+            )
+        })
+        .collect();
+    (!kept.is_empty()).then(|| kept.join(" "))
 }
 
 /// Splits the models a product name excludes from it: "LOGIQ, not including LOGIQ 100
@@ -2308,6 +2335,10 @@ mod tests {
         );
         assert_eq!(without_os("Xper Flex on Windows XP"), "Xper Flex");
         assert_eq!(without_os("Windows Server"), "Windows Server");
+        assert_eq!(
+            title_product("Philips Alice 6 Vulnerabilities (Update B)").as_deref(),
+            Some("Philips Alice 6")
+        );
         // Remarks after a spaced dash: places and notes, not model numbers.
         assert_eq!(
             split_dash_remark("Alaris PCU 8015 - ED"),

@@ -276,8 +276,28 @@ impl VendorTable {
                 }
             }
         }
-        self.lookup_parent(&outside, &mut out);
+        if !self.lookup_parent(&outside, &mut out) {
+            self.lookup_misspelled(&outside, &mut out);
+        }
         out
+    }
+
+    /// A known vendor spelled with one letter wrong, missing or extra ("Medtronics",
+    /// "Siemans"), as hand-kept lists do: names of six letters or more, with the same
+    /// first letter, one edit apart.
+    fn lookup_misspelled(&self, name: &str, out: &mut BTreeSet<VendorId>) -> bool {
+        let key = vendor_key(name);
+        if key.len() < 6 || !key.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return false;
+        }
+        let mut found = false;
+        for (k, ids) in &self.by_key {
+            if k.len() >= 6 && k.as_bytes()[0] == key.as_bytes()[0] && one_edit_apart(k, &key) {
+                out.extend(ids.iter().map(|i| VendorId::Known(*i)));
+                found = true;
+            }
+        }
+        found
     }
 
     /// A division or subsidiary written as the parent's name and a qualifier
@@ -754,6 +774,9 @@ pub struct ModelName {
     /// inventories add them or leave them out, and some advisories name a maker's
     /// scanners by nothing else ("MRI 1.5T").
     pub strengths: BTreeSet<String>,
+    /// The initial of the maker's name the name started with ("p" for "Philips
+    /// IntelliVue Information Center iX"), which short names may include ("PIIC").
+    pub vendor_initial: Option<char>,
     /// Whether the name is nothing but its maker's name (a device listed as
     /// "Orthanc" by "Orthanc").
     pub maker_only: bool,
@@ -888,6 +911,9 @@ impl ModelName {
             }
         }
         m.vendor_named = skip.iter().any(|s| *s);
+        if skip.first() == Some(&true) {
+            m.vendor_initial = toks[0].chars().next();
+        }
         let mut prev_word: Option<String> = None;
         m.seq = toks
             .iter()
@@ -979,9 +1005,16 @@ impl ModelName {
             if !(2..=5).contains(&w.len()) || other.words.contains(w) {
                 return None;
             }
+            // ("PIIC" for "[Philips] IntelliVue Information Center iX".)
+            let with_maker = || {
+                let rest = w.strip_prefix(other.vendor_initial?)?;
+                abbreviated_run(rest, &other.seq).filter(|run| run.start == 0)
+            };
             Some((
                 w,
-                abbreviated_run(w, &other.seq).or_else(|| initialism_run(w, &other.seq))?,
+                abbreviated_run(w, &other.seq)
+                    .or_else(|| initialism_run(w, &other.seq))
+                    .or_else(with_maker)?,
             ))
         })?;
         // Only beside a word the two names share, or alone: "victor VMS", not "Sarix
@@ -1458,6 +1491,21 @@ fn without_io(s: &str) -> std::borrow::Cow<'_, str> {
     )
 }
 
+/// Whether two different ASCII words are one substitution, insertion or deletion apart.
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 || a == b {
+        return false;
+    }
+    let head = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        short[head + 1..] == long[head + 1..]
+    } else {
+        short[head..] == long[head + 1..]
+    }
+}
+
 /// Model numbers listed with a slash after the first one's letters ("PXC00/50/100/200-E.D",
 /// "NEX-2x/3x") written out in full ("PXC00/PXC50/PXC100/PXC200-E.D"), so that each is
 /// the lettered model number it stands for.
@@ -1693,6 +1741,13 @@ mod tests {
         // group too, and only their model names tell their products apart.)
         assert!(t.same_vendor("Viessmann Climate Solutions", "Viessmann"));
         assert!(t.same_vendor("LG Innotek", "LG"));
+        // One letter wrong, missing or extra in a known vendor's name.
+        assert!(t.same_vendor("Medtronics", "Medtronic"));
+        assert!(t.same_vendor("Siemans", "Siemens"));
+        assert!(!t.same_vendor("Baxtor", "Medtronic"));
+        assert!(one_edit_apart("medtronic", "medtronics"));
+        assert!(!one_edit_apart("medtronic", "medtronic"));
+        assert!(!one_edit_apart("abcdef", "abcxyz"));
         assert!(!t.same_vendor("Lg innotek", "LG"));
         assert!(!t.same_vendor("Acme Robotics", "Zeta Robotics"));
     }
@@ -1776,6 +1831,13 @@ mod tests {
         assert_eq!(
             d.fused_with(&p).map(|f| f.numbers),
             Some(BTreeSet::from(["nexus3264".to_string()]))
+        );
+        // A short name may take the maker's initial too ("PIIC").
+        let p = ModelName::new("Philips IntelliVue Information Center iX", "Philips", &t);
+        let d = ModelName::new("PIIC iX", "Philips", &t);
+        assert!(
+            d.expanded_with(&p)
+                .is_some_and(|e| e.words.contains("intellivue"))
         );
         // A series covers its variants and, by a round number, its members.
         let s = ModelName::new("NPort IAW5000A-I/O Series", "Moxa", &t);
