@@ -213,12 +213,17 @@ fn split_purchase_line(model: &str) -> (String, Vec<String>) {
     let mut remarks = Vec::new();
     for part in model.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let lower = part.to_ascii_lowercase();
-        // "W/ LVP MODULE 8100", "SPACESTATION W/ SPACECOM 2": an accessory.
-        let (part, with) = match lower.find("w/") {
-            Some(at) if at == 0 || lower[..at].ends_with(' ') => {
-                (part[..at].trim(), Some(part[at + 2..].trim()))
-            }
-            _ => (part, None),
+        // "W/ LVP MODULE 8100", "SPACESTATION W/ SPACECOM 2", "PXC128-U with PXA30-W2
+        // web module": an accessory. (The reading with remarks still has it, for
+        // products named by a platform: "UPS with NMC3".)
+        let with_at = lower
+            .find("w/")
+            .filter(|&at| at == 0 || lower[..at].ends_with(' '))
+            .map(|at| (at, 2))
+            .or_else(|| lower.find(" with ").map(|at| (at + 1, 5)));
+        let (part, with) = match with_at {
+            Some((at, len)) => (part[..at].trim(), Some(part[at + len..].trim())),
+            None => (part, None),
         };
         remarks.extend(with.filter(|w| !w.is_empty()).map(str::to_string));
         if part.is_empty() {

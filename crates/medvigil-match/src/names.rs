@@ -614,6 +614,7 @@ const SERIES_WORDS: &[&str] = &[
     "nr",
     "type",
     "edition",
+    "framework",
     // ("RIS Client Builds")
     "build",
     "builds",

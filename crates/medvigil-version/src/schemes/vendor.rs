@@ -418,9 +418,10 @@ impl VendorVersion {
     }
 
     /// Whether this version is one of `last`'s builds: in its line ([`Self::in_line_of`])
-    /// and, when `last` is a major and minor number, followed by a word, a zero or a
-    /// build (`4.2 SP1`, `4.2.0.118` and `4.2 build 118` are builds of `4.2`). The next
-    /// patch release is not: after "4.2 and prior", `4.2.1` is the fix. A major version
+    /// and, when `last` is a major and minor number, followed by a word, a zero, a
+    /// number of two digits or more, or a build (`4.2 SP1`, `4.2.0.118`, `3.8.38` and
+    /// `4.2 build 118` are builds of their release). The next patch release, a single
+    /// digit, is not: after "4.2 and prior", `4.2.1` is the fix. A major version
     /// alone still names all its releases (`7.2.1` is in `7`), and a third number is
     /// already a patch, so what follows it is a build (`7.0.0.3` is a build of `7.0.0`).
     pub(crate) fn is_build_of(&self, last: &VendorVersion) -> bool {
@@ -428,7 +429,8 @@ impl VendorVersion {
         self.in_line_of(last)
             && (n != 2
                 || match &self.written[n] {
-                    Tok::Num(d) => d.is_empty() || self.build_at == Some(n),
+                    // (Two digits or more count builds: "3.8.38", "4.4.73.24".)
+                    Tok::Num(d) => d.is_empty() || d.len() >= 2 || self.build_at == Some(n),
                     Tok::Word(_) | Tok::Pre(_) => true,
                 })
     }
@@ -553,6 +555,7 @@ mod tests {
         assert!(v("1.0 build 5").is_build_of(&v("1.0")));
         assert!(v("1.0 Patch 5").is_build_of(&v("1.0")));
         assert!(!v("1.0.5").is_build_of(&v("1.0")));
+        assert!(v("3.8.38").is_build_of(&v("3.8")));
         assert!(!v("1.52.01").is_build_of(&v("1.52")));
         // A major version names all its releases; a patch number's next run is a build.
         assert!(v("7.2.1").is_build_of(&v("7")));
