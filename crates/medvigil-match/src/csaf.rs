@@ -525,7 +525,20 @@ fn prepare_product(
                     names.push(n);
                 }
             }
-            (spec, version_text)
+            // A version slot holding nothing but catalogue numbers ("RAD-80211-XD:
+            // 2885728") says nothing of the firmware.
+            let catalogue_only = version_text.as_deref().is_some_and(|v| {
+                let toks = crate::names::model_tokens(v);
+                !toks.is_empty()
+                    && toks
+                        .iter()
+                        .all(|t| t.len() >= 7 && t.bytes().all(|b| b.is_ascii_digit()))
+            });
+            if catalogue_only {
+                (AdvisoryRange::all(), None)
+            } else {
+                (spec, version_text)
+            }
         }
     };
     let mut excluded: Vec<ModelName> = excluded
@@ -1309,10 +1322,12 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
             // An order code beside a model number that matched ("EIBPORT V3 KNX
             // 2CLA963710W1001", "IntelliVue MX450 866062") need not be in the
             // product's name.
+            // (Not when the product gives its own: "FL SWITCH SMCS 8TX (2989226)" is not
+            // the 8TX listed as 2989378.)
+            let catalogue = |n: &String| n.len() >= 5 && n.bytes().all(|b| b.is_ascii_digit());
+            let p_catalogue = p.numbers.iter().any(catalogue);
             if missing.len() < d.numbers.len() {
-                missing.retain(|n| {
-                    n.len() < 10 && !(n.len() >= 5 && n.bytes().all(|b| b.is_ascii_digit()))
-                });
+                missing.retain(|n| n.len() < 10 && (p_catalogue || !catalogue(n)));
             }
             // "XT1144 Series 4 player" is one of the "series 4 players".
             if !missing.is_empty()

@@ -161,6 +161,8 @@ impl VendorTable {
         if found {
             return out;
         }
+        // ("WAGO Kontakttechnik GmbH & Co. KG": one company's legal form.)
+        let outside = without_co_kg(&outside);
         // Several vendors listed together ("Nice / Linear", "Aethon, ST Engineering"),
         // or a company and its parent ("Sensormatic Electronics, a subsidiary of
         // Johnson Controls, Inc.").
@@ -400,10 +402,47 @@ pub fn fold(s: &str) -> String {
 /// UTF-8 text that was once decoded as Latin-1 ("GeutebrÃ¼ck" for "Geutebrück", as
 /// some advisories carry it), decoded back; other text unchanged.
 fn repair_mojibake(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.contains(['Ã', 'Â']) || s.chars().any(|c| c as u32 > 0xFF) {
+    if !s.contains(['Ã', 'Â', 'â']) {
         return std::borrow::Cow::Borrowed(s);
     }
-    let bytes: Vec<u8> = s.chars().map(|c| c as u32 as u8).collect();
+    // Read as Latin-1 or Windows-1252 ("Câ€¢CURE" is "C•CURE" through the latter).
+    let byte = |c: char| -> Option<u8> {
+        let b = match c {
+            '€' => 0x80,
+            '‚' => 0x82,
+            'ƒ' => 0x83,
+            '„' => 0x84,
+            '…' => 0x85,
+            '†' => 0x86,
+            '‡' => 0x87,
+            'ˆ' => 0x88,
+            '‰' => 0x89,
+            'Š' => 0x8A,
+            '‹' => 0x8B,
+            'Œ' => 0x8C,
+            'Ž' => 0x8E,
+            '‘' => 0x91,
+            '’' => 0x92,
+            '“' => 0x93,
+            '”' => 0x94,
+            '•' => 0x95,
+            '–' => 0x96,
+            '—' => 0x97,
+            '˜' => 0x98,
+            '™' => 0x99,
+            'š' => 0x9A,
+            '›' => 0x9B,
+            'œ' => 0x9C,
+            'ž' => 0x9E,
+            'Ÿ' => 0x9F,
+            c if (c as u32) <= 0xFF => c as u32 as u8,
+            _ => return None,
+        };
+        Some(b)
+    };
+    let Some(bytes) = s.chars().map(byte).collect::<Option<Vec<u8>>>() else {
+        return std::borrow::Cow::Borrowed(s);
+    };
     match String::from_utf8(bytes) {
         Ok(fixed) => std::borrow::Cow::Owned(fixed),
         Err(_) => std::borrow::Cow::Borrowed(s),
@@ -540,10 +579,12 @@ fn vendor_tokens(s: &str) -> Vec<String> {
         .replace("s.a.", "sa")
         .replace("n.v.", "nv")
         .replace("s.p.a.", "spa");
+    // German umlauts written out ("Geutebrueck", "Draeger") are the folded letter
+    // ("geutebruck", "drager").
     let mut toks: Vec<String> = f
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|t| !t.is_empty())
-        .map(str::to_string)
+        .map(|t| t.replace("ue", "u").replace("ae", "a").replace("oe", "o"))
         .collect();
     // Establishment numbers ("CareFusion 303, Inc.") are not part of the company's name.
     if toks.iter().any(|t| !t.bytes().all(|b| b.is_ascii_digit())) {
@@ -1492,6 +1533,18 @@ fn without_io(s: &str) -> std::borrow::Cow<'_, str> {
     )
 }
 
+/// A company name without the "& Co. KG" of a German limited partnership, whose "&"
+/// would otherwise read as a second company.
+fn without_co_kg(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    for form in ["& co. kg", "& co kg", "& co.kg"] {
+        if let Some(at) = lower.find(form) {
+            return format!("{}{}", &name[..at], &name[at + form.len()..]);
+        }
+    }
+    name.to_string()
+}
+
 /// Whether two different ASCII words are one substitution, insertion or deletion apart.
 fn one_edit_apart(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -1744,6 +1797,9 @@ mod tests {
         assert!(t.same_vendor("LG Innotek", "LG"));
         // One letter wrong, missing or extra in a known vendor's name.
         assert!(t.same_vendor("Medtronics", "Medtronic"));
+        assert!(t.same_vendor("WAGO Kontakttechnik GmbH & Co. KG", "WAGO"));
+        assert!(t.same_vendor("Geutebrueck GmbH", "GeutebrÃ¼ck"));
+        assert!(t.same_vendor("Draeger", "Dräger"));
         assert!(t.same_vendor("Siemans", "Siemens"));
         assert!(!t.same_vendor("Baxtor", "Medtronic"));
         assert!(one_edit_apart("medtronic", "medtronics"));
