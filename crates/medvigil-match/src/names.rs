@@ -1083,16 +1083,21 @@ impl ModelName {
     /// This name with adjacent words fused where `other` writes them as one word
     /// ("Multi Processor" → "MultiProcessor"), or `None` when no pair is fused.
     pub fn fused_with(&self, other: &ModelName) -> Option<ModelName> {
+        // (Most names fuse nothing: look at the other's families only if it has any.)
+        let families = other.numbers.iter().any(|n| n.ends_with('*'));
         let fuse: Vec<&(String, String, String)> = self
             .pairs
             .iter()
             .filter(|(a, b, ab)| {
                 // ("NEXUS-3-264", read as "nexus3" and "264", is one of "NEXUS-3-x".)
                 let in_family = || {
-                    other.numbers.iter().any(|n| {
-                        n.strip_suffix('*')
-                            .is_some_and(|head| ab.len() > head.len() && ab.starts_with(head))
-                    }) && !other.numbers.contains(a)
+                    families
+                        && other.numbers.iter().any(|n| {
+                            n.strip_suffix('*').is_some_and(|head| {
+                                ab.len() > head.len() && ab.starts_with(head)
+                            })
+                        })
+                        && !other.numbers.contains(a)
                 };
                 (other.words.contains(ab) || other.numbers.contains(ab) || in_family())
                     && !(other.words.contains(a)

@@ -323,6 +323,7 @@ const PURCHASING_2019: &str = "held out (purchasing list, medical 2019-2022)";
 const FACILITIES: &str = "held out (facilities register, ICS 2017-2024, 40 unused advisories)";
 const FACILITIES_SECOND: &str =
     "held out (CMDB and facilities register, ICS 2017-2024, 45 unused advisories)";
+const SERVICE_CONTRACTS: &str = "held out (service-contract schedule, medical 2017-2024)";
 const DISCOVERY_2021: &str = "held out (discovery-tool inventory, medical 2021-2024)";
 
 /// Inventories written in the styles of a hospital's other systems (a network discovery
@@ -335,7 +336,12 @@ fn corpus_inventory_styles_precision_and_recall() {
     };
     let table = VendorTable::builtin();
     let mut scores: BTreeMap<&str, Score> = BTreeMap::new();
-    let sets: [(&str, &str, Split); 6] = [
+    let sets: [(&str, &str, Split); 7] = [
+        (
+            "holdout_service_contracts.csv",
+            include_str!("accuracy/holdout_service_contracts.csv"),
+            |_| SERVICE_CONTRACTS,
+        ),
         (
             "holdout_facilities_second.csv",
             include_str!("accuracy/holdout_facilities_second.csv"),
@@ -385,6 +391,7 @@ fn corpus_inventory_styles_precision_and_recall() {
         (PURCHASING_2019, 0.0, 0.0),
         (FACILITIES, 0.0, 0.0),
         (FACILITIES_SECOND, 0.0, 0.0),
+        (SERVICE_CONTRACTS, 0.0, 0.0),
         (DISCOVERY_2021, 0.0, 0.0),
     ] {
         let s = &scores[split];

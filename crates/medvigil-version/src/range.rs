@@ -334,14 +334,15 @@ impl VersionRange {
         }
         // A bound whose line holds another version the range names is that release
         // alone: in `4.20 | 4.20 SR1 | 4.30`, `4.20` is not `4.20 SR2`.
-        let named: Vec<&crate::schemes::vendor::VendorVersion> = self
-            .intervals
-            .iter()
-            .flat_map(|i| i.lower.iter().chain(i.upper.iter()))
-            .map(|b| &b.version)
-            .chain(&self.excluded)
-            .filter_map(Version::vendor)
-            .collect();
+        let splits_line = |line| {
+            self.intervals
+                .iter()
+                .flat_map(|i| i.lower.iter().chain(i.upper.iter()))
+                .map(|b| &b.version)
+                .chain(&self.excluded)
+                .filter_map(Version::vendor)
+                .any(|n| n.in_line_of(line))
+        };
         Ok(self.intervals.iter().any(|i| {
             let lower_ok = i
                 .lower
@@ -362,7 +363,7 @@ impl VersionRange {
                             device.in_line_of(line)
                         } else {
                             device.is_build_of(line)
-                        }) && !named.iter().any(|n| n.in_line_of(line))
+                        }) && !splits_line(line)
                     })
             });
             lower_ok && in_line
