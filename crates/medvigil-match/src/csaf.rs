@@ -263,6 +263,15 @@ fn split_dash_remark(model: &str) -> (String, Option<String>) {
     if head.trim().is_empty() || tail.trim().is_empty() || model_number {
         return (model.to_string(), None);
     }
+    // "PACS - iSite PACS", "CT Scanner - Optima CT540": the device's kind, then its
+    // model.
+    let tail_toks = crate::names::model_tokens(tail);
+    let kind_first = crate::names::model_tokens(head)
+        .iter()
+        .all(|t| tail_toks.contains(t) || is_class_word(&crate::names::singular(t.clone())));
+    if kind_first {
+        return (tail.trim().to_string(), Some(head.trim().to_string()));
+    }
     (head.trim().to_string(), Some(tail.trim().to_string()))
 }
 
@@ -429,6 +438,7 @@ fn prepare_product(
     // each is a name.
     for alt in slash_alternatives(&name)
         .into_iter()
+        .chain(repeated_first_word(&name))
         .chain(and_alternatives(&name))
         .chain(listed_short_names(&name))
         .chain(crate::names::parenthesized_names(&name))
@@ -1003,6 +1013,23 @@ fn slash_alternatives(name: &str) -> Vec<String> {
     Vec::new()
 }
 
+/// The second product in a name that repeats its first word ("Alaris Gateway
+/// Workstation Alaris GS" also names the "Alaris GS").
+fn repeated_first_word(name: &str) -> Option<String> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let first = words.first()?;
+    let at = words
+        .iter()
+        .skip(2)
+        .position(|w| w.eq_ignore_ascii_case(first))?
+        + 2;
+    // (With a word of its own besides a class: "Alaris GS", not "PI Server".)
+    let own = words[at + 1..]
+        .iter()
+        .any(|w| !is_class_word(&crate::names::singular(w.to_ascii_lowercase())));
+    (at + 1 < words.len() && own).then(|| words[at..].join(" "))
+}
+
 /// A version branch that names a model: letters words, no comparison operators, no
 /// dates, no "shipped"/"release" prose.
 fn looks_like_model(v: &str) -> bool {
@@ -1525,9 +1552,12 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
                 !d.brands.contains(*w) && (d.coined.contains(*w) || p.coined.contains(*w))
             });
             // A device written as the product's name and a description ("DASDEC EAS
-            // encoder/decoder" for "DASDEC").
+            // encoder/decoder" for "DASDEC"), or a description and the name, as service
+            // schedules write them ("Microbiology Middleware Synapsys").
+            // (Two words of description at most before the name.)
+            let ends_with_p = d.seq.ends_with(&p.seq) && d.seq.len() <= p.seq.len() + 2;
             let starts_with_p = !p.seq.is_empty()
-                && d.seq.starts_with(&p.seq)
+                && (d.seq.starts_with(&p.seq) || ends_with_p)
                 && p.words
                     .iter()
                     .any(|w| !p.brands.contains(w) && !is_class_word(w));
@@ -2373,6 +2403,16 @@ mod tests {
             None
         );
         assert_eq!(split_dash_remark("EDS-408A-T").1, None);
+        assert_eq!(
+            split_dash_remark("PACS - iSite PACS"),
+            ("iSite PACS".to_string(), Some("PACS".to_string()))
+        );
+        assert_eq!(
+            repeated_first_word("Alaris Gateway Workstation Alaris GS").as_deref(),
+            Some("Alaris GS")
+        );
+        assert_eq!(repeated_first_word("Alaris PC Unit"), None);
+        assert_eq!(repeated_first_word("PI Data Archive PI Server"), None);
         // Purchase lines: class first, accessories and options after.
         assert_eq!(
             split_purchase_line("MONITOR, CARESCAPE B450, W/ E-PSMP MODULE, V2 SW"),

@@ -656,6 +656,7 @@ const SERIES_WORDS: &[&str] = &[
     "type",
     "edition",
     "framework",
+    "operating",
     // ("RIS Client Builds")
     "build",
     "builds",
@@ -744,6 +745,10 @@ pub const CLASS_WORDS: &[&str] = &[
     "hemodialysis",
     "syringe",
     "glucometer",
+    "glucose",
+    "sequencer",
+    "cabinet",
+    "adc",
     "generator",
     "delivery",
     "programmer",
@@ -1093,9 +1098,8 @@ impl ModelName {
                 let in_family = || {
                     families
                         && other.numbers.iter().any(|n| {
-                            n.strip_suffix('*').is_some_and(|head| {
-                                ab.len() > head.len() && ab.starts_with(head)
-                            })
+                            n.strip_suffix('*')
+                                .is_some_and(|head| ab.len() > head.len() && ab.starts_with(head))
                         })
                         && !other.numbers.contains(a)
                 };
@@ -1238,9 +1242,16 @@ fn field_strengths(text: &str) -> (String, BTreeSet<String>) {
             }
         })
     };
+    // (A CT's slices, "16-slice", say what it is, not which.)
+    let slices = |w: &str| {
+        w.to_ascii_lowercase()
+            .strip_suffix("-slice")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
     let mut found = BTreeSet::new();
     let kept: Vec<&str> = text
         .split(' ')
+        .filter(|w| !slices(w))
         .filter(|w| match strength(w) {
             Some(s) => {
                 found.insert(s);

@@ -352,8 +352,9 @@ impl VersionRange {
                     Ordering::Equal => l.inclusive,
                     Ordering::Less => false,
                 });
-            // An exact version names its whole line ("9.13 | 9.19 | 12.1" holds 12.1.2);
-            // an upper bound its builds, since the next release is the fix.
+            // An exact version names its whole line ("9.13 | 9.19 | 12.1" holds 12.1.2,
+            // "B.02 | C.03" holds C.03.06); an upper bound its builds, since the next
+            // release is the fix.
             let point = matches!((&i.lower, &i.upper), (Some(l), Some(u))
                 if l.inclusive && u.inclusive && l.version.cmp_same(&u.version) == Ordering::Equal);
             let in_line = i.upper.as_ref().is_some_and(|u| {

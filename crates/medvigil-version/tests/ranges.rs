@@ -728,6 +728,7 @@ fn contains_line_covers_the_advisory_versions_line() {
         ("4.20 | 4.20 SR1 | 4.30", "4.20 SR2", false, false),
         ("4.20 | 4.30", "4.20 SR2", false, true),
         // An exact version names its whole line.
+        ("B.02 | C.03", "C.03.06", false, true),
         ("9.19 | 12.1", "12.1.2", false, true),
         ("Versions 4.2 and prior", "4.3", false, false),
         ("Versions 4.2 and prior", "4.1", true, true),
