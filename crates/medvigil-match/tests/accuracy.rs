@@ -29,11 +29,12 @@
 //! | `holdout_facilities_ics.csv` | 40 ICS advisories no earlier set used, a facilities asset register | held out until its first run, tuned on since |
 //! | `holdout_facilities_second.csv` | 45 more unused ICS advisories, a CMDB export | held out until its first run, tuned on since |
 //! | `holdout_service_contracts.csv` | all medical 2017-2024, a service-contract schedule | held out until its first run, tuned on since |
+//! | `holdout_clinical_units.csv` | all medical 2017-2024, a clinical-informatics integration list | held out; its first run is the last measurement of session 4 |
 //!
 //! The five 2025-2026 sets are scored by `cisa_newer_advisories_precision_and_recall`
 //! against the advisories each names on its `# scope:` lines, read from a checkout of
 //! <https://github.com/cisagov/CSAF> (`MEDVIGIL_CISA_CSAF`), since the shared corpus
-//! stops at 2024. The seven inventory-style sets are scored the same way by
+//! stops at 2024. The eight inventory-style sets are scored the same way by
 //! `corpus_inventory_styles_precision_and_recall`, from the shared corpus: the
 //! advisories were seen before, the way each kind of hospital list writes devices was
 //! not.
@@ -334,6 +335,7 @@ const FACILITIES: &str = "held out (facilities register, ICS 2017-2024, 40 unuse
 const FACILITIES_SECOND: &str =
     "held out (CMDB and facilities register, ICS 2017-2024, 45 unused advisories)";
 const SERVICE_CONTRACTS: &str = "held out (service-contract schedule, medical 2017-2024)";
+const CLINICAL_UNITS: &str = "held out (clinical-informatics list, medical 2017-2024)";
 const DISCOVERY_2021: &str = "held out (discovery-tool inventory, medical 2021-2024)";
 
 /// Inventories written in the styles of a hospital's other systems (a network discovery
@@ -346,7 +348,12 @@ fn corpus_inventory_styles_precision_and_recall() {
     };
     let table = VendorTable::builtin();
     let mut scores: BTreeMap<&str, Score> = BTreeMap::new();
-    let sets: [(&str, &str, Split); 7] = [
+    let sets: [(&str, &str, Split); 8] = [
+        (
+            "holdout_clinical_units.csv",
+            include_str!("accuracy/holdout_clinical_units.csv"),
+            |_| CLINICAL_UNITS,
+        ),
         (
             "holdout_service_contracts.csv",
             include_str!("accuracy/holdout_service_contracts.csv"),
@@ -404,6 +411,7 @@ fn corpus_inventory_styles_precision_and_recall() {
         (FACILITIES, 0.85, 0.80),
         (FACILITIES_SECOND, 0.95, 0.65),
         (SERVICE_CONTRACTS, 0.95, 0.90),
+        (CLINICAL_UNITS, 0.90, 0.90),
         (DISCOVERY_2021, 0.95, 0.95),
     ] {
         let s = &scores[split];
