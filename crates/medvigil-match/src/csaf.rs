@@ -21,7 +21,16 @@
 //!    NMC3") covers a device of its kind carrying that platform; a product named only
 //!    by class words ("Access Controller", "BINOM3 power meters") covers the maker's
 //!    devices named by those words; a device's own remark in parentheses ("(loading
-//!    dock)") is context, or else another name;
+//!    dock)"), after a dash ("Alaris PCU 8015 - ED") or after "with"/"W/", and the
+//!    parts of a purchase line around its model ("MONITOR, CARESCAPE B450, W/ E-PSMP
+//!    MODULE") are context, or else another name; so is the kind written before a
+//!    model ("PACS - iSite PACS"). Product names are read for what they hold besides a
+//!    name: an excluded model ("Venue, not including Venue 40"), a version line ("Niagara
+//!    AX 3.8u4", "IntelliSpace Portal 8.0.x"), an operating system ("Windows 7-Based"),
+//!    a second product repeating the first word ("Alaris Gateway Workstation Alaris
+//!    GS"), catalogue numbers or hardware in the version slot ("v8.x model 35700BAX2",
+//!    "4.7u1 (JACE-8000)"); an edition the product names and the device lacks ("XS
+//!    Plus" for an "XS") is another model;
 //! 3. the firmware version falls under the product's version or range
 //!    ([`AdvisoryRange`], read by `medvigil-version`'s CISA prose reader under the vendor
 //!    firmware scheme); an unreadable range or a missing version still matches, at
