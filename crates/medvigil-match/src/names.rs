@@ -584,7 +584,7 @@ fn vendor_tokens(s: &str) -> Vec<String> {
     let mut toks: Vec<String> = f
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|t| !t.is_empty())
-        .map(|t| t.replace("ue", "u").replace("ae", "a").replace("oe", "o"))
+        .map(umlauts_folded)
         .collect();
     // Establishment numbers ("CareFusion 303, Inc.") are not part of the company's name.
     if toks.iter().any(|t| !t.bytes().all(|b| b.is_ascii_digit())) {
@@ -929,7 +929,7 @@ impl ModelName {
         for i in 0..toks.len() {
             for j in (i + 1..=toks.len().min(i + 4)).rev() {
                 let joined: String = toks[i..j].concat();
-                if vendor_words.contains(&joined) {
+                if vendor_words.contains(&umlauts_folded(&joined)) {
                     skip[i..j].iter_mut().for_each(|s| *s = true);
                     break;
                 }
@@ -1157,7 +1157,7 @@ fn drop_vendor_prefixes(text: &str, vendor_words: &BTreeSet<String>) -> String {
             Some((pre, rest))
                 if !rest.is_empty()
                     && rest.starts_with(|c: char| c.is_ascii_alphanumeric())
-                    && vendor_words.contains(&fold(pre)) =>
+                    && vendor_words.contains(&umlauts_folded(&fold(pre))) =>
             {
                 rest
             }
@@ -1549,6 +1549,12 @@ fn without_io(s: &str) -> std::borrow::Cow<'_, str> {
     )
 }
 
+/// A folded word with German umlauts written out read as the folded letter
+/// ("geutebrueck", "draeger" are "geutebruck", "drager"), as vendor keys are.
+fn umlauts_folded(t: &str) -> String {
+    t.replace("ue", "u").replace("ae", "a").replace("oe", "o")
+}
+
 /// A company name without the "& Co. KG" of a German limited partnership, whose "&"
 /// would otherwise read as a second company.
 fn without_co_kg(name: &str) -> String {
@@ -1816,6 +1822,9 @@ mod tests {
         assert!(t.same_vendor("WAGO Kontakttechnik GmbH & Co. KG", "WAGO"));
         assert!(t.same_vendor("Geutebrueck GmbH", "GeutebrÃ¼ck"));
         assert!(t.same_vendor("Draeger", "Dräger"));
+        // The vendor's name written out in a model is still dropped from it.
+        let m = ModelName::new("Draeger Evita V500", "Dräger", &t);
+        assert!(!m.words.contains("draeger") && m.words.contains("evita"));
         assert!(t.same_vendor("Siemans", "Siemens"));
         assert!(!t.same_vendor("Baxtor", "Medtronic"));
         assert!(one_edit_apart("medtronic", "medtronics"));
