@@ -127,7 +127,12 @@ impl PreparedDevice {
         let (outside, inside) = crate::names::split_parens(&written);
         let (kept, mut remarks): (Vec<&String>, Vec<&String>) = inside.iter().partition(|r| {
             let r = r.trim();
-            r.chars().any(|c| c.is_ascii_digit())
+            // ("(OR 3)", "(Bay 12)": a place, its only numbers short and standing alone.)
+            let place = r.split_whitespace().count() >= 2
+                && r.split_whitespace()
+                    .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
+                    .all(|w| w.len() <= 2 && w.chars().all(|c| c.is_ascii_digit()));
+            !place && r.chars().any(|c| c.is_ascii_digit())
                 || ((2..=8).contains(&r.len())
                     && r.chars()
                         .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
@@ -2191,6 +2196,9 @@ mod tests {
         let p = prepare_product("X", "", &product("Acme Corp", "Zetaline UPSMON-PRO"), &t).unwrap();
         let d = PreparedDevice::from_names("Zetaline", "UPSMON-PRO", &t).unwrap();
         assert!(match_product(&d, Some("2.5"), &p).is_some());
+        // Nor is a place in parentheses.
+        let d = PreparedDevice::from_names("Acme", "Pumpmaster 4000 (OR 3)", &t).unwrap();
+        assert!(match_product(&d, None, &p).is_some());
         // A device's place after a dash is not part of its model.
         let p = prepare_product("X", "", &product("Acme Corp", "Pumpmaster 4000"), &t).unwrap();
         let d = PreparedDevice::from_names("Acme", "Pumpmaster 4000 - OR 3", &t).unwrap();
