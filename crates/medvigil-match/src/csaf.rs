@@ -2196,12 +2196,12 @@ mod tests {
         let p = prepare_product("X", "", &product("Acme Corp", "Zetaline UPSMON-PRO"), &t).unwrap();
         let d = PreparedDevice::from_names("Zetaline", "UPSMON-PRO", &t).unwrap();
         assert!(match_product(&d, Some("2.5"), &p).is_some());
-        // Nor is a place in parentheses.
-        let d = PreparedDevice::from_names("Acme", "Pumpmaster 4000 (OR 3)", &t).unwrap();
-        assert!(match_product(&d, None, &p).is_some());
         // A device's place after a dash is not part of its model.
         let p = prepare_product("X", "", &product("Acme Corp", "Pumpmaster 4000"), &t).unwrap();
         let d = PreparedDevice::from_names("Acme", "Pumpmaster 4000 - OR 3", &t).unwrap();
+        assert!(match_product(&d, None, &p).is_some());
+        // Nor is a place in parentheses.
+        let d = PreparedDevice::from_names("Acme", "Pumpmaster 4000 (OR 3)", &t).unwrap();
         assert!(match_product(&d, None, &p).is_some());
         // Not an ordinary word before words.
         let p = prepare_product("X", "", &product("Acme Corp", "Central Station"), &t).unwrap();
