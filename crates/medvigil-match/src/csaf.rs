@@ -108,7 +108,7 @@ impl PreparedDevice {
         let vendor_words = table.vendor_words(&vendor_groups);
         let brands = table.brand_words(&vendor_groups);
         let (line, mut line_remarks) = split_purchase_line(model_text);
-        let (written, dash_remark) = split_dash_remark(&without_locations(&line));
+        let (written, after_dash) = split_dash_remark(&without_locations(&line));
         // "Niagara Enterprise Security 2.3u1": the release an inventory writes into the
         // model names no model.
         let written = match written.rsplit_once(' ') {
@@ -119,8 +119,10 @@ impl PreparedDevice {
             }
             _ => written,
         };
-        line_remarks.extend(dash_remark);
-        let dash_remark = (!line_remarks.is_empty()).then(|| line_remarks.join(" "));
+        // What the text said besides the model: a purchase line's other parts, the
+        // remark after a dash.
+        line_remarks.extend(after_dash);
+        let text_remark = (!line_remarks.is_empty()).then(|| line_remarks.join(" "));
         // Inventories add remarks in parentheses ("NetSurveillance DVR (loading dock)",
         // "Classic RS20 switch (Classic Platform RS)"): only a short name or a model
         // number there is part of the model; other words are context.
@@ -137,10 +139,10 @@ impl PreparedDevice {
                     && r.chars()
                         .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
         });
-        remarks.extend(&dash_remark);
-        // (The reading with remarks reads the dash's as words: "MiSeq Sequencer - MCS"
-        // may be the MiSeq Control Software.)
-        let written = match &dash_remark {
+        remarks.extend(&text_remark);
+        // (The reading with remarks reads them as words: "MiSeq Sequencer - MCS" may be
+        // the MiSeq Control Software.)
+        let written = match &text_remark {
             Some(r) => format!("{written} {r}"),
             None => written,
         };
@@ -271,7 +273,8 @@ fn split_dash_remark(model: &str) -> (String, Option<String>) {
         return (model.to_string(), None);
     };
     // (Three digits or more: "AHU-12", "DB-4" and "OR 3" name places.)
-    let model_number = crate::names::model_tokens(tail)
+    let tail_toks = crate::names::model_tokens(tail);
+    let model_number = tail_toks
         .iter()
         .any(|t| t.bytes().filter(u8::is_ascii_digit).count() >= 3);
     if head.trim().is_empty() || tail.trim().is_empty() || model_number {
@@ -279,7 +282,6 @@ fn split_dash_remark(model: &str) -> (String, Option<String>) {
     }
     // "PACS - iSite PACS", "CT Scanner - Optima CT540": the device's kind, then its
     // model.
-    let tail_toks = crate::names::model_tokens(tail);
     let kind_first = crate::names::model_tokens(head)
         .iter()
         .all(|t| tail_toks.contains(t) || is_class_word(&crate::names::singular(t.clone())));
@@ -500,10 +502,7 @@ fn prepare_product(
         {
             // (A device with another model number is not the product; one without
             // any may be it.)
-            for n in &mut names {
-                n.numbers.extend(models.iter().cloned());
-                n.optional_numbers.extend(models.iter().cloned());
-            }
+            add_optional_models(&mut names, &models);
             (AdvisoryRange::all(), None)
         }
         _ => {
@@ -523,10 +522,7 @@ fn prepare_product(
                             && t.bytes().any(|b| b.is_ascii_alphabetic())
                     })
                     .collect();
-                for n in &mut names {
-                    n.numbers.extend(models.iter().cloned());
-                    n.optional_numbers.extend(models.iter().cloned());
-                }
+                add_optional_models(&mut names, &models);
             }
             // Model numbers written where the version belongs ("MyCareLink Monitor:
             // 24950 | 24952"): long digit runs of the version text also name the model.
@@ -539,10 +535,7 @@ fn prepare_product(
                 // another one is not; four may be a year.)
                 let (catalogue, short): (Vec<String>, Vec<String>) =
                     extra.into_iter().partition(|t| t.len() >= 5);
-                for n in &mut names {
-                    n.numbers.extend(catalogue.iter().cloned());
-                    n.optional_numbers.extend(catalogue.iter().cloned());
-                }
+                add_optional_models(&mut names, &catalogue);
                 if !short.is_empty() {
                     let mut n = names[0].clone();
                     n.numbers.extend(short);
@@ -1025,6 +1018,15 @@ fn slash_alternatives(name: &str) -> Vec<String> {
         }
     }
     Vec::new()
+}
+
+/// Gives every reading of a product the models its version slot names: a device with
+/// another model number is not the product; one without any may be it.
+fn add_optional_models(names: &mut [ModelName], models: &[String]) {
+    for n in names {
+        n.numbers.extend(models.iter().cloned());
+        n.optional_numbers.extend(models.iter().cloned());
+    }
 }
 
 /// The second product in a name that repeats its first word ("Alaris Gateway
