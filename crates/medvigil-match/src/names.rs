@@ -1094,16 +1094,18 @@ impl ModelName {
             .pairs
             .iter()
             .filter(|(a, b, ab)| {
-                // ("NEXUS-3-264", read as "nexus3" and "264", is one of "NEXUS-3-x".)
-                let in_family = || {
-                    families
+                // Two numbers cut at a hyphen fuse only into a family member:
+                // "NEXUS-3-264", read as "nexus3" and "264", is one of "NEXUS-3-x". (They
+                // are most pairs of a numbered name, and most names have no family.)
+                if a.bytes().any(|c| c.is_ascii_digit()) {
+                    return families
+                        && !other.numbers.contains(a)
                         && other.numbers.iter().any(|n| {
                             n.strip_suffix('*')
                                 .is_some_and(|head| ab.len() > head.len() && ab.starts_with(head))
-                        })
-                        && !other.numbers.contains(a)
-                };
-                (other.words.contains(ab) || other.numbers.contains(ab) || in_family())
+                        });
+                }
+                (other.words.contains(ab) || other.numbers.contains(ab))
                     && !(other.words.contains(a)
                         && (other.words.contains(b) || other.numbers.contains(b)))
             })
