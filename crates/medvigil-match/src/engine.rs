@@ -51,8 +51,13 @@ pub struct Engine {
     /// CPE `vendor:product` → parsed configurations.
     by_cpe: HashMap<String, Vec<usize>>,
     configs: Vec<ParsedConfig>,
-    /// Vendor group → (advisory, product).
-    by_vendor: HashMap<VendorId, Vec<(usize, usize)>>,
+    /// Vendor group → product shapes of that vendor.
+    by_vendor: HashMap<VendorId, Vec<usize>>,
+    /// The (advisory, product) pairs of each product shape: products with the same
+    /// vendor groups, names and exclusions match the same device models, and the same
+    /// product is named again and again across advisories and their updates, so a
+    /// device model is compared with each shape once.
+    shapes: Vec<Vec<(usize, usize)>>,
     kev: Vec<(KevEntry, BTreeSet<VendorId>, ModelName)>,
     /// CVE 5 `affected[]` entries that name a vendor and a product, by vendor group.
     cve5: Vec<Cve5Rule>,
@@ -340,13 +345,22 @@ impl Engine {
             }
         }
         let mut products = Vec::with_capacity(advisories.len());
-        let mut by_vendor: HashMap<VendorId, Vec<(usize, usize)>> = HashMap::new();
+        let mut by_vendor: HashMap<VendorId, Vec<usize>> = HashMap::new();
+        let mut shapes: Vec<Vec<(usize, usize)>> = Vec::new();
+        type ShapeKey = (BTreeSet<VendorId>, Vec<ModelName>, Vec<ModelName>);
+        let mut shape_ids: HashMap<ShapeKey, usize> = HashMap::new();
         for (ai, a) in advisories.iter().enumerate() {
             let prepared = crate::csaf::prepare(a, &table);
             for (pi, p) in prepared.iter().enumerate() {
-                for g in &p.vendor_groups {
-                    by_vendor.entry(g.clone()).or_default().push((ai, pi));
-                }
+                let key = (p.vendor_groups.clone(), p.names.clone(), p.excluded.clone());
+                let id = *shape_ids.entry(key).or_insert_with(|| {
+                    for g in &p.vendor_groups {
+                        by_vendor.entry(g.clone()).or_default().push(shapes.len());
+                    }
+                    shapes.push(Vec::new());
+                    shapes.len() - 1
+                });
+                shapes[id].push((ai, pi));
             }
             stats.advisory_products += prepared.len();
             products.push(prepared);
@@ -395,6 +409,7 @@ impl Engine {
                 by_cpe,
                 configs,
                 by_vendor,
+                shapes,
                 kev,
                 kev_by_vendor,
                 cve5,
@@ -435,25 +450,26 @@ impl Engine {
     /// version: (advisory, product, how the model matched). The expensive part of
     /// device matching, done once per (manufacturer, model).
     fn model_hits(&self, prepared: &PreparedDevice) -> Vec<(usize, usize, ModelMatch)> {
-        let mut candidates: Vec<(usize, usize)> = prepared
+        let mut candidates: Vec<usize> = prepared
             .vendor_groups
             .iter()
             .flat_map(|g| self.by_vendor.get(g).into_iter().flatten().copied())
             .collect();
         candidates.sort_unstable();
         candidates.dedup();
-        candidates
-            .into_iter()
-            .filter_map(|(ai, pi)| {
-                let p = &self.products[ai][pi];
-                let m = p
-                    .names
-                    .iter()
-                    .filter_map(|n| prepared.model_match(n))
-                    .max_by(|a, b| a.confidence.total_cmp(&b.confidence))?;
-                Some((ai, pi, m))
-            })
-            .collect()
+        let mut hits: Vec<(usize, usize, ModelMatch)> = Vec::new();
+        for shape in candidates {
+            let products = &self.shapes[shape];
+            let (ai, pi) = products[0];
+            // The shape's products share their vendor groups with the device (it was
+            // found by one), so only names and exclusions are left to compare.
+            let Some(m) = match_model(prepared, &self.products[ai][pi]) else {
+                continue;
+            };
+            hits.extend(products.iter().map(|&(ai, pi)| (ai, pi, m.clone())));
+        }
+        hits.sort_unstable_by_key(|&(ai, pi, _)| (ai, pi));
+        hits
     }
 
     /// Turns model hits into findings for one device's firmware version.

@@ -773,7 +773,7 @@ pub fn is_class_word(w: &str) -> bool {
 }
 
 /// A product or device model name as sets of tokens.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ModelName {
     /// Tokens with a digit: model numbers ("b450", "8015", "mmt503", "mx40").
     pub numbers: BTreeSet<String>,

@@ -373,3 +373,85 @@ fn csaf_purl_helpers_with_vers_ranges() {
     assert_eq!(hit[0].advisory_id.as_deref(), Some("EXAMPLE-2021-0001"));
     assert!(e.component_findings("s", &c("2.15.0")).is_empty());
 }
+
+/// A CSAF advisory naming one GE Healthcare product, affected in `version`.
+fn ge_advisory(id: &str, product: &str, version: &str) -> medvigil_model::vuln::Advisory {
+    let doc = serde_json::json!({
+        "document": {
+            "category": "csaf_security_advisory", "csaf_version": "2.0", "title": id,
+            "publisher": {"category": "coordinator", "name": "fixture", "namespace": "https://example.invalid"},
+            "tracking": {"id": id, "status": "final", "version": "1",
+                "initial_release_date": "2020-01-01T00:00:00Z", "current_release_date": "2020-01-01T00:00:00Z"}
+        },
+        "product_tree": {"branches": [{"category": "vendor", "name": "GE Healthcare", "branches": [
+            {"category": "product_name", "name": product, "branches": [
+                {"category": "product_version_range", "name": version,
+                 "product": {"product_id": "CSAFPID-0001", "name": format!("GE Healthcare {product} {version}")}}
+            ]}
+        ]}]},
+        "vulnerabilities": [{"cve": format!("CVE-2020-{}", &id[id.len() - 5..]),
+            "product_status": {"known_affected": ["CSAFPID-0001"]}}]
+    });
+    support::advisory(&doc)
+}
+
+/// The same product named by several advisories is compared with a device model once,
+/// and each advisory still gets its finding; a model the product name excludes is not
+/// matched, whether all devices are evaluated or one advisory against its candidates.
+#[test]
+fn repeated_products_and_exclusions_in_full_and_incremental_runs() {
+    let advisories = vec![
+        ge_advisory(
+            "ICSMA-20-00001",
+            "Venue, not including Venue 40",
+            "vers:all/*",
+        ),
+        ge_advisory("ICSMA-20-00002", "Venue, not including Venue 40", "<= 2.0"),
+        ge_advisory("ICSMA-20-00003", "Vivid E95", "vers:all/*"),
+    ];
+    let (e, _) = Engine::new(VendorTable::builtin(), vec![], advisories, vec![], vec![]);
+    let device = |id: &str, model: &str, version: &str| {
+        let mut d = Device::new("main", id);
+        d.manufacturer = Some("GE Medical Systems".into());
+        d.model = Some(model.into());
+        d.version = Some(version.into());
+        d
+    };
+    let devices = vec![
+        device("US-1", "Venue 50", "1.5"),
+        device("US-2", "Venue 50", "3.0"),
+        device("US-3", "Venue 40", "1.5"),
+        device("US-4", "Vivid E95", "204"),
+    ];
+    let affected = |f: &[medvigil_model::finding::Finding]| {
+        let mut v: Vec<(String, String)> = f
+            .iter()
+            .filter(|f| f.status == FindingStatus::Affected)
+            .map(|f| (f.asset.key(), f.advisory_id.clone().unwrap_or_default()))
+            .collect();
+        v.sort();
+        v
+    };
+    let full = affected(&e.evaluate_devices(&devices, &mut || {}));
+    let key = |d: &Device| {
+        medvigil_model::finding::AssetRef::Device {
+            site: d.site.clone(),
+            asset_id: d.asset_id.clone(),
+        }
+        .key()
+    };
+    let want = vec![
+        (key(&devices[0]), "ICSMA-20-00001".to_string()),
+        (key(&devices[0]), "ICSMA-20-00002".to_string()),
+        (key(&devices[1]), "ICSMA-20-00001".to_string()),
+        (key(&devices[3]), "ICSMA-20-00003".to_string()),
+    ];
+    assert_eq!(full, want);
+    let index = DeviceIndex::new(&devices, e.table());
+    let mut incremental: Vec<_> = ["ICSMA-20-00001", "ICSMA-20-00002", "ICSMA-20-00003"]
+        .iter()
+        .flat_map(|id| e.advisory_findings(id, &index))
+        .collect::<Vec<_>>();
+    incremental.sort_by_key(|f| f.asset.key());
+    assert_eq!(affected(&incremental), want);
+}
