@@ -129,11 +129,18 @@ impl PreparedDevice {
         let (outside, inside) = crate::names::split_parens(&written);
         let (kept, mut remarks): (Vec<&String>, Vec<&String>) = inside.iter().partition(|r| {
             let r = r.trim();
-            // ("(OR 3)", "(Bay 12)": a place, its only numbers short and standing alone.)
-            let place = r.split_whitespace().count() >= 2
-                && r.split_whitespace()
-                    .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
-                    .all(|w| w.len() <= 2 && w.chars().all(|c| c.is_ascii_digit()));
+            // ("(OR 3)", "(Bay 12)", "(CT2 ED)": a place, its only numbers short, standing
+            // alone or closing a room's short name, beside a word.)
+            let words: Vec<&str> = r.split_whitespace().collect();
+            let digits = |w: &&str| w.chars().filter(char::is_ascii_digit).count();
+            let place = words.len() >= 2
+                && words.iter().any(|w| digits(w) == 0)
+                && words.iter().filter(|w| digits(w) > 0).all(|w| {
+                    w.len() <= 2 && digits(w) == w.len()
+                        || w.len() <= 3
+                            && digits(w) == 1
+                            && w.ends_with(|c: char| c.is_ascii_digit())
+                });
             !place && r.chars().any(|c| c.is_ascii_digit())
                 || ((2..=8).contains(&r.len())
                     && r.chars()
@@ -272,11 +279,15 @@ fn split_dash_remark(model: &str) -> (String, Option<String>) {
     else {
         return (model.to_string(), None);
     };
-    // (Three digits or more: "AHU-12", "DB-4" and "OR 3" name places.)
+    // (Three digits or more: "AHU-12", "DB-4" and "OR 3" name places. Unless the model
+    // before the dash has its own: "Optima CT660 - CT1 AE CT1_OPT660" adds a DICOM AE
+    // title.)
     let tail_toks = crate::names::model_tokens(tail);
-    let model_number = tail_toks
-        .iter()
-        .any(|t| t.bytes().filter(u8::is_ascii_digit).count() >= 3);
+    let numbered = |toks: &[String]| {
+        toks.iter()
+            .any(|t| t.bytes().filter(u8::is_ascii_digit).count() >= 3)
+    };
+    let model_number = numbered(&tail_toks) && !numbered(&crate::names::model_tokens(head));
     if head.trim().is_empty() || tail.trim().is_empty() || model_number {
         return (model.to_string(), None);
     }
@@ -1238,6 +1249,9 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
     }
     if let Some(fused) = p.fused_with(d) {
         return model_match(d, &fused);
+    }
+    if let Some(respelled) = d.respelled_with(p) {
+        return model_match(&respelled, p);
     }
     // A short name for several words of the product ("VMS", "Video Management System").
     if let Some(expanded) = d.expanded_with(p) {

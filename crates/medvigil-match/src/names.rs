@@ -989,7 +989,11 @@ impl ModelName {
                 prev_number = Some(t.clone());
                 m.numbers.insert(t);
             } else if t.len() > 1 || t == "x" {
-                prev_number = None;
+                // "CT750 HD" is the "CT750HD": a number and the letters after it.
+                if let Some(n) = prev_number.take() {
+                    m.pairs
+                        .push((n.clone(), singular(t.clone()), format!("{n}{t}")));
+                }
                 if let Some(p) = prev_word.take() {
                     let compound = singular(format!("{p}{t}"));
                     m.pairs.push((singular(p), singular(t.clone()), compound));
@@ -1085,6 +1089,52 @@ impl ModelName {
         Some(m)
     }
 
+    /// This name with its words spelled as `other` spells them where the two differ only
+    /// by a doubled letter ("Millennium" and CISA's "Millenium"), or `None` when none
+    /// does. (Long words only: short ones differ by a letter for real.)
+    pub fn respelled_with(&self, other: &ModelName) -> Option<ModelName> {
+        let squeezed = |w: &str| {
+            let mut out = String::with_capacity(w.len());
+            for c in w.chars() {
+                if !out.ends_with(c) {
+                    out.push(c);
+                }
+            }
+            out
+        };
+        let mut respelled: Option<ModelName> = None;
+        for w in self
+            .words
+            .iter()
+            .filter(|w| w.len() >= 6 && !other.words.contains(*w))
+        {
+            let Some(theirs) = other.words.iter().find(|o| {
+                o.len() >= 6
+                    && o.len().abs_diff(w.len()) <= 2
+                    && o.as_bytes()[..3] == w.as_bytes()[..3]
+                    && !self.words.contains(*o)
+                    && squeezed(o) == squeezed(w)
+            }) else {
+                continue;
+            };
+            let m = respelled.get_or_insert_with(|| self.clone());
+            m.words.remove(w);
+            m.words.insert(theirs.clone());
+            if m.brands.remove(w) {
+                m.brands.insert(theirs.clone());
+            }
+            if m.coined.remove(w) {
+                m.coined.insert(theirs.clone());
+            }
+            for t in &mut m.seq {
+                if t == w {
+                    t.clone_from(theirs);
+                }
+            }
+        }
+        respelled
+    }
+
     /// This name with adjacent words fused where `other` writes them as one word
     /// ("Multi Processor" → "MultiProcessor"), or `None` when no pair is fused.
     pub fn fused_with(&self, other: &ModelName) -> Option<ModelName> {
@@ -1097,6 +1147,9 @@ impl ModelName {
                 // Two numbers cut at a hyphen fuse only into a family member:
                 // "NEXUS-3-264", read as "nexus3" and "264", is one of "NEXUS-3-x". (They
                 // are most pairs of a numbered name, and most names have no family.)
+                if a.bytes().any(|c| c.is_ascii_digit()) && !b.bytes().any(|c| c.is_ascii_digit()) {
+                    return other.numbers.contains(ab) && !other.numbers.contains(a);
+                }
                 if a.bytes().any(|c| c.is_ascii_digit()) {
                     return families
                         && !other.numbers.contains(a)
@@ -1116,6 +1169,12 @@ impl ModelName {
         let mut m = self.clone();
         for (a, b, ab) in fuse {
             m.words.remove(a);
+            if a.bytes().any(|c| c.is_ascii_digit()) && !b.bytes().any(|c| c.is_ascii_digit()) {
+                m.numbers.remove(a);
+                m.words.remove(b);
+                m.numbers.insert(ab.clone());
+                continue;
+            }
             if b.bytes().any(|c| c.is_ascii_digit()) {
                 m.numbers.remove(a);
                 m.numbers.remove(b);

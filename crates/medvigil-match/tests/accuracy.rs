@@ -337,6 +337,10 @@ const FACILITIES_SECOND: &str =
 const SERVICE_CONTRACTS: &str = "held out (service-contract schedule, medical 2017-2024)";
 const CLINICAL_UNITS: &str = "held out (clinical-informatics list, medical 2017-2024)";
 const DISCOVERY_2021: &str = "held out (discovery-tool inventory, medical 2021-2024)";
+const IMAGING: &str = "held out (imaging department list, 38 imaging advisories)";
+const SECURITY_PLATFORM: &str = "held out (IoT security platform export, medical 2020-2024)";
+const MEDICATION_FLEET: &str = "held out (medication and life-support fleet list, 58 advisories)";
+const EUROPEAN_REGISTER: &str = "held out (German-speaking hospital's register, 112 advisories)";
 
 /// Inventories written in the styles of a hospital's other systems (a network discovery
 /// tool's export, a CMMS export), labelled against the shared corpus's medical advisories
@@ -346,7 +350,27 @@ fn corpus_inventory_styles_precision_and_recall() {
     let Some(dir) = medvigil_testkit::corpus("csaf/cisa-ot") else {
         return;
     };
-    let sets: [(&str, &str, Split); 8] = [
+    let sets: [(&str, &str, Split); 12] = [
+        (
+            "holdout_european_register.csv",
+            include_str!("accuracy/holdout_european_register.csv"),
+            |_| EUROPEAN_REGISTER,
+        ),
+        (
+            "holdout_medication_fleet.csv",
+            include_str!("accuracy/holdout_medication_fleet.csv"),
+            |_| MEDICATION_FLEET,
+        ),
+        (
+            "holdout_imaging_department.csv",
+            include_str!("accuracy/holdout_imaging_department.csv"),
+            |_| IMAGING,
+        ),
+        (
+            "holdout_security_platform_2020_2024.csv",
+            include_str!("accuracy/holdout_security_platform_2020_2024.csv"),
+            |_| SECURITY_PLATFORM,
+        ),
         (
             "holdout_clinical_units.csv",
             include_str!("accuracy/holdout_clinical_units.csv"),
@@ -402,6 +426,10 @@ fn corpus_inventory_styles_precision_and_recall() {
             (SERVICE_CONTRACTS, 0.95, 0.90),
             (CLINICAL_UNITS, 0.90, 0.90),
             (DISCOVERY_2021, 0.95, 0.95),
+            (IMAGING, 0.0, 0.0),
+            (SECURITY_PLATFORM, 0.0, 0.0),
+            (MEDICATION_FLEET, 0.0, 0.0),
+            (EUROPEAN_REGISTER, 0.0, 0.0),
         ],
     );
 }
