@@ -73,6 +73,9 @@ pub struct PreparedProduct {
     /// Models the name excludes ("Venue, not including Venue 40 R1-3"): a device that
     /// is one of them is not the product.
     pub excluded: Vec<ModelName>,
+    /// Versions the advisory's vendor fixes name for the product ("has released update
+    /// Version 1.6.1"): a device at or past one has the fix ([`crate::fixes`]).
+    pub fixed_in: Vec<medvigil_version::Version>,
 }
 
 /// An inventory device made ready for matching.
@@ -311,7 +314,11 @@ fn split_dash_remark(model: &str) -> (String, Option<String>) {
 /// ("…_component_of") or is installed with it ("installed_with"); not the platform of
 /// "installed_on", which runs many other things.
 pub fn prepare(advisory: &Advisory, table: &VendorTable) -> Vec<PreparedProduct> {
-    prepare_products(&advisory.id, &advisory.title, &advisory.products, table)
+    let mut products = prepare_products(&advisory.id, &advisory.title, &advisory.products, table);
+    for p in &mut products {
+        p.fixed_in = crate::fixes::stated_fixes(advisory, &p.product_id);
+    }
+    products
 }
 
 fn prepare_products(
@@ -587,6 +594,7 @@ fn prepare_product(
         spec,
         name_line: name_version.map(|v| AdvisoryRange::read(&format!("{v}.x"))),
         excluded,
+        fixed_in: Vec::new(),
     })
 }
 
@@ -1683,9 +1691,21 @@ impl PreparedProduct {
     /// Whether a device version is affected: inside the version line the product name
     /// states, if any, and inside the product's version or range.
     pub fn verdict(&self, version: Option<&str>) -> Verdict {
-        match self.name_line.as_ref().map(|l| l.verdict(version)) {
+        let verdict = match self.name_line.as_ref().map(|l| l.verdict(version)) {
             Some(Verdict::NotAffected) => Verdict::NotAffected,
             _ => self.spec.verdict(version),
+        };
+        let fixes: Vec<_> = self
+            .fixed_in
+            .iter()
+            .filter(|f| self.spec.range().is_none_or(|r| crate::fixes::fix_of(r, f)))
+            .cloned()
+            .collect();
+        match version {
+            Some(v) if verdict == Verdict::Affected && crate::fixes::has_fix(&fixes, v) => {
+                Verdict::NotAffected
+            }
+            _ => verdict,
         }
     }
 }

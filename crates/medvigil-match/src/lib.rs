@@ -36,6 +36,7 @@
 pub mod cpe;
 pub mod csaf;
 pub mod engine;
+pub mod fixes;
 pub mod names;
 pub mod purl;
 pub mod vex;

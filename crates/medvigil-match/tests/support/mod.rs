@@ -6,7 +6,7 @@
 
 use medvigil_model::vuln::{
     Advisory, AdvisoryVulnerability, Product, ProductIdentification, ProductRelationship,
-    ProductStatus, Publisher,
+    ProductStatus, Publisher, Remediation,
 };
 use serde_json::Value;
 
@@ -105,7 +105,19 @@ pub fn advisory(doc: &Value) -> Advisory {
                     under_investigation: ids(&ps["under_investigation"]),
                 },
                 scores: Vec::new(),
-                remediations: Vec::new(),
+                remediations: v["remediations"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|r| Remediation {
+                        category: s(&r["category"]).unwrap_or_default(),
+                        details: s(&r["details"]).unwrap_or_default(),
+                        product_ids: ids(&r["product_ids"]),
+                        group_ids: ids(&r["group_ids"]),
+                        url: s(&r["url"]),
+                        date: s(&r["date"]),
+                    })
+                    .collect(),
                 threats: Vec::new(),
                 flags: Vec::new(),
             }

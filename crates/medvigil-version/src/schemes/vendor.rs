@@ -57,8 +57,14 @@ const PRE_WORDS: [(&str, u8); 6] = [
     ("rc", 4),
 ];
 
-/// Leading words that label a version rather than being part of it.
-const LABEL_WORDS: [&str; 12] = [
+/// Leading words that label a version rather than being part of it (German registers
+/// write "Softwarestand 2.3.1", purchasing lists "REL J.02").
+const LABEL_WORDS: [&str; 17] = [
+    "softwarestand",
+    "softwareversion",
+    "firmwarestand",
+    "firmwareversion",
+    "rel",
     "versions",
     "version",
     "ver",
