@@ -629,6 +629,10 @@ const SERIES_WORDS: &[&str] = &[
     "family",
     "model",
     "models",
+    // (German registers: "Alaris PCU Modell 8015", "Akku-Pack mit WLAN für Infusomat".)
+    "modell",
+    "mit",
+    "fur",
     "system",
     "systems",
     "the",
@@ -769,7 +773,38 @@ pub fn is_series_word(w: &str) -> bool {
 
 /// Whether a (singular, lower-case) word only names a class of device.
 pub fn is_class_word(w: &str) -> bool {
-    CLASS_WORDS.contains(&w)
+    CLASS_WORDS.contains(&w) || is_german_kind(w)
+}
+
+/// German registers put the device's kind before its model as one compound word
+/// ("Narkosegerät Aisys", "Infusionspumpe Infusomat Space", "Ruhe-EKG ELI 280"): any
+/// "-gerät" (device), or a compound led by a kind of care or device.
+fn is_german_kind(w: &str) -> bool {
+    const LEADS: [&str; 16] = [
+        "patienten",
+        "infusions",
+        "spritzen",
+        "beatmungs",
+        "narkose",
+        "blutzucker",
+        "gerinnungs",
+        "intensiv",
+        "ruhe",
+        "belastungs",
+        "langzeit",
+        "auswerte",
+        "ultraschall",
+        "rontgen",
+        "dialyse",
+        "elektrochirurg",
+    ];
+    const KINDS: [&str; 3] = ["zentrale", "basisstation", "telemetrieserver"];
+    w.ends_with("gerat")
+        || w.ends_with("geraet")
+        || KINDS.contains(&w)
+        || LEADS
+            .iter()
+            .any(|l| w.len() > l.len() + 2 && w.starts_with(l))
 }
 
 /// A product or device model name as sets of tokens.
