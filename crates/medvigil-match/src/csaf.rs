@@ -507,6 +507,19 @@ fn prepare_product(
     // A "version" that is really a model ("Accu-Chek Inform II", "MMT-512 / MMT-712
     // Paradigm x12") joins the name; the version is then unconstrained.
     let (spec, version_text) = match (&spec, &version_text) {
+        // Models listed where the versions belong ("GE Carestation: 620 | 650 | 650c"):
+        // a device with another model number is not the product.
+        (_, Some(v)) if let Some((numbers, named)) = models_as_versions(v) => {
+            add_optional_models(&mut names, &numbers);
+            let first = names[0].clone();
+            for alt in named {
+                let mut n = ModelName::with_vendor_words(&format!("{name} {alt}"), &words);
+                n.numbers.clone_from(&first.numbers);
+                n.optional_numbers.clone_from(&first.optional_numbers);
+                names.push(n);
+            }
+            (AdvisoryRange::all(), None)
+        }
         (s, Some(v)) if s.is_unreadable() && looks_like_model(v) => {
             names = vec![ModelName::with_vendor_words(&format!("{name} {v}"), &words)];
             (AdvisoryRange::all(), None)
@@ -1063,6 +1076,47 @@ fn repeated_first_word(name: &str) -> Option<String> {
         .iter()
         .any(|w| !is_class_word(&crate::names::singular(w.to_ascii_lowercase())));
     (at + 1 < words.len() && own).then(|| words[at..].join(" "))
+}
+
+/// A version slot that lists models instead of versions ("620 | 650 | 650c", "7100 |
+/// 7900 | 100 | Protiva Carestation View"): the model numbers, and the alternatives
+/// named by words. Release numbers have dots; years are not models.
+fn models_as_versions(v: &str) -> Option<(Vec<String>, Vec<String>)> {
+    if v.contains(['.', '<', '>', '=', '*', ':', '/']) {
+        return None;
+    }
+    let alts: Vec<&str> = v.split('|').map(str::trim).collect();
+    if alts.len() < 2 || alts.iter().any(|a| a.is_empty()) {
+        return None;
+    }
+    let model_number = |t: &str| {
+        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+        let year = digits == 4 && (t.starts_with("19") || t.starts_with("20"));
+        digits >= 3
+            && !year
+            && t.len() - digits <= 2
+            && t[digits..].bytes().all(|b| b.is_ascii_alphabetic())
+    };
+    let (mut numbers, mut named) = (Vec::new(), Vec::new());
+    for alt in alts {
+        let first = alt.split_whitespace().next().unwrap_or("");
+        if model_number(first) {
+            numbers.extend(
+                crate::names::model_tokens(alt)
+                    .into_iter()
+                    .filter(|t| t.bytes().any(|b| b.is_ascii_digit())),
+            );
+        } else if first.len() >= 3
+            && first.starts_with(|c: char| c.is_ascii_uppercase())
+            && first.chars().all(|c| c.is_ascii_alphabetic())
+            && !alt.chars().any(|c| c.is_ascii_digit())
+        {
+            named.push(alt.to_string());
+        } else {
+            return None;
+        }
+    }
+    (!numbers.is_empty()).then_some((numbers, named))
 }
 
 /// A version branch that names a model: letters words, no comparison operators, no
@@ -1894,6 +1948,48 @@ mod tests {
     fn m(model: &str, vendor: &str) -> ModelName {
         let t = VendorTable::builtin();
         ModelName::new(model, vendor, &t)
+    }
+
+    #[test]
+    fn models_listed_where_the_versions_belong() {
+        assert_eq!(
+            models_as_versions("620 | 650 | 650c"),
+            Some((vec!["620".into(), "650".into(), "650c".into()], vec![]))
+        );
+        assert_eq!(
+            models_as_versions("7100 | 7900 | 100 | Protiva Carestation View"),
+            Some((
+                vec!["7100".into(), "7900".into(), "100".into()],
+                vec!["Protiva Carestation View".into()]
+            ))
+        );
+        // Releases and years are versions.
+        assert_eq!(models_as_versions("1.1 | 1.5 | 1.6"), None);
+        assert_eq!(models_as_versions("2019 | 2020"), None);
+        assert_eq!(models_as_versions("B.02 | C.02"), None);
+        let table = VendorTable::builtin();
+        let products = vec![Product {
+            product_id: "CSAFPID-0003".into(),
+            name: "GE Carestation 620 | 650 | 650c".into(),
+            vendor: Some("General Electric (GE)".into()),
+            product_family: None,
+            product_name: Some("GE Carestation".into()),
+            version: Some("620 | 650 | 650c".into()),
+            version_range: None,
+            other_branches: vec![],
+            identification: Default::default(),
+            relationship: None,
+        }];
+        let p = &prepare_products(
+            "ICSMA-19-190-01",
+            "GE Aestiva and Aespire",
+            &products,
+            &table,
+        )[0];
+        let dev = |m: &str| PreparedDevice::from_names("GE Healthcare", m, &table).unwrap();
+        assert!(match_model(&dev("Carestation 650"), p).is_some());
+        assert!(match_model(&dev("Carestation 750"), p).is_none());
+        assert_eq!(p.verdict(Some("3.2")), Verdict::Affected);
     }
 
     #[test]
