@@ -476,6 +476,7 @@ fn prepare_product(
         .chain(and_alternatives(&name))
         .chain(listed_short_names(&name))
         .chain(crate::names::parenthesized_names(&name))
+        .chain(table.product_synonyms(&vendor_groups, &crate::names::split_parens(&name).0))
     {
         names.push(ModelName::with_vendor_words(&alt, &words));
     }

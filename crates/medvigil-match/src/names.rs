@@ -41,6 +41,9 @@ pub struct VendorTable {
     by_key: HashMap<String, Vec<u32>>,
     /// Keys that are only brands: they identify the vendor but stay in model names.
     brand_keys: std::collections::HashSet<String>,
+    /// Per group, the names a product has had ("IntelliVue Information Center iX",
+    /// "Patient Information Center iX", "PIC iX").
+    product_names: HashMap<u32, Vec<Vec<String>>>,
 }
 
 /// A malformed alias file.
@@ -68,6 +71,8 @@ struct AliasGroup {
     aliases: Vec<String>,
     #[serde(default)]
     brands: Vec<String>,
+    #[serde(default)]
+    products: Vec<Vec<String>>,
 }
 
 impl VendorTable {
@@ -105,6 +110,10 @@ impl VendorTable {
                 .chain(&g.aliases)
                 .flat_map(|a| [vendor_key(a), loose_vendor_key(a)])
                 .collect();
+            self.product_names
+                .entry(id)
+                .or_default()
+                .extend(g.products.iter().filter(|p| p.len() >= 2).cloned());
             for b in &g.brands {
                 let k = vendor_key(b);
                 if !company.contains(&k) {
@@ -345,6 +354,38 @@ impl VendorTable {
             })
             .cloned()
             .collect()
+    }
+
+    /// The product name with each other name the table gives the product written in
+    /// place of the one it contains ("Philips IntelliVue Information Center iX" →
+    /// "Philips PIC iX", ...), for the vendor's groups.
+    pub fn product_synonyms(&self, groups: &BTreeSet<VendorId>, name: &str) -> Vec<String> {
+        let lower = name.to_lowercase();
+        let mut out = Vec::new();
+        for id in groups.iter().filter_map(|g| match g {
+            VendorId::Known(i) => Some(i),
+            VendorId::Unknown(_) => None,
+        }) {
+            for set in self.product_names.get(id).into_iter().flatten() {
+                let Some((at, len)) = set.iter().find_map(|n| {
+                    let n = n.to_lowercase();
+                    let at = lower.find(&n)?;
+                    let bounded = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+                    (bounded(lower[..at].chars().next_back())
+                        && bounded(lower[at + n.len()..].chars().next()))
+                    .then_some((at, n.len()))
+                }) else {
+                    continue;
+                };
+                for other in set {
+                    let alt = format!("{}{other}{}", &name[..at], &name[at + len..]);
+                    if !alt.eq_ignore_ascii_case(name) && !out.contains(&alt) {
+                        out.push(alt);
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Every normalized word of every alias of the given groups: the words a product
@@ -1809,6 +1850,39 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn a_product_renamed_is_read_under_each_name() {
+        let t = VendorTable::builtin();
+        let philips = t.groups("Philips Healthcare");
+        let alts = t.product_synonyms(&philips, "Philips IntelliVue Information Center iX");
+        assert!(alts.contains(&"Philips PIC iX".to_string()), "{alts:?}");
+        assert!(alts.contains(&"Philips Patient Information Center iX".to_string()));
+        // Only whole words, and only the vendor's own products.
+        assert!(t.product_synonyms(&philips, "PIC iXR").is_empty());
+        assert!(
+            t.product_synonyms(&t.groups("GE Healthcare"), "PIC iX")
+                .is_empty()
+        );
+        // Users add their own, and a bad file is refused with its name.
+        let mut t = VendorTable::builtin();
+        t.extend_from_toml(
+            "[[vendor]]\nname = \"Acme\"\nproducts = [[\"Old Pump\", \"New Pump\"]]\n",
+            "site.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            t.product_synonyms(&t.groups("Acme"), "Old Pump 3"),
+            ["New Pump 3"]
+        );
+        let err = t
+            .extend_from_toml(
+                "[[vendor]]\nname = \"Acme\"\nproducts = \"x\"\n",
+                "site.toml",
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("site.toml"), "{err}");
+    }
 
     #[test]
     fn builtin_table_parses_and_knows_the_lineage() {
