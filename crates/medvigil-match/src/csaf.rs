@@ -1079,6 +1079,25 @@ fn repeated_first_word(name: &str) -> Option<String> {
     (at + 1 < words.len() && own).then(|| words[at..].join(" "))
 }
 
+/// The short form of a software id written as three digits, the line's letter and a
+/// zero-padded number ("012U000061" → "U61"), as B. Braun's pumps show it and its
+/// advisories sometimes shorten it.
+fn short_software_id(v: &str) -> Option<String> {
+    let v = v.trim();
+    let b = v.as_bytes();
+    (b.len() == 10
+        && b[..3].iter().all(u8::is_ascii_digit)
+        && b[3].is_ascii_uppercase()
+        && b[4..].iter().all(u8::is_ascii_digit))
+    .then(|| format!("{}{}", b[3] as char, v[4..].trim_start_matches('0')))
+}
+
+/// Whether a version is written in that short form ("U61", "L81").
+fn short_software_id_form(w: &str) -> bool {
+    let b = w.as_bytes();
+    (2..=4).contains(&b.len()) && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
+}
+
 /// A version slot that lists models instead of versions ("620 | 650 | 650c", "7100 |
 /// 7900 | 100 | Protiva Carestation View"): the model numbers, and the alternatives
 /// named by words. Release numbers have dots; years are not models.
@@ -1746,10 +1765,34 @@ impl PreparedProduct {
     /// Whether a device version is affected: inside the version line the product name
     /// states, if any, and inside the product's version or range.
     pub fn verdict(&self, version: Option<&str>) -> Verdict {
-        let verdict = match self.name_line.as_ref().map(|l| l.verdict(version)) {
+        let mut verdict = match self.name_line.as_ref().map(|l| l.verdict(version)) {
             Some(Verdict::NotAffected) => Verdict::NotAffected,
             _ => self.spec.verdict(version),
         };
+        // B. Braun's software ids: devices show "012U000061", advisories may write "U61".
+        // The letter is the software's line: "L92" is compared with "<= L81" only.
+        if verdict != Verdict::Affected
+            && let Some(short) = version.and_then(short_software_id)
+            && let Some(text) = self.version_text.as_deref()
+        {
+            let same_line: Vec<&str> = text
+                .split('|')
+                .filter(|alt| {
+                    alt.split([' ', '<', '=', '>'])
+                        .any(|w| short_software_id_form(w) && w.get(..1) == short.get(..1))
+                })
+                .collect();
+            if !same_line.is_empty() {
+                let inside = same_line
+                    .iter()
+                    .any(|alt| AdvisoryRange::read(alt).verdict(Some(&short)) == Verdict::Affected);
+                verdict = if inside {
+                    Verdict::Affected
+                } else {
+                    Verdict::NotAffected
+                };
+            }
+        }
         let fixes: Vec<_> = self
             .fixed_in
             .iter()
@@ -1949,6 +1992,37 @@ mod tests {
     fn m(model: &str, vendor: &str) -> ModelName {
         let t = VendorTable::builtin();
         ModelName::new(model, vendor, &t)
+    }
+
+    #[test]
+    fn software_ids_in_long_and_short_form() {
+        assert_eq!(short_software_id("012U000061").as_deref(), Some("U61"));
+        assert_eq!(short_software_id("028L000081").as_deref(), Some("L81"));
+        assert_eq!(short_software_id("12.1.0"), None);
+        let p = |v: &str| PreparedProduct {
+            advisory_id: "ICSMA-20-296-02".into(),
+            product_id: "CSAFPID-0001".into(),
+            vendor: "B. Braun Medical".into(),
+            name: "SpaceCom".into(),
+            vendor_groups: BTreeSet::new(),
+            names: vec![],
+            version_text: Some(v.into()),
+            spec: AdvisoryRange::read(v),
+            name_line: None,
+            excluded: vec![],
+            fixed_in: vec![],
+        };
+        let short = p("<= U61 |<= L81");
+        assert_eq!(short.verdict(Some("012U000061")), Verdict::Affected);
+        assert_eq!(short.verdict(Some("012U000039")), Verdict::Affected);
+        assert_eq!(short.verdict(Some("012U000062")), Verdict::NotAffected);
+        // Another line's id is compared with its own line's bound only.
+        assert_eq!(short.verdict(Some("053L000092")), Verdict::NotAffected);
+        assert_eq!(short.verdict(Some("053L000081")), Verdict::Affected);
+        assert_eq!(
+            p("<= 012U000061").verdict(Some("012U000039")),
+            Verdict::Affected
+        );
     }
 
     #[test]
