@@ -1243,6 +1243,22 @@ fn number_eq(a: &str, b: &str) -> NumberEq {
     }
 }
 
+/// Whether a device's number is the product's written with a word of the product's
+/// name for its letters: "Discovery NM530c" is the "Discovery NM D530c" (the same
+/// digits and closing letters, three digits or more).
+fn kind_prefixed(device: &str, product: &str, product_words: &BTreeSet<String>) -> bool {
+    let split = |s: &str| {
+        let at = s.find(|c: char| c.is_ascii_digit()).unwrap_or(s.len());
+        (s[..at].to_string(), s[at..].to_string())
+    };
+    let ((dp, dr), (pp, pr)) = (split(device), split(product));
+    !dp.is_empty()
+        && dp != pp
+        && dr == pr
+        && dr.bytes().filter(u8::is_ascii_digit).count() >= 3
+        && product_words.contains(&dp)
+}
+
 /// Whether `model` is an instance of `pattern`, a model number with wildcards as
 /// advisories write families: an `x` after a digit stands for one digit ("FC72x" for
 /// FC724, "5x0" for 530, "AFF66X" for AFF660), and a run of two or more at the end for
@@ -1449,15 +1465,16 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
     }
     match (d.numbers.is_empty(), p.numbers.is_empty()) {
         (false, false) => {
-            let mut missing: Vec<&String> = d
-                .numbers
-                .iter()
-                .filter(|n| {
-                    !p.numbers.iter().any(|m| number_eq(n, m) != NumberEq::No)
-                        && !p.in_range(n)
-                        && !p.acronyms.contains(*n)
-                })
-                .collect();
+            let mut missing: Vec<&String> =
+                d.numbers
+                    .iter()
+                    .filter(|n| {
+                        !p.numbers.iter().any(|m| {
+                            number_eq(n, m) != NumberEq::No || kind_prefixed(n, m, &p.words)
+                        }) && !p.in_range(n)
+                            && !p.acronyms.contains(*n)
+                    })
+                    .collect();
             // An order code beside a model number that matched ("EIBPORT V3 KNX
             // 2CLA963710W1001", "IntelliVue MX450 866062") need not be in the
             // product's name.
@@ -1992,6 +2009,15 @@ mod tests {
     fn m(model: &str, vendor: &str) -> ModelName {
         let t = VendorTable::builtin();
         ModelName::new(model, vendor, &t)
+    }
+
+    #[test]
+    fn a_number_written_with_a_word_of_the_name() {
+        let p = m("Discovery NM D530c", "GE Healthcare");
+        assert!(model_match(&m("Discovery NM530c", "GE Healthcare"), &p).is_some());
+        // Not another number, nor letters that are no word of the product.
+        assert!(model_match(&m("Discovery NM630c", "GE Healthcare"), &p).is_none());
+        assert!(model_match(&m("Discovery XR530c", "GE Healthcare"), &p).is_none());
     }
 
     #[test]
