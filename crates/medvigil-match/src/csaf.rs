@@ -476,6 +476,7 @@ fn prepare_product(
         .chain(and_alternatives(&name))
         .chain(listed_short_names(&name))
         .chain(crate::names::parenthesized_names(&name))
+        .chain(part_of_title_product(&name, title))
         .chain(table.product_synonyms(&vendor_groups, &crate::names::split_parens(&name).0))
     {
         names.push(ModelName::with_vendor_words(&alt, &words));
@@ -650,6 +651,14 @@ fn without_os(name: &str) -> String {
     }
     kept.extend(&words[end..]);
     kept.join(" ")
+}
+
+/// A product named by a short capitalized name alone ("AP" in "B. Braun OnlineSuite"):
+/// a part of the product the title names, which inventories list under that name.
+fn part_of_title_product(name: &str, title: &str) -> Option<String> {
+    let short = (2..=3).contains(&name.len()) && name.chars().all(|c| c.is_ascii_uppercase());
+    let whole = title_product(title)?;
+    (short && !whole.split_whitespace().any(|w| w == name)).then(|| format!("{whole} {name}"))
 }
 
 /// The product an advisory's title names: the title without its update mark and the
@@ -1782,6 +1791,19 @@ impl PreparedProduct {
     /// Whether a device version is affected: inside the version line the product name
     /// states, if any, and inside the product's version or range.
     pub fn verdict(&self, version: Option<&str>) -> Verdict {
+        // "AP 3.0", "ES 1.4.5": inventories write the software's name before its version.
+        let version = version.map(|v| match v.split_once(' ') {
+            Some((first, rest))
+                if rest.starts_with(|c: char| c.is_ascii_digit())
+                    && self.names.iter().any(|n| {
+                        let first = first.to_lowercase();
+                        n.words.contains(&first) || n.acronyms.contains(&first)
+                    }) =>
+            {
+                rest
+            }
+            _ => v,
+        });
         let mut verdict = match self.name_line.as_ref().map(|l| l.verdict(version)) {
             Some(Verdict::NotAffected) => Verdict::NotAffected,
             _ => self.spec.verdict(version),
@@ -2009,6 +2031,35 @@ mod tests {
     fn m(model: &str, vendor: &str) -> ModelName {
         let t = VendorTable::builtin();
         ModelName::new(model, vendor, &t)
+    }
+
+    #[test]
+    fn a_part_named_by_its_short_name_and_its_version() {
+        assert_eq!(
+            part_of_title_product("AP", "B. Braun OnlineSuite").as_deref(),
+            Some("B. Braun OnlineSuite AP")
+        );
+        assert_eq!(part_of_title_product("Alaris", "BD Alaris"), None);
+        assert_eq!(part_of_title_product("AP", "B. Braun AP"), None);
+        let table = VendorTable::builtin();
+        let products = vec![Product {
+            product_id: "CSAFPID-0001".into(),
+            name: "AP <= 3.0".into(),
+            vendor: Some("B. Braun Medical".into()),
+            product_family: None,
+            product_name: Some("AP".into()),
+            version: None,
+            version_range: Some("<= 3.0".into()),
+            other_branches: vec![],
+            identification: Default::default(),
+            relationship: None,
+        }];
+        let p = &prepare_products("ICSMA-20-296-01", "B. Braun OnlineSuite", &products, &table)[0];
+        let dev = PreparedDevice::from_names("B. Braun", "OnlineSuite", &table).unwrap();
+        assert!(match_model(&dev, p).is_some());
+        assert_eq!(p.verdict(Some("AP 3.0")), Verdict::Affected);
+        assert_eq!(p.verdict(Some("AP 3.1")), Verdict::NotAffected);
+        assert_eq!(p.verdict(Some("3.0")), Verdict::Affected);
     }
 
     #[test]
