@@ -477,6 +477,7 @@ fn prepare_product(
         .chain(listed_short_names(&name))
         .chain(crate::names::parenthesized_names(&name))
         .chain(part_of_title_product(&name, title))
+        .chain(instrument_of_software(&name))
         .chain(table.product_synonyms(&vendor_groups, &crate::names::split_parens(&name).0))
     {
         names.push(ModelName::with_vendor_words(&alt, &words));
@@ -651,6 +652,18 @@ fn without_os(name: &str) -> String {
     }
     kept.extend(&words[end..]);
     kept.join(" ")
+}
+
+/// The instrument a control or operating software is named after ("MiSeq Control
+/// Software" runs on the MiSeq, which is what an inventory lists, with the software's
+/// version).
+fn instrument_of_software(name: &str) -> Option<String> {
+    let lower = name.to_ascii_lowercase();
+    [" control software", " operating software"]
+        .iter()
+        .find_map(|s| lower.strip_suffix(s).map(str::len))
+        .filter(|&at| at > 0)
+        .map(|at| name[..at].to_string())
 }
 
 /// A product named by a short capitalized name alone ("AP" in "B. Braun OnlineSuite"):
@@ -2031,6 +2044,24 @@ mod tests {
     fn m(model: &str, vendor: &str) -> ModelName {
         let t = VendorTable::builtin();
         ModelName::new(model, vendor, &t)
+    }
+
+    #[test]
+    fn an_instrument_and_its_software() {
+        assert_eq!(
+            instrument_of_software("MiSeq Control Software").as_deref(),
+            Some("MiSeq")
+        );
+        assert_eq!(instrument_of_software("Control Software"), None);
+        assert_eq!(instrument_of_software("MiSeq"), None);
+        let p = m("MiSeq", "Illumina");
+        assert!(model_match(&m("MiSeq Sequencing System", "Illumina"), &p).is_some());
+        assert!(model_match(&m("MiSeqDx", "Illumina"), &p).is_none());
+        let stress = m(
+            "Welch Allyn X-Scribe Cardiac Stress Testing System",
+            "Hillrom",
+        );
+        assert!(model_match(&m("X-Scribe Stress Test System", "Mortara"), &stress).is_some());
     }
 
     #[test]

@@ -821,7 +821,7 @@ pub fn is_class_word(w: &str) -> bool {
 /// ("Narkosegerät Aisys", "Infusionspumpe Infusomat Space", "Ruhe-EKG ELI 280"): any
 /// "-gerät" (device), or a compound led by a kind of care or device.
 fn is_german_kind(w: &str) -> bool {
-    const LEADS: [&str; 16] = [
+    const LEADS: [&str; 17] = [
         "patienten",
         "infusions",
         "spritzen",
@@ -838,6 +838,7 @@ fn is_german_kind(w: &str) -> bool {
         "rontgen",
         "dialyse",
         "elektrochirurg",
+        "holter",
     ];
     const KINDS: [&str; 3] = ["zentrale", "basisstation", "telemetrieserver"];
     w.ends_with("gerat")
@@ -1166,8 +1167,9 @@ impl ModelName {
     }
 
     /// This name with its words spelled as `other` spells them where the two differ only
-    /// by a doubled letter ("Millennium" and CISA's "Millenium"), or `None` when none
-    /// does. (Long words only: short ones differ by a letter for real.)
+    /// by a doubled letter ("Millennium" and CISA's "Millenium") or an "-ing" ("Stress
+    /// Test", "Stress Testing"), or `None` when none does. (Long words only for the
+    /// letter: short ones differ by a letter for real.)
     pub fn respelled_with(&self, other: &ModelName) -> Option<ModelName> {
         let squeezed = |w: &str| {
             let mut out = String::with_capacity(w.len());
@@ -1182,14 +1184,20 @@ impl ModelName {
         for w in self
             .words
             .iter()
-            .filter(|w| w.len() >= 6 && !other.words.contains(*w))
+            .filter(|w| w.len() >= 4 && !other.words.contains(*w))
         {
+            // ("Stress Test System" and "Stress Testing System" too.)
+            let gerund = |a: &str, b: &str| a.strip_suffix("ing").is_some_and(|stem| stem == b);
             let Some(theirs) = other.words.iter().find(|o| {
-                o.len() >= 6
-                    && o.len().abs_diff(w.len()) <= 2
-                    && o.as_bytes()[..3] == w.as_bytes()[..3]
+                o.len() >= 4
                     && !self.words.contains(*o)
-                    && squeezed(o) == squeezed(w)
+                    && (o.len() >= 6
+                        && w.len() >= 6
+                        && o.len().abs_diff(w.len()) <= 2
+                        && o.as_bytes()[..3] == w.as_bytes()[..3]
+                        && squeezed(o) == squeezed(w)
+                        || gerund(o, w)
+                        || gerund(w, o))
             }) else {
                 continue;
             };
