@@ -29,12 +29,26 @@
 //!    AX 3.8u4", "IntelliSpace Portal 8.0.x"), an operating system ("Windows 7-Based"),
 //!    a second product repeating the first word ("Alaris Gateway Workstation Alaris
 //!    GS"), catalogue numbers or hardware in the version slot ("v8.x model 35700BAX2",
-//!    "4.7u1 (JACE-8000)"); an edition the product names and the device lacks ("XS
-//!    Plus" for an "XS") is another model;
+//!    "4.7u1 (JACE-8000)"), models listed where the versions belong ("GE Carestation:
+//!    620 | 650 | 650c"), a part named by a short name under the title's product ("AP"
+//!    of "B. Braun OnlineSuite"), an instrument named by its control software ("MiSeq
+//!    Control Software"), a renamed product's other names (the alias table's
+//!    `products`); an edition the product names and the device lacks ("XS Plus" for an
+//!    "XS") is another model. Rooms in parentheses ("(CT2 ED)") and a DICOM AE title
+//!    after a numbered model's dash are remarks; a number and the letters after it fuse
+//!    ("CT750 HD" is the "CT750HD"); a device number written with a word of the
+//!    product's name for its letters is the product's ("Discovery NM530c", "NM D530c");
+//!    words that differ by a doubled letter or an "-ing" are one ("Millennium",
+//!    "Millenium"; "Test", "Testing"); German device kinds are class words
+//!    ("Narkosegerät", "Ruhe-EKG");
 //! 3. the firmware version falls under the product's version or range
 //!    ([`AdvisoryRange`], read by `medvigil-version`'s CISA prose reader under the vendor
 //!    firmware scheme); an unreadable range or a missing version still matches, at
-//!    lower confidence, because missing a real exposure costs more than a check.
+//!    lower confidence, because missing a real exposure costs more than a check. A
+//!    device at or past a fix the advisory's remediations state ([`crate::fixes`]) is
+//!    not affected; B. Braun's long software ids ("012U000061") are compared with the
+//!    short form an advisory may write ("<= U61"), each letter line with its own bound;
+//!    a version led by the software's name ("AP 3.0") is read without it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
