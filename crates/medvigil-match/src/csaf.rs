@@ -124,7 +124,11 @@ impl PreparedDevice {
         let mut vendor_groups = table.groups(manufacturer);
         let vendor_words = table.vendor_words(&vendor_groups);
         let brands = table.brand_words(&vendor_groups);
-        let (line, mut line_remarks) = split_purchase_line(model_text);
+        // "NextSeq 550Dx [GEN-NS1]": a tag in square brackets (a LIS id, an asset
+        // tag) is a remark.
+        let (model_text, tags) = without_brackets(model_text);
+        let (line, mut line_remarks) = split_purchase_line(&model_text);
+        line_remarks.extend(tags);
         let (written, after_dash) = split_dash_remark(&without_locations(&line));
         // "Niagara Enterprise Security 2.3u1": the release an inventory writes into the
         // model names no model.
@@ -210,9 +214,27 @@ impl PreparedDevice {
     }
 }
 
+/// A model without its tags in square brackets, and the tags.
+fn without_brackets(model: &str) -> (String, Vec<String>) {
+    let mut out = String::with_capacity(model.len());
+    let mut tags = Vec::new();
+    let mut rest = model;
+    while let Some(open) = rest.find('[') {
+        let Some(close) = rest[open..].find(']') else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        tags.push(rest[open + 1..open + close].trim().to_string());
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    (out.split_whitespace().collect::<Vec<_>>().join(" "), tags)
+}
+
 /// A model without the location an inventory wrote into it ("CMS8000 monitor ward
-/// 4B"): a location word and the short number after it; and without a hardware
-/// revision ("hw 1.6.20").
+/// 4B"): a location word and the short number after it; without a hardware revision
+/// ("hw 1.6.20"); and without a count of identical devices ("Alaris PC unit 8015 x38",
+/// "qty 4"), which a small hospital's sheet writes on one row.
 fn without_locations(model: &str) -> String {
     const PLACES: [&str; 9] = [
         "ward", "room", "rm", "bed", "bay", "floor", "level", "wing", "bldg",
@@ -234,7 +256,18 @@ fn without_locations(model: &str) -> String {
                 n.starts_with(|c: char| c.is_ascii_digit())
                     && n.chars().all(|c| c.is_ascii_digit() || c == '.')
             });
-        if (place && short_number || hardware) && i > 0 {
+        let count = |w: &str| {
+            let digits = w.strip_prefix('x').or_else(|| w.strip_suffix('x'));
+            digits.is_some_and(|d| {
+                (1..=4).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit())
+            })
+        };
+        // (Lower case only: "IntelliVue X2" is a model.)
+        if count(words[i]) && i > 0 {
+            i += 1;
+        } else if matches!(word.as_str(), "qty" | "qty:" | "quantity") && short_number && i > 0 {
+            i += 2;
+        } else if (place && short_number || hardware) && i > 0 {
             i += 2;
         } else {
             out.push(words[i]);
@@ -2058,6 +2091,33 @@ mod tests {
     fn m(model: &str, vendor: &str) -> ModelName {
         let t = VendorTable::builtin();
         ModelName::new(model, vendor, &t)
+    }
+
+    #[test]
+    fn counts_and_tags_in_a_model() {
+        assert_eq!(
+            without_locations("Alaris PC unit 8015 x38"),
+            "Alaris PC unit 8015"
+        );
+        assert_eq!(
+            without_locations("ELI 280 resting ECG 3x"),
+            "ELI 280 resting ECG"
+        );
+        assert_eq!(without_locations("Perfusor Space qty 12"), "Perfusor Space");
+        assert_eq!(without_locations("IntelliVue X2"), "IntelliVue X2");
+        assert_eq!(without_locations("x2 monitor"), "x2 monitor");
+        assert_eq!(
+            without_brackets("NextSeq 550Dx [GEN-NS1] research"),
+            (
+                "NextSeq 550Dx research".to_string(),
+                vec!["GEN-NS1".to_string()]
+            )
+        );
+        assert_eq!(without_brackets("odd [bracket").0, "odd [bracket");
+        let table = VendorTable::builtin();
+        let d =
+            PreparedDevice::from_names("BD", "Pyxis MedStation 4000 x2 [RX-7]", &table).unwrap();
+        assert!(model_match(&d.model, &m("BD Pyxis MedStation 4000", "BD")).is_some());
     }
 
     #[test]

@@ -797,6 +797,13 @@ pub const CLASS_WORDS: &[&str] = &[
     "generator",
     "delivery",
     "programmer",
+    // Implants are recorded by line and kind ("Evera XT DR DDBB1D4" of the "Evera
+    // ICD"); an "IoT device" is what a connected gadget is.
+    "icd",
+    "crtd",
+    "crtp",
+    "pacemaker",
+    "iot",
     "analyzer",
     "cytometer",
     // Mobile network generations describe a router, they do not number it.

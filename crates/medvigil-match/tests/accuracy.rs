@@ -35,11 +35,14 @@
 //! | `holdout_medication_fleet.csv` | 58 advisories, a medication-management and life-support fleet list | held out until its first run, tuned on since |
 //! | `holdout_european_register.csv` | 112 advisories, a German-speaking hospital's register (legal names, German device kinds) | held out until its first run, tuned on since |
 //! | `holdout_hospital_2017_2021.csv` | every medical advisory of 2017-2021, a plain clinical-engineering asset list | held out until its first run, tuned on since |
+//! | `holdout_community_2022_2024.csv` | every medical advisory of 2022-2024, a community hospital's connected-device sheet | held out until its first run |
+//! | `holdout_cardiology.csv` | 46 advisories, a cardiology service line's list (implants, programmers, ECG, echo) | held out until its first run |
+//! | `holdout_laboratory.csv` | 18 advisories, a laboratory and point-of-care instrument list | held out until its first run |
 //!
 //! The five 2025-2026 sets are scored by `cisa_newer_advisories_precision_and_recall`
 //! against the advisories each names on its `# scope:` lines, read from a checkout of
 //! <https://github.com/cisagov/CSAF> (`MEDVIGIL_CISA_CSAF`), since the shared corpus
-//! stops at 2024. The thirteen inventory-style sets are scored the same way by
+//! stops at 2024. The sixteen inventory-style sets are scored the same way by
 //! `corpus_inventory_styles_precision_and_recall`, from the shared corpus: the
 //! advisories were seen before, the way each kind of hospital list writes devices was
 //! not.
@@ -347,6 +350,9 @@ const SECURITY_PLATFORM: &str = "held out (IoT security platform export, medical
 const MEDICATION_FLEET: &str = "held out (medication and life-support fleet list, 58 advisories)";
 const EUROPEAN_REGISTER: &str = "held out (German-speaking hospital's register, 112 advisories)";
 const HOSPITAL_2017: &str = "held out (clinical-engineering asset list, medical 2017-2021)";
+const COMMUNITY_2022: &str = "held out (community hospital sheet, medical 2022-2024)";
+const CARDIOLOGY: &str = "held out (cardiology service line list, 46 advisories)";
+const LABORATORY: &str = "held out (laboratory and point-of-care list, 18 advisories)";
 
 /// Inventories written in the styles of a hospital's other systems (a network discovery
 /// tool's export, a CMMS export), labelled against the shared corpus's medical advisories
@@ -356,7 +362,22 @@ fn corpus_inventory_styles_precision_and_recall() {
     let Some(dir) = medvigil_testkit::corpus("csaf/cisa-ot") else {
         return;
     };
-    let sets: [(&str, &str, Split); 13] = [
+    let sets: [(&str, &str, Split); 16] = [
+        (
+            "holdout_cardiology.csv",
+            include_str!("accuracy/holdout_cardiology.csv"),
+            |_| CARDIOLOGY,
+        ),
+        (
+            "holdout_laboratory.csv",
+            include_str!("accuracy/holdout_laboratory.csv"),
+            |_| LABORATORY,
+        ),
+        (
+            "holdout_community_2022_2024.csv",
+            include_str!("accuracy/holdout_community_2022_2024.csv"),
+            |_| COMMUNITY_2022,
+        ),
         (
             "holdout_hospital_2017_2021.csv",
             include_str!("accuracy/holdout_hospital_2017_2021.csv"),
@@ -442,6 +463,9 @@ fn corpus_inventory_styles_precision_and_recall() {
             (MEDICATION_FLEET, 0.95, 0.90),
             (EUROPEAN_REGISTER, 0.95, 0.90),
             (HOSPITAL_2017, 0.90, 0.90),
+            (COMMUNITY_2022, 0.0, 0.0),
+            (CARDIOLOGY, 0.0, 0.0),
+            (LABORATORY, 0.0, 0.0),
         ],
     );
 }
