@@ -265,9 +265,10 @@ fn without_locations(model: &str) -> String {
         // (Lower case only: "IntelliVue X2" is a model.)
         if count(words[i]) && i > 0 {
             i += 1;
-        } else if matches!(word.as_str(), "qty" | "qty:" | "quantity") && short_number && i > 0 {
-            i += 2;
-        } else if (place && short_number || hardware) && i > 0 {
+        } else if ((place || matches!(word.as_str(), "qty" | "qty:" | "quantity")) && short_number
+            || hardware)
+            && i > 0
+        {
             i += 2;
         } else {
             out.push(words[i]);
