@@ -150,17 +150,14 @@ impl PreparedDevice {
         let (outside, inside) = crate::names::split_parens(&written);
         let (kept, mut remarks): (Vec<&String>, Vec<&String>) = inside.iter().partition(|r| {
             let r = r.trim();
-            // ("(OR 3)", "(Bay 12)", "(CT2 ED)": a place, its only numbers short, standing
-            // alone or closing a room's short name, beside a word.)
+            // ("(OR 3)", "(Bay 12)", "(CT2 ED)", "(Ward 5W)": a place, its only numbers
+            // short, standing alone or in a room's short name, beside a word.)
             let words: Vec<&str> = r.split_whitespace().collect();
             let digits = |w: &&str| w.chars().filter(char::is_ascii_digit).count();
             let place = words.len() >= 2
                 && words.iter().any(|w| digits(w) == 0)
                 && words.iter().filter(|w| digits(w) > 0).all(|w| {
-                    w.len() <= 2 && digits(w) == w.len()
-                        || w.len() <= 3
-                            && digits(w) == 1
-                            && w.ends_with(|c: char| c.is_ascii_digit())
+                    w.len() <= 2 && digits(w) == w.len() || w.len() <= 3 && digits(w) == 1
                 });
             !place && r.chars().any(|c| c.is_ascii_digit())
                 || ((2..=8).contains(&r.len())
@@ -1552,8 +1549,21 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
             // the 8TX listed as 2989378.)
             let catalogue = |n: &String| n.len() >= 5 && n.bytes().all(|b| b.is_ascii_digit());
             let p_catalogue = p.numbers.iter().any(catalogue);
+            // (Nor a hardware generation beside it: "Pyxis MedStation 4000 T2"; but "R1"
+            // and "V2" are releases: "VMS 2018 R1" is not "VMS 2018 R2".)
+            let generation = |n: &String| {
+                let b = n.as_bytes();
+                b.len() == 2
+                    && b[0].is_ascii_alphabetic()
+                    && !matches!(b[0], b'r' | b'v')
+                    && b[1].is_ascii_digit()
+            };
             if missing.len() < d.numbers.len() {
-                missing.retain(|n| n.len() < 10 && (p_catalogue || !catalogue(n)));
+                missing.retain(|n| {
+                    n.len() < 10
+                        && (p_catalogue || !catalogue(n))
+                        && (!generation(n) || inter_w.is_empty())
+                });
             }
             // "XT1144 Series 4 player" is one of the "series 4 players".
             if !missing.is_empty()
@@ -2092,6 +2102,14 @@ mod tests {
     fn m(model: &str, vendor: &str) -> ModelName {
         let t = VendorTable::builtin();
         ModelName::new(model, vendor, &t)
+    }
+
+    #[test]
+    fn a_hardware_generation_beside_a_model_number() {
+        let p = m("BD Pyxis MedStation 4000", "BD");
+        assert!(model_match(&m("Pyxis MedStation 4000 T2", "BD"), &p).is_some());
+        let vms = m("Siveillance VMS 2018 R2", "Siemens");
+        assert!(model_match(&m("Siveillance VMS 2018 R1", "Siemens"), &vms).is_none());
     }
 
     #[test]

@@ -106,7 +106,22 @@ pub fn fix_of(range: &VersionRange, fix: &Version) -> bool {
     if range.is_all() {
         return true;
     }
-    if range.contains(fix).unwrap_or(false) {
+    // (Inside an open-ended interval it may still be the fix: "Viper LT 2.0 and later",
+    // fixed in "an upcoming ... Version 4.80 software release".)
+    let in_bounded = range.intervals().iter().any(|i| {
+        let above = |b: &medvigil_version::Bound| {
+            fix.try_cmp(&b.version).is_ok_and(|o| {
+                o == std::cmp::Ordering::Greater || b.inclusive && o == std::cmp::Ordering::Equal
+            })
+        };
+        let below = |b: &medvigil_version::Bound| {
+            fix.try_cmp(&b.version).is_ok_and(|o| {
+                o == std::cmp::Ordering::Less || b.inclusive && o == std::cmp::Ordering::Equal
+            })
+        };
+        i.upper.as_ref().is_some_and(below) && i.lower.as_ref().is_none_or(above)
+    });
+    if in_bounded {
         return false;
     }
     let mut named = range
@@ -219,5 +234,7 @@ mod tests {
         assert!(fix_of(&em2400, &v("1.15")));
         assert!(fix_of(&range("1.1 | 1.5 | 1.6"), &v("1.6.1")));
         assert!(fix_of(&range("All versions"), &v("VF10.1")));
+        assert!(fix_of(&range(">= 2.0"), &v("4.80")));
+        assert!(!fix_of(&range(">= 2.0 | <= 5.0"), &v("4.80")));
     }
 }
