@@ -485,9 +485,12 @@ fn prepare_product(
     let words = table.vendor_words(&vendor_groups);
     let brands = table.brand_words(&vendor_groups);
     let version_text = p.version.clone().or_else(|| p.version_range.clone());
+    // "<= GEH-1.1" for the GEH-SD-320AN, "LPI 3.5.12.P30" for LifePoint's portal: the
+    // product's own name before the number is no part of the version.
     let spec = version_text
         .as_deref()
-        .map_or_else(AdvisoryRange::all, AdvisoryRange::read);
+        .map(|v| without_name_prefix(v, &format!("{vendor} {name}")))
+        .map_or_else(AdvisoryRange::all, |v| AdvisoryRange::read(&v));
     // A product still carrying the name of the company that made it before an
     // acquisition ("CME BodyGuard Twins" from BD): inventories list it under that
     // company, so the leading word also names the vendor. (It stays in the name: for
@@ -1165,6 +1168,54 @@ fn short_software_id_form(w: &str) -> bool {
     (2..=4).contains(&b.len()) && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
 }
 
+/// A version text without a word of the product's name glued or spaced before its
+/// numbers ("<= GEH-1.1" → "<= 1.1" for the "GEH-SD-320AN", "LPI 3.5.12.P30" →
+/// "3.5.12.P30" for "LifePoint Informatics ... (LPI)").
+fn without_name_prefix(version: &str, name: &str) -> String {
+    let name_words: BTreeSet<String> = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.len() >= 2 && w.chars().all(|c| c.is_ascii_alphabetic()))
+        .map(str::to_ascii_lowercase)
+        .collect();
+    // (Initials too, capitals inside a word included: "LPI" of "LifePoint Informatics".)
+    let initials: String = name
+        .chars()
+        .filter(char::is_ascii_uppercase)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let mut out = String::with_capacity(version.len());
+    let mut rest = version;
+    while !rest.is_empty() {
+        let start = rest
+            .find(|c: char| c.is_ascii_alphabetic())
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(rest.len());
+        let word = rest[..end].to_ascii_lowercase();
+        let after = &rest[end..];
+        let glued = after
+            .strip_prefix(['-', ' '])
+            .is_some_and(|a| a.starts_with(|c: char| c.is_ascii_digit()));
+        let at_start = out.trim_end_matches([' ', '<', '>', '=']).is_empty()
+            || out.ends_with("| ")
+            || out.ends_with('|');
+        if glued
+            && at_start
+            && word.len() >= 2
+            && (name_words.contains(&word) || initials.len() >= 3 && initials.starts_with(&word))
+        {
+            rest = &after[1..];
+        } else {
+            out.push_str(&rest[..end]);
+            rest = after;
+        }
+    }
+    out
+}
+
 /// A version slot that lists models instead of versions ("620 | 650 | 650c", "7100 |
 /// 7900 | 100 | Protiva Carestation View"): the model numbers, and the alternatives
 /// named by words. Release numbers have dots; years are not models.
@@ -1636,6 +1687,11 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
             } else {
                 0.95
             };
+            // (A number equal only once a vendor prefix is dropped, "GEH-SD-320AN" and
+            // "SD-320AN", ranks below the same number written alike: in one advisory
+            // the device's own product decides.)
+            let alike = d.numbers.iter().any(|n| p.numbers.contains(n));
+            let conf = if alike { conf } else { conf - 0.02 };
             hit(
                 conf,
                 format!("model number {} shared", nums.join(", ")),
@@ -2102,6 +2158,42 @@ mod tests {
     fn m(model: &str, vendor: &str) -> ModelName {
         let t = VendorTable::builtin();
         ModelName::new(model, vendor, &t)
+    }
+
+    #[test]
+    fn a_number_written_alike_ranks_above_a_prefixed_one() {
+        let d = m("MobileLink GEH-SD-320AN", "GE Healthcare");
+        let own = model_match(&d, &m("GEH-SD-320AN", "GE Healthcare")).unwrap();
+        let sibling = model_match(&d, &m("SD-320AN", "GE Healthcare")).unwrap();
+        assert!(own.confidence >= SPECIFIC && sibling.confidence < SPECIFIC);
+    }
+
+    #[test]
+    fn the_products_name_before_its_version() {
+        assert_eq!(
+            without_name_prefix(
+                "<= GEH-1.1 (integrated into GE MobileLink)",
+                "Silex GEH-SD-320AN"
+            ),
+            "<= 1.1 (integrated into GE MobileLink)"
+        );
+        assert_eq!(
+            without_name_prefix("LPI 3.5.12.P30", "LifePoint Informatics Patient Portal"),
+            "3.5.12.P30"
+        );
+        // A version's own letters stay.
+        assert_eq!(
+            without_name_prefix("VF10.1", "Draeger Infinity Delta"),
+            "VF10.1"
+        );
+        assert_eq!(
+            without_name_prefix("Rev B-M", "Philips IntelliVue MP"),
+            "Rev B-M"
+        );
+        assert_eq!(
+            without_name_prefix("< B.06.18", "Philips IntelliVue MX40"),
+            "< B.06.18"
+        );
     }
 
     #[test]
