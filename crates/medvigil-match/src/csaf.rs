@@ -1224,7 +1224,15 @@ fn models_as_versions(v: &str) -> Option<(Vec<String>, Vec<String>)> {
         return None;
     }
     let alts: Vec<&str> = v.split('|').map(str::trim).collect();
-    if alts.len() < 2 || alts.iter().any(|a| a.is_empty()) {
+    // (One alone is a model when lettered like a catalogue number: "CareLink Monitor:
+    // 2490C".)
+    let lettered = |a: &str| {
+        let digits = a.bytes().take_while(u8::is_ascii_digit).count();
+        digits >= 4
+            && (1..=2).contains(&(a.len() - digits))
+            && a[digits..].bytes().all(|b| b.is_ascii_alphabetic())
+    };
+    if alts.iter().any(|a| a.is_empty()) || alts.len() < 2 && !lettered(alts[0]) {
         return None;
     }
     let model_number = |t: &str| {
@@ -2331,6 +2339,11 @@ mod tests {
                 vec!["Protiva Carestation View".into()]
             ))
         );
+        assert_eq!(
+            models_as_versions("2490C"),
+            Some((vec!["2490c".into()], vec![]))
+        );
+        assert_eq!(models_as_versions("2490"), None);
         // Releases and years are versions.
         assert_eq!(models_as_versions("1.1 | 1.5 | 1.6"), None);
         assert_eq!(models_as_versions("2019 | 2020"), None);
