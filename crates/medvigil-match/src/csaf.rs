@@ -489,7 +489,7 @@ fn prepare_product(
     // product's own name before the number is no part of the version.
     let spec = version_text
         .as_deref()
-        .map(|v| without_name_prefix(v, &format!("{vendor} {name}")))
+        .map(|v| without_name_prefix(without_platform(v), &format!("{vendor} {name}")))
         .map_or_else(AdvisoryRange::all, |v| AdvisoryRange::read(&v));
     // A product still carrying the name of the company that made it before an
     // acquisition ("CME BodyGuard Twins" from BD): inventories list it under that
@@ -719,7 +719,21 @@ fn instrument_of_software(name: &str) -> Option<String> {
 fn part_of_title_product(name: &str, title: &str) -> Option<String> {
     let short = (2..=3).contains(&name.len()) && name.chars().all(|c| c.is_ascii_uppercase());
     let whole = title_product(title)?;
-    (short && !whole.split_whitespace().any(|w| w == name)).then(|| format!("{whole} {name}"))
+    if short && !whole.split_whitespace().any(|w| w == name) {
+        return Some(format!("{whole} {name}"));
+    }
+    // A product named after the kind the title's product is, "RIS Client Builds" in
+    // "Carestream Vue RIS": the title names it fully.
+    let first = name.split_whitespace().next()?;
+    let kind = (2..=4).contains(&first.len()) && first.chars().all(|c| c.is_ascii_uppercase());
+    let numbered = |s: &str| s.chars().any(|c| c.is_ascii_digit());
+    let title_words: Vec<&str> = whole.split_whitespace().collect();
+    (kind
+        && !numbered(name)
+        && !numbered(&whole)
+        && title_words.len() >= 3
+        && title_words.last() == Some(&first))
+    .then_some(whole)
 }
 
 /// The product an advisory's title names: the title without its update mark and the
@@ -1168,6 +1182,20 @@ fn short_software_id_form(w: &str) -> bool {
     (2..=4).contains(&b.len()) && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
 }
 
+/// A version text without the platform it names after "on" ("<=11.2 on Windows 8.1
+/// with IIS 7.5"): the versions are the product's.
+fn without_platform(version: &str) -> &str {
+    match version.find(" on ") {
+        Some(at)
+            if version[at + 4..].starts_with(|c: char| c.is_ascii_uppercase())
+                && version[..at].chars().any(|c| c.is_ascii_digit()) =>
+        {
+            version[..at].trim_end()
+        }
+        _ => version,
+    }
+}
+
 /// A version text without a word of the product's name glued or spaced before its
 /// numbers ("<= GEH-1.1" → "<= 1.1" for the "GEH-SD-320AN", "LPI 3.5.12.P30" →
 /// "3.5.12.P30" for "LifePoint Informatics ... (LPI)").
@@ -1537,10 +1565,12 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
     // lacks but an edition ("CIC Pro"): "IPM Infrastructure" is not the "Intelligent
     // Power Manager (IPM)".
     let d_all: BTreeSet<&String> = d.words.iter().chain(&d.numbers).collect();
-    // (Brands and class words around it do not count: "Metasys ADX server".)
+    // (Brands and class words around it do not count: "Metasys ADX server"; nor does
+    // the kind of a patient-monitoring central: "CIC Pro central station".)
+    let central = |w: &str| matches!(w, "central" | "station");
     let d_core = d_all
         .iter()
-        .filter(|w| !d.brands.contains(**w) && !is_class_word(w))
+        .filter(|w| !d.brands.contains(**w) && !is_class_word(w) && !central(w))
         .count();
     if let Some(a) = p.acronyms.iter().find(|a| d_all.contains(a))
         && d_core <= 2
@@ -1552,6 +1582,7 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
                 || p.numbers.contains(*w)
                 || p.acronyms.contains(*w)
                 || is_class_word(w)
+                || central(w)
         })
     {
         return hit(0.8, format!("short name {a:?}"), false);
@@ -2177,6 +2208,18 @@ mod tests {
     }
 
     #[test]
+    fn the_platform_after_a_version() {
+        assert_eq!(
+            without_platform("<=11.2 on Windows 8.1 with IIS 7.5"),
+            "<=11.2"
+        );
+        assert_eq!(
+            without_platform("all versions on premises"),
+            "all versions on premises"
+        );
+    }
+
+    #[test]
     fn the_products_name_before_its_version() {
         assert_eq!(
             without_name_prefix(
@@ -2264,7 +2307,15 @@ mod tests {
             Some("B. Braun OnlineSuite AP")
         );
         assert_eq!(part_of_title_product("Alaris", "BD Alaris"), None);
-        assert_eq!(part_of_title_product("AP", "B. Braun AP"), None);
+        assert_eq!(
+            part_of_title_product("RIS Client Builds", "Carestream Vue RIS").as_deref(),
+            Some("Carestream Vue RIS")
+        );
+        assert_eq!(part_of_title_product("PACS Server", "Philips PACS"), None);
+        assert_eq!(
+            part_of_title_product("AP", "B. Braun AP").as_deref(),
+            Some("B. Braun AP")
+        );
         let table = VendorTable::builtin();
         let products = vec![Product {
             product_id: "CSAFPID-0001".into(),
