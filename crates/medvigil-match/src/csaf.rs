@@ -1637,7 +1637,17 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
             // product's name.
             // (Not when the product gives its own: "FL SWITCH SMCS 8TX (2989226)" is not
             // the 8TX listed as 2989378.)
-            let catalogue = |n: &String| n.len() >= 5 && n.bytes().all(|b| b.is_ascii_digit());
+            // (Philips writes a letter around the digits: "M8007A IntelliVue MP70".)
+            let catalogue = |n: &String| {
+                let b = n.as_bytes();
+                let digits = b.iter().filter(|c| c.is_ascii_digit()).count();
+                let lettered = b.len() >= 5
+                    && b[0].is_ascii_alphabetic()
+                    && b[1].is_ascii_digit()
+                    && digits >= 4
+                    && digits + 2 >= b.len();
+                b.len() >= 5 && digits == b.len() || lettered
+            };
             let p_catalogue = p.numbers.iter().any(catalogue);
             // (Nor a hardware generation beside it: "Pyxis MedStation 4000 T2"; but "R1"
             // and "V2" are releases: "VMS 2018 R1" is not "VMS 2018 R2".)
@@ -1865,9 +1875,11 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
                 && p.words
                     .iter()
                     .any(|w| !p.brands.contains(w) && !is_class_word(w));
+            // (A short name the device gives in parentheses counts: "FACSLyric flow
+            // cytometer (IVD)" names the "FACSLyric IVD".)
             let covers_p = p_req
                 .iter()
-                .all(|w| d.words.contains(w) || d.context.contains(w))
+                .all(|w| d.words.contains(w) || d.context.contains(w) || d.acronyms.contains(w))
                 && (nb_d * 2 >= dn_d || coined || starts_with_p);
             let covers_d = d_req.is_subset(&p.words) && (nb * 2 >= pn || coined);
             if covers_p && covers_d {

@@ -39,12 +39,14 @@
 //! | `holdout_cardiology.csv` | 46 advisories, a cardiology service line's list (implants, programmers, ECG, echo) | held out until its first run, tuned on since |
 //! | `holdout_laboratory.csv` | 18 advisories, a laboratory and point-of-care instrument list | held out until its first run, tuned on since |
 //! | `holdout_teaching_hospital_2017_2021.csv` | every medical advisory of 2017-2021, a teaching hospital's CMMS inventory | held out until its first run, tuned on since |
-//! | `holdout_assessment_2017_2021.csv` | every medical advisory of 2017-2021, a device list written for an outside assessor | held out until its first run |
+//! | `holdout_assessment_2017_2021.csv` | every medical advisory of 2017-2021, a device list written for an outside assessor | held out until its first run, tuned on since |
+//! | `holdout_risk_register.csv` | 123 advisories, an IEC 80001-1 medical IT-network risk register | held out until its first run |
+//! | `holdout_health_system.csv` | every medical advisory of 2017-2024, a health system's merged inventory | held out until its first run |
 //!
 //! The five 2025-2026 sets are scored by `cisa_newer_advisories_precision_and_recall`
 //! against the advisories each names on its `# scope:` lines, read from a checkout of
 //! <https://github.com/cisagov/CSAF> (`MEDVIGIL_CISA_CSAF`), since the shared corpus
-//! stops at 2024. The eighteen inventory-style sets are scored the same way by
+//! stops at 2024. The twenty inventory-style sets are scored the same way by
 //! `corpus_inventory_styles_precision_and_recall`, from the shared corpus: the
 //! advisories were seen before, the way each kind of hospital list writes devices was
 //! not.
@@ -357,6 +359,8 @@ const CARDIOLOGY: &str = "held out (cardiology service line list, 46 advisories)
 const LABORATORY: &str = "held out (laboratory and point-of-care list, 18 advisories)";
 const TEACHING_2017: &str = "held out (teaching hospital CMMS inventory, medical 2017-2021)";
 const ASSESSMENT_2017: &str = "held out (device list for an assessor, medical 2017-2021)";
+const RISK_REGISTER: &str = "held out (IEC 80001-1 risk register, 123 advisories)";
+const HEALTH_SYSTEM: &str = "held out (health system's merged inventory, medical 2017-2024)";
 
 /// Inventories written in the styles of a hospital's other systems (a network discovery
 /// tool's export, a CMMS export), labelled against the shared corpus's medical advisories
@@ -366,7 +370,17 @@ fn corpus_inventory_styles_precision_and_recall() {
     let Some(dir) = medvigil_testkit::corpus("csaf/cisa-ot") else {
         return;
     };
-    let sets: [(&str, &str, Split); 18] = [
+    let sets: [(&str, &str, Split); 20] = [
+        (
+            "holdout_health_system.csv",
+            include_str!("accuracy/holdout_health_system.csv"),
+            |_| HEALTH_SYSTEM,
+        ),
+        (
+            "holdout_risk_register.csv",
+            include_str!("accuracy/holdout_risk_register.csv"),
+            |_| RISK_REGISTER,
+        ),
         (
             "holdout_assessment_2017_2021.csv",
             include_str!("accuracy/holdout_assessment_2017_2021.csv"),
@@ -481,7 +495,9 @@ fn corpus_inventory_styles_precision_and_recall() {
             (CARDIOLOGY, 0.93, 0.95),
             (LABORATORY, 0.95, 0.95),
             (TEACHING_2017, 0.95, 0.95),
-            (ASSESSMENT_2017, 0.0, 0.0),
+            (ASSESSMENT_2017, 0.95, 0.95),
+            (RISK_REGISTER, 0.0, 0.0),
+            (HEALTH_SYSTEM, 0.0, 0.0),
         ],
     );
 }
