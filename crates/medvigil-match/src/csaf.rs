@@ -1959,10 +1959,38 @@ pub fn match_model(d: &PreparedDevice, p: &PreparedProduct) -> Option<ModelMatch
     {
         return None;
     }
-    p.names
+    let best = p
+        .names
         .iter()
         .filter_map(|n| d.model_match(n))
+        .max_by(|a, b| a.confidence.total_cmp(&b.confidence));
+    if best.is_some() {
+        return best;
+    }
+    // "Spectrum V8 35700BAX2" against "Baxter Spectrum: v8.x model 35700BAX2": the
+    // device's "V8" is the version line the product's version states, not a model.
+    let line = release_line(d, p.version_text.as_deref()?)?;
+    let mut without = d.clone();
+    without.model.numbers.remove(&line);
+    if without.model.numbers.is_empty() {
+        return None;
+    }
+    p.names
+        .iter()
+        .filter_map(|n| without.model_match(n))
         .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
+}
+
+/// A device model number "v<N>" whose N is the major version a product's version text
+/// starts with ("v8.x", "8.x model ...").
+fn release_line(d: &PreparedDevice, version_text: &str) -> Option<String> {
+    let major: String = version_text
+        .trim_start_matches(['v', 'V'])
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let token = format!("v{major}");
+    (!major.is_empty() && d.model.numbers.contains(&token)).then_some(token)
 }
 
 impl PreparedProduct {
@@ -2217,6 +2245,28 @@ mod tests {
         let own = model_match(&d, &m("GEH-SD-320AN", "GE Healthcare")).unwrap();
         let sibling = model_match(&d, &m("SD-320AN", "GE Healthcare")).unwrap();
         assert!(own.confidence >= SPECIFIC && sibling.confidence < SPECIFIC);
+    }
+
+    #[test]
+    fn a_version_line_written_into_the_model() {
+        let table = VendorTable::builtin();
+        let products = vec![Product {
+            product_id: "CSAFPID-0001".into(),
+            name: "Baxter Spectrum v8.x model 35700BAX2".into(),
+            vendor: Some("Baxter".into()),
+            product_family: None,
+            product_name: Some("Baxter Spectrum".into()),
+            version: Some("v8.x model 35700BAX2".into()),
+            version_range: None,
+            other_branches: vec![],
+            identification: Default::default(),
+            relationship: None,
+        }];
+        let p = &prepare_products("ICSMA-20-170-04", "Baxter Spectrum", &products, &table)[0];
+        let dev = |m: &str| PreparedDevice::from_names("Baxter", m, &table).unwrap();
+        assert!(match_model(&dev("Spectrum V8 35700BAX2"), p).is_some());
+        assert!(match_model(&dev("Spectrum V9 35700BAX3"), p).is_none());
+        assert!(match_model(&dev("Spectrum V8"), p).is_none());
     }
 
     #[test]

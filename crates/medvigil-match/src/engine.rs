@@ -54,9 +54,9 @@ pub struct Engine {
     /// Vendor group → product shapes of that vendor.
     by_vendor: HashMap<VendorId, Vec<usize>>,
     /// The (advisory, product) pairs of each product shape: products with the same
-    /// vendor groups, names and exclusions match the same device models, and the same
-    /// product is named again and again across advisories and their updates, so a
-    /// device model is compared with each shape once.
+    /// vendor groups, names, exclusions and version text match the same device models,
+    /// and the same product is named again and again across advisories and their
+    /// updates, so a device model is compared with each shape once.
     shapes: Vec<Vec<(usize, usize)>>,
     kev: Vec<(KevEntry, BTreeSet<VendorId>, ModelName)>,
     /// CVE 5 `affected[]` entries that name a vendor and a product, by vendor group.
@@ -347,12 +347,24 @@ impl Engine {
         let mut products = Vec::with_capacity(advisories.len());
         let mut by_vendor: HashMap<VendorId, Vec<usize>> = HashMap::new();
         let mut shapes: Vec<Vec<(usize, usize)>> = Vec::new();
-        type ShapeKey = (BTreeSet<VendorId>, Vec<ModelName>, Vec<ModelName>);
+        // (The version text too: a model may name the version line it states, "Spectrum
+        // V8" for "v8.x model 35700BAX2".)
+        type ShapeKey = (
+            BTreeSet<VendorId>,
+            Vec<ModelName>,
+            Vec<ModelName>,
+            Option<String>,
+        );
         let mut shape_ids: HashMap<ShapeKey, usize> = HashMap::new();
         for (ai, a) in advisories.iter().enumerate() {
             let prepared = crate::csaf::prepare(a, &table);
             for (pi, p) in prepared.iter().enumerate() {
-                let key = (p.vendor_groups.clone(), p.names.clone(), p.excluded.clone());
+                let key = (
+                    p.vendor_groups.clone(),
+                    p.names.clone(),
+                    p.excluded.clone(),
+                    p.version_text.clone(),
+                );
                 let id = *shape_ids.entry(key).or_insert_with(|| {
                     for g in &p.vendor_groups {
                         by_vendor.entry(g.clone()).or_default().push(shapes.len());

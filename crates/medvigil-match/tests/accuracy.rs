@@ -205,6 +205,14 @@ fn score(
     scores: &mut BTreeMap<&'static str, Score>,
 ) {
     let known: BTreeSet<&str> = advisories.iter().map(|(a, _)| a.id.as_str()).collect();
+    // The engine the CLI runs must find what this per-advisory scoring finds.
+    let (engine, _) = medvigil_match::engine::Engine::new(
+        table.clone(),
+        vec![],
+        advisories.iter().map(|(a, _)| a.clone()).collect(),
+        vec![],
+        vec![],
+    );
     for l in inventory {
         for e in &l.expected {
             assert!(
@@ -226,6 +234,18 @@ fn score(
                 }
             }
         }
+        let by_engine: BTreeSet<String> = engine
+            .device_findings(&l.device)
+            .into_iter()
+            .filter(|f| f.status == FindingStatus::Affected)
+            .filter_map(|f| f.advisory_id)
+            .collect();
+        assert_eq!(
+            by_engine,
+            predicted.keys().cloned().collect::<BTreeSet<_>>(),
+            "{}: the engine and the per-advisory matcher disagree",
+            l.device.asset_id
+        );
         let d = &l.device;
         let who = format!(
             "{} {:?} {:?} {:?}",
