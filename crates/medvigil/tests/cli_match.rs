@@ -289,3 +289,77 @@ fn user_vendor_aliases_extend_the_builtin_table() {
         .code(2)
         .stderr(predicates::str::contains("vendor-aliases.toml"));
 }
+
+/// A labelled inventory through the CLI, as a hospital would run it: the set written
+/// blind by a teaching hospital's CMMS export style (`medvigil-match`'s accuracy sets),
+/// its scope's CISA advisories from the shared corpus, then `inventory import`, `kb
+/// import`, `analyze` and `findings --json`. The affected (asset, advisory) pairs must
+/// reach the set's floors, as the library-level accuracy test scores them.
+#[test]
+fn corpus_labelled_inventory_through_the_cli() {
+    let Some(csaf) = medvigil_testkit::corpus("csaf/cisa-ot") else {
+        return;
+    };
+    let labelled = std::fs::read_to_string(
+        repo().join("../medvigil-match/tests/accuracy/holdout_teaching_hospital_2017_2021.csv"),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // The inventory without the labeller's comments (the `expected` column is one more
+    // column the import keeps as an attribute).
+    let rows: Vec<&str> = labelled.lines().filter(|l| !l.starts_with('#')).collect();
+    let inv = dir.path().join("inventory.csv");
+    std::fs::write(&inv, rows.join("\n")).unwrap();
+    let kb = dir.path().join("kb");
+    std::fs::create_dir(&kb).unwrap();
+    for stem in labelled
+        .lines()
+        .filter_map(|l| l.strip_prefix("# scope:"))
+        .flat_map(str::split_whitespace)
+    {
+        let year = format!("20{}", &stem[6..8]);
+        let file = format!("{stem}.json");
+        std::fs::copy(csaf.join(year).join(&file), kb.join(&file)).unwrap();
+    }
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    mv(&data)
+        .args(["inventory", "import"])
+        .arg(&inv)
+        .assert()
+        .success();
+    mv(&data).args(["kb", "import"]).arg(&kb).assert().success();
+    mv(&data).arg("analyze").assert().success();
+    let predicted: std::collections::BTreeSet<(String, String)> = findings(&data, &[])
+        .iter()
+        .filter(|f| f["status"] == "affected")
+        .filter_map(|f| {
+            Some((
+                f["asset_id"].as_str()?.to_string(),
+                f["advisory_id"].as_str()?.to_string(),
+            ))
+        })
+        .collect();
+    // Asset ids and advisory ids hold no commas: the first and last fields.
+    let expected: std::collections::BTreeSet<(String, String)> = rows[1..]
+        .iter()
+        .flat_map(|row| {
+            let id = row.split(',').next().unwrap().to_string();
+            let advisories = row.rsplit(',').next().unwrap();
+            advisories
+                .split_whitespace()
+                .map(move |a| (id.clone(), a.to_string()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(expected.len() > 100, "{} labelled pairs", expected.len());
+    let tp = predicted.intersection(&expected).count() as f64;
+    let (precision, recall) = (tp / predicted.len() as f64, tp / expected.len() as f64);
+    eprintln!("teaching-hospital set through the CLI: precision {precision:.3} recall {recall:.3}");
+    assert!(
+        precision >= 0.95 && recall >= 0.95,
+        "precision {precision:.3}, recall {recall:.3}\nfalse: {:?}\nmissed: {:?}",
+        predicted.difference(&expected).collect::<Vec<_>>(),
+        expected.difference(&predicted).collect::<Vec<_>>()
+    );
+}
