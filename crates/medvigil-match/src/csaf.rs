@@ -88,7 +88,8 @@ pub struct PreparedProduct {
     /// is one of them is not the product.
     pub excluded: Vec<ModelName>,
     /// Versions the advisory's vendor fixes name for the product ("has released update
-    /// Version 1.6.1"): a device at or past one has the fix ([`crate::fixes`]).
+    /// Version 1.6.1") that can be its fix: a device at or past one has it
+    /// ([`crate::fixes`]).
     pub fixed_in: Vec<medvigil_version::Version>,
 }
 
@@ -361,7 +362,11 @@ fn split_dash_remark(model: &str) -> (String, Option<String>) {
 pub fn prepare(advisory: &Advisory, table: &VendorTable) -> Vec<PreparedProduct> {
     let mut products = prepare_products(&advisory.id, &advisory.title, &advisory.products, table);
     for p in &mut products {
-        p.fixed_in = crate::fixes::stated_fixes(advisory, &p.product_id);
+        let range = p.spec.range().cloned();
+        p.fixed_in = crate::fixes::stated_fixes(advisory, &p.product_id)
+            .into_iter()
+            .filter(|f| range.as_ref().is_none_or(|r| crate::fixes::fix_of(r, f)))
+            .collect();
     }
     products
 }
@@ -2038,14 +2043,8 @@ impl PreparedProduct {
                 };
             }
         }
-        let fixes: Vec<_> = self
-            .fixed_in
-            .iter()
-            .filter(|f| self.spec.range().is_none_or(|r| crate::fixes::fix_of(r, f)))
-            .cloned()
-            .collect();
         match version {
-            Some(v) if verdict == Verdict::Affected && crate::fixes::has_fix(&fixes, v) => {
+            Some(v) if verdict == Verdict::Affected && crate::fixes::has_fix(&self.fixed_in, v) => {
                 Verdict::NotAffected
             }
             _ => verdict,
