@@ -2238,6 +2238,20 @@ mod tests {
         ModelName::new(model, vendor, &t)
     }
 
+    /// A product of a CSAF tree with its version or range.
+    fn versioned_product(
+        vendor: &str,
+        name: &str,
+        version: Option<&str>,
+        range: Option<&str>,
+    ) -> Product {
+        Product {
+            version: version.map(str::to_string),
+            version_range: range.map(str::to_string),
+            ..product(vendor, name)
+        }
+    }
+
     #[test]
     fn a_number_written_alike_ranks_above_a_prefixed_one() {
         let d = m("MobileLink GEH-SD-320AN", "GE Healthcare");
@@ -2249,18 +2263,12 @@ mod tests {
     #[test]
     fn a_version_line_written_into_the_model() {
         let table = VendorTable::builtin();
-        let products = vec![Product {
-            product_id: "CSAFPID-0001".into(),
-            name: "Baxter Spectrum v8.x model 35700BAX2".into(),
-            vendor: Some("Baxter".into()),
-            product_family: None,
-            product_name: Some("Baxter Spectrum".into()),
-            version: Some("v8.x model 35700BAX2".into()),
-            version_range: None,
-            other_branches: vec![],
-            identification: Default::default(),
-            relationship: None,
-        }];
+        let products = vec![versioned_product(
+            "Baxter",
+            "Baxter Spectrum",
+            Some("v8.x model 35700BAX2"),
+            None,
+        )];
         let p = &prepare_products("ICSMA-20-170-04", "Baxter Spectrum", &products, &table)[0];
         let dev = |m: &str| PreparedDevice::from_names("Baxter", m, &table).unwrap();
         assert!(match_model(&dev("Spectrum V8 35700BAX2"), p).is_some());
@@ -2378,18 +2386,12 @@ mod tests {
             Some("B. Braun AP")
         );
         let table = VendorTable::builtin();
-        let products = vec![Product {
-            product_id: "CSAFPID-0001".into(),
-            name: "AP <= 3.0".into(),
-            vendor: Some("B. Braun Medical".into()),
-            product_family: None,
-            product_name: Some("AP".into()),
-            version: None,
-            version_range: Some("<= 3.0".into()),
-            other_branches: vec![],
-            identification: Default::default(),
-            relationship: None,
-        }];
+        let products = vec![versioned_product(
+            "B. Braun Medical",
+            "AP",
+            None,
+            Some("<= 3.0"),
+        )];
         let p = &prepare_products("ICSMA-20-296-01", "B. Braun OnlineSuite", &products, &table)[0];
         let dev = PreparedDevice::from_names("B. Braun", "OnlineSuite", &table).unwrap();
         assert!(match_model(&dev, p).is_some());
@@ -2461,18 +2463,12 @@ mod tests {
         assert_eq!(models_as_versions("2019 | 2020"), None);
         assert_eq!(models_as_versions("B.02 | C.02"), None);
         let table = VendorTable::builtin();
-        let products = vec![Product {
-            product_id: "CSAFPID-0003".into(),
-            name: "GE Carestation 620 | 650 | 650c".into(),
-            vendor: Some("General Electric (GE)".into()),
-            product_family: None,
-            product_name: Some("GE Carestation".into()),
-            version: Some("620 | 650 | 650c".into()),
-            version_range: None,
-            other_branches: vec![],
-            identification: Default::default(),
-            relationship: None,
-        }];
+        let products = vec![versioned_product(
+            "General Electric (GE)",
+            "GE Carestation",
+            Some("620 | 650 | 650c"),
+            None,
+        )];
         let p = &prepare_products(
             "ICSMA-19-190-01",
             "GE Aestiva and Aespire",
@@ -2627,6 +2623,7 @@ mod tests {
         assert!(model_match(&m("IPM Infrastructure", "Eaton"), &ipm).is_none());
         let cic = m("Clinical Information Center (CIC)", "GE");
         assert!(model_match(&m("CIC Pro", "GE"), &cic).is_some());
+        assert!(model_match(&m("CIC Pro central station", "GE"), &cic).is_some());
     }
 
     #[test]
