@@ -360,7 +360,9 @@ impl VendorTable {
     /// place of the one it contains ("Philips IntelliVue Information Center iX" →
     /// "Philips PIC iX", ...), for the vendor's groups.
     pub fn product_synonyms(&self, groups: &BTreeSet<VendorId>, name: &str) -> Vec<String> {
-        let lower = name.to_lowercase();
+        // (ASCII folding keeps byte offsets: the name is sliced where the lower-cased
+        // text matched.)
+        let lower = name.to_ascii_lowercase();
         let mut out = Vec::new();
         for id in groups.iter().filter_map(|g| match g {
             VendorId::Known(i) => Some(i),
@@ -368,7 +370,7 @@ impl VendorTable {
         }) {
             for set in self.product_names.get(id).into_iter().flatten() {
                 let Some((at, len)) = set.iter().find_map(|n| {
-                    let n = n.to_lowercase();
+                    let n = n.to_ascii_lowercase();
                     let at = lower.find(&n)?;
                     let bounded = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
                     (bounded(lower[..at].chars().next_back())
@@ -1875,6 +1877,11 @@ mod tests {
         assert!(alts.contains(&"Philips Patient Information Center iX".to_string()));
         // Only whole words, and only the vendor's own products.
         assert!(t.product_synonyms(&philips, "PIC iXR").is_empty());
+        // Other scripts around the name keep their place.
+        assert_eq!(
+            t.product_synonyms(&philips, "İstasyon PIC iX")[0],
+            "İstasyon IntelliVue Information Center iX"
+        );
         assert!(
             t.product_synonyms(&t.groups("GE Healthcare"), "PIC iX")
                 .is_empty()
