@@ -44,11 +44,12 @@
 //! | `holdout_health_system.csv` | every medical advisory of 2017-2024, a health system's merged inventory | held out until its first run, tuned on since |
 //! | `holdout_service_contractor_2017_2021.csv` | every medical advisory of 2017-2021, an independent service organisation's equipment list | held out; first run on the session's final rules |
 //! | `holdout_it_cmdb_2017_2024.csv` | every medical advisory of 2017-2024, an IT CMDB's medical-device class | held out; first run on the session's final rules |
+//! | `holdout_nursing_units.csv` | 126 advisories, the clinical units' connected equipment as nursing informatics lists it | held out; first run on the session's final rules |
 //!
 //! The five 2025-2026 sets are scored by `cisa_newer_advisories_precision_and_recall`
 //! against the advisories each names on its `# scope:` lines, read from a checkout of
 //! <https://github.com/cisagov/CSAF> (`MEDVIGIL_CISA_CSAF`), since the shared corpus
-//! stops at 2024. The twenty-two inventory-style sets are scored the same way by
+//! stops at 2024. The twenty-three inventory-style sets are scored the same way by
 //! `corpus_inventory_styles_precision_and_recall`, from the shared corpus: the
 //! advisories were seen before, the way each kind of hospital list writes devices was
 //! not.
@@ -385,6 +386,7 @@ const RISK_REGISTER: &str = "held out (IEC 80001-1 risk register, 123 advisories
 const HEALTH_SYSTEM: &str = "held out (health system's merged inventory, medical 2017-2024)";
 const CONTRACTOR_2017: &str = "held out (service organisation's equipment list, medical 2017-2021)";
 const IT_CMDB: &str = "held out (IT CMDB medical-device class, medical 2017-2024)";
+const NURSING_UNITS: &str = "held out (nursing units' connected equipment, 126 advisories)";
 
 /// Inventories written in the styles of a hospital's other systems (a network discovery
 /// tool's export, a CMMS export), labelled against the shared corpus's medical advisories
@@ -394,7 +396,12 @@ fn corpus_inventory_styles_precision_and_recall() {
     let Some(dir) = medvigil_testkit::corpus("csaf/cisa-ot") else {
         return;
     };
-    let sets: [(&str, &str, Split); 22] = [
+    let sets: [(&str, &str, Split); 23] = [
+        (
+            "holdout_nursing_units.csv",
+            include_str!("accuracy/holdout_nursing_units.csv"),
+            |_| NURSING_UNITS,
+        ),
         (
             "holdout_it_cmdb_2017_2024.csv",
             include_str!("accuracy/holdout_it_cmdb_2017_2024.csv"),
@@ -534,6 +541,7 @@ fn corpus_inventory_styles_precision_and_recall() {
             (HEALTH_SYSTEM, 0.95, 0.95),
             (CONTRACTOR_2017, 0.0, 0.0),
             (IT_CMDB, 0.0, 0.0),
+            (NURSING_UNITS, 0.0, 0.0),
         ],
     );
 }
