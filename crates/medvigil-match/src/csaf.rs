@@ -1964,6 +1964,20 @@ pub fn match_model(d: &PreparedDevice, p: &PreparedProduct) -> Option<ModelMatch
     {
         return None;
     }
+    // A product whose name closes with "WLAN" is the wireless module fitted to the
+    // devices named before it ("IntelliVue MP monitors MP20-MP90 WLAN"); a device that
+    // names no wireless part is the host, whose own software says nothing of the module.
+    let wireless = |m: &ModelName| {
+        ["wlan", "wifi", "wireless"]
+            .iter()
+            .any(|w| m.words.contains(*w) || m.context.contains(*w) || m.acronyms.contains(*w))
+    };
+    if p.name.trim_end().to_ascii_lowercase().ends_with(" wlan")
+        && !wireless(&d.model)
+        && !d.with_remarks.as_ref().is_some_and(wireless)
+    {
+        return None;
+    }
     let best = p
         .names
         .iter()
@@ -2258,6 +2272,27 @@ mod tests {
         let own = model_match(&d, &m("GEH-SD-320AN", "GE Healthcare")).unwrap();
         let sibling = model_match(&d, &m("SD-320AN", "GE Healthcare")).unwrap();
         assert!(own.confidence >= SPECIFIC && sibling.confidence < SPECIFIC);
+    }
+
+    #[test]
+    fn a_wireless_module_is_not_its_host() {
+        let table = VendorTable::builtin();
+        let products = vec![versioned_product(
+            "Philips",
+            "IntelliVue MP monitors MP20-MP90 (M8001A/2A/3A/4A/5A/7A/8A/10A) WLAN",
+            Some("Version A, Firmware A.03.09"),
+            None,
+        )];
+        let p = &prepare_products(
+            "ICSMA-19-255-01",
+            "Philips IntelliVue WLAN",
+            &products,
+            &table,
+        )[0];
+        let dev = |m: &str| PreparedDevice::from_names("Philips", m, &table).unwrap();
+        assert!(match_model(&dev("IntelliVue MP70"), p).is_none());
+        assert!(match_model(&dev("IntelliVue MP70 with WLAN"), p).is_some());
+        assert!(match_model(&dev("IntelliVue MP70 (wireless)"), p).is_some());
     }
 
     #[test]
