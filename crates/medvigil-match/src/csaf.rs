@@ -91,6 +91,9 @@ pub struct PreparedProduct {
     /// Version 1.6.1") that can be its fix: a device at or past one has it
     /// ([`crate::fixes`]).
     pub fixed_in: Vec<medvigil_version::Version>,
+    /// Whether the name closes with "WLAN": the product is a wireless module fitted to
+    /// the devices it names ("IntelliVue MP monitors MP20-MP90 WLAN").
+    pub wireless_module: bool,
 }
 
 /// An inventory device made ready for matching.
@@ -652,6 +655,7 @@ fn prepare_product(
     for n in names.iter_mut().chain(&mut excluded) {
         n.mark_brands(&brands);
     }
+    let wireless_module = name.trim_end().to_ascii_lowercase().ends_with(" wlan");
     Some(PreparedProduct {
         advisory_id: advisory_id.to_string(),
         product_id: p.product_id.clone(),
@@ -664,6 +668,7 @@ fn prepare_product(
         name_line: name_version.map(|v| AdvisoryRange::read(&format!("{v}.x"))),
         excluded,
         fixed_in: Vec::new(),
+        wireless_module,
     })
 }
 
@@ -1972,10 +1977,7 @@ pub fn match_model(d: &PreparedDevice, p: &PreparedProduct) -> Option<ModelMatch
             .iter()
             .any(|w| m.words.contains(*w) || m.context.contains(*w) || m.acronyms.contains(*w))
     };
-    if p.name.trim_end().to_ascii_lowercase().ends_with(" wlan")
-        && !wireless(&d.model)
-        && !d.with_remarks.as_ref().is_some_and(wireless)
-    {
+    if p.wireless_module && !wireless(&d.model) && !d.with_remarks.as_ref().is_some_and(wireless) {
         return None;
     }
     let best = p
@@ -2017,13 +2019,15 @@ impl PreparedProduct {
     /// states, if any, and inside the product's version or range.
     pub fn verdict(&self, version: Option<&str>) -> Verdict {
         // "AP 3.0", "ES 1.4.5": inventories write the software's name before its version.
+        let named = |first: &str| {
+            let first = first.to_lowercase();
+            self.names
+                .iter()
+                .any(|n| n.words.contains(&first) || n.acronyms.contains(&first))
+        };
         let version = version.map(|v| match v.split_once(' ') {
             Some((first, rest))
-                if rest.starts_with(|c: char| c.is_ascii_digit())
-                    && self.names.iter().any(|n| {
-                        let first = first.to_lowercase();
-                        n.words.contains(&first) || n.acronyms.contains(&first)
-                    }) =>
+                if rest.starts_with(|c: char| c.is_ascii_digit()) && named(first) =>
             {
                 rest
             }
@@ -2461,6 +2465,7 @@ mod tests {
             name_line: None,
             excluded: vec![],
             fixed_in: vec![],
+            wireless_module: false,
         };
         let short = p("<= U61 |<= L81");
         assert_eq!(short.verdict(Some("012U000061")), Verdict::Affected);
