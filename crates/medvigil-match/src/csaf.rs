@@ -2018,21 +2018,11 @@ impl PreparedProduct {
     /// Whether a device version is affected: inside the version line the product name
     /// states, if any, and inside the product's version or range.
     pub fn verdict(&self, version: Option<&str>) -> Verdict {
-        // "AP 3.0", "ES 1.4.5": inventories write the software's name before its version.
-        let named = |first: &str| {
-            let first = first.to_lowercase();
-            self.names
-                .iter()
-                .any(|n| n.words.contains(&first) || n.acronyms.contains(&first))
-        };
-        let version = version.map(|v| match v.split_once(' ') {
-            Some((first, rest))
-                if rest.starts_with(|c: char| c.is_ascii_digit()) && named(first) =>
-            {
-                rest
-            }
-            _ => v,
-        });
+        // "AP 3.0", "ES 1.4.5", "GEH-1.14": inventories write the software's name before
+        // its version, as advisories do ([`without_name_prefix`]).
+        let stripped =
+            version.map(|v| without_name_prefix(v, &format!("{} {}", self.vendor, self.name)));
+        let version = stripped.as_deref();
         let mut verdict = match self.name_line.as_ref().map(|l| l.verdict(version)) {
             Some(Verdict::NotAffected) => Verdict::NotAffected,
             _ => self.spec.verdict(version),
@@ -2437,6 +2427,7 @@ mod tests {
         assert_eq!(p.verdict(Some("AP 3.0")), Verdict::Affected);
         assert_eq!(p.verdict(Some("AP 3.1")), Verdict::NotAffected);
         assert_eq!(p.verdict(Some("3.0")), Verdict::Affected);
+        assert_eq!(p.verdict(Some("AP-3.1")), Verdict::NotAffected);
     }
 
     #[test]
