@@ -188,7 +188,11 @@ impl PreparedDevice {
         // parentheses.
         model.context = crate::names::model_tokens(manufacturer)
             .into_iter()
-            .chain(remarks.iter().flat_map(|r| crate::names::model_tokens(r)))
+            .chain(
+                remarks
+                    .iter()
+                    .flat_map(|r| crate::names::model_tokens(&without_negated(r))),
+            )
             .collect();
         // A model that starts with a company's name ("ABI PRISM 310" under Applied
         // Biosystems) may be listed under another company; the name counts too (as a
@@ -213,6 +217,23 @@ impl PreparedDevice {
     pub fn model_match(&self, p: &ModelName) -> Option<ModelMatch> {
         model_match(&self.model, p).or_else(|| model_match(self.with_remarks.as_ref()?, p))
     }
+}
+
+/// A remark without what it says the device lacks ("no wireless / no ViewForum",
+/// "NO WIRELESS OPTION", "without Wi-Fi"): those words are not the device's.
+fn without_negated(remark: &str) -> String {
+    remark
+        .split(['/', ',', ';'])
+        .filter(|part| {
+            let first = part
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            !matches!(first.as_str(), "no" | "not" | "without" | "non" | "w/o")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A model without its tags in square brackets, and the tags.
@@ -2351,6 +2372,17 @@ mod tests {
         assert!(model_match(&m("Pyxis MedStation 4000 T2", "BD"), &p).is_some());
         let vms = m("Siveillance VMS 2018 R2", "Siemens");
         assert!(model_match(&m("Siveillance VMS 2018 R1", "Siemens"), &vms).is_none());
+    }
+
+    #[test]
+    fn what_a_remark_says_the_device_lacks() {
+        assert_eq!(without_negated("no wireless / no ViewForum").trim(), "");
+        assert_eq!(without_negated("ICU, without Wi-Fi").trim(), "ICU");
+        assert_eq!(without_negated("NO WIRELESS OPTION").trim(), "");
+        assert_eq!(without_negated("loading dock").trim(), "loading dock");
+        let table = VendorTable::builtin();
+        let d = PreparedDevice::from_names("Philips", "BV Pulsera (no ViewForum)", &table).unwrap();
+        assert!(!d.model.context.contains("viewforum"));
     }
 
     #[test]
