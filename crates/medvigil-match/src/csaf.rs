@@ -40,7 +40,8 @@
 //!    product's name for its letters is the product's ("Discovery NM530c", "NM D530c");
 //!    words that differ by a doubled letter or an "-ing" are one ("Millennium",
 //!    "Millenium"; "Test", "Testing"); German device kinds are class words
-//!    ("Narkosegerät", "Ruhe-EKG");
+//!    ("Narkosegerät", "Ruhe-EKG"); what a remark says the device lacks ("no
+//!    wireless / no ViewForum") is not the device's;
 //! 3. the firmware version falls under the product's version or range
 //!    ([`AdvisoryRange`], read by `medvigil-version`'s CISA prose reader under the vendor
 //!    firmware scheme); an unreadable range or a missing version still matches, at
