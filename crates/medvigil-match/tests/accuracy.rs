@@ -197,14 +197,24 @@ fn development_split(advisory_id: &str) -> &'static str {
 type Split = fn(&str) -> &'static str;
 
 /// A set scored against the advisories its `# scope:` lines name, all of its pairs in one
-/// split: (file name, text, split).
+/// split, with the floors (precision, recall) its score must reach.
+struct Scoped {
+    file: &'static str,
+    text: &'static str,
+    split: &'static str,
+    precision: f64,
+    recall: f64,
+}
+
 macro_rules! scoped {
-    ($file:literal, $split:ident) => {
-        (
-            $file,
-            include_str!(concat!("accuracy/", $file)),
-            (|_| $split) as Split,
-        )
+    ($file:literal, $split:ident, $precision:literal, $recall:literal) => {
+        Scoped {
+            file: $file,
+            text: include_str!(concat!("accuracy/", $file)),
+            split: $split,
+            precision: $precision,
+            recall: $recall,
+        }
     };
 }
 
@@ -218,7 +228,7 @@ type Prepared = (
 fn score(
     inventory: Vec<Labelled>,
     advisories: &[Prepared],
-    split_of: Split,
+    split_of: &dyn Fn(&str) -> &'static str,
     table: &VendorTable,
     scores: &mut BTreeMap<&'static str, Score>,
 ) {
@@ -355,7 +365,7 @@ fn corpus_device_matcher_precision_and_recall() {
         (holdout_ics_fourth(), &ics_all, |_| ICS_FOURTH),
     ];
     for (inventory, advisories, split_of) in inventories {
-        score(inventory, advisories, split_of, &table, &mut scores);
+        score(inventory, advisories, &split_of, &table, &mut scores);
     }
     let report = report(&scores);
     eprintln!("{report}");
@@ -414,68 +424,92 @@ fn corpus_inventory_styles_precision_and_recall() {
     let Some(dir) = medvigil_testkit::corpus("csaf/cisa-ot") else {
         return;
     };
-    let sets: [(&str, &str, Split); 26] = [
-        scoped!("holdout_childrens_hospital.csv", CHILDRENS),
-        scoped!("holdout_insurance_2017_2021.csv", INSURANCE_2017),
-        scoped!("holdout_mdm_tool_2022_2024.csv", MDM_TOOL),
-        scoped!("holdout_nursing_units.csv", NURSING_UNITS),
-        scoped!("holdout_it_cmdb_2017_2024.csv", IT_CMDB),
-        scoped!("holdout_service_contractor_2017_2021.csv", CONTRACTOR_2017),
-        scoped!("holdout_health_system.csv", HEALTH_SYSTEM),
-        scoped!("holdout_risk_register.csv", RISK_REGISTER),
-        scoped!("holdout_assessment_2017_2021.csv", ASSESSMENT_2017),
-        scoped!("holdout_teaching_hospital_2017_2021.csv", TEACHING_2017),
-        scoped!("holdout_cardiology.csv", CARDIOLOGY),
-        scoped!("holdout_laboratory.csv", LABORATORY),
-        scoped!("holdout_community_2022_2024.csv", COMMUNITY_2022),
-        scoped!("holdout_hospital_2017_2021.csv", HOSPITAL_2017),
-        scoped!("holdout_european_register.csv", EUROPEAN_REGISTER),
-        scoped!("holdout_medication_fleet.csv", MEDICATION_FLEET),
-        scoped!("holdout_imaging_department.csv", IMAGING),
-        scoped!("holdout_security_platform_2020_2024.csv", SECURITY_PLATFORM),
-        scoped!("holdout_clinical_units.csv", CLINICAL_UNITS),
-        scoped!("holdout_service_contracts.csv", SERVICE_CONTRACTS),
-        scoped!("holdout_facilities_second.csv", FACILITIES_SECOND),
-        scoped!("holdout_purchasing_2019_2022.csv", PURCHASING_2019),
-        scoped!("holdout_facilities_ics.csv", FACILITIES),
-        scoped!("holdout_cmms_2017_2020.csv", CMMS_2017),
-        scoped!("holdout_biomed_sheet.csv", BIOMED_SHEET),
-        scoped!("holdout_discovery_2021_2024.csv", DISCOVERY_2021),
-    ];
     // Floors just below the level reached after the first (blind) runs' errors were
     // studied; the first runs themselves are in BENCHMARKS.md.
-    score_scoped_sets(
-        &dir,
-        &sets,
-        &[
-            (CMMS_2017, 0.95, 0.95),
-            (BIOMED_SHEET, 0.95, 0.95),
-            (PURCHASING_2019, 0.95, 0.95),
-            (FACILITIES, 0.85, 0.80),
-            (FACILITIES_SECOND, 0.95, 0.65),
-            (SERVICE_CONTRACTS, 0.95, 0.95),
-            (CLINICAL_UNITS, 0.95, 0.95),
-            (DISCOVERY_2021, 0.95, 0.95),
-            (IMAGING, 0.95, 0.94),
-            (SECURITY_PLATFORM, 0.95, 0.95),
-            (MEDICATION_FLEET, 0.95, 0.95),
-            (EUROPEAN_REGISTER, 0.95, 0.90),
-            (HOSPITAL_2017, 0.93, 0.95),
-            (COMMUNITY_2022, 0.95, 0.94),
-            (CARDIOLOGY, 0.93, 0.95),
-            (LABORATORY, 0.95, 0.95),
-            (TEACHING_2017, 0.95, 0.95),
-            (ASSESSMENT_2017, 0.95, 0.95),
-            (RISK_REGISTER, 0.95, 0.95),
-            (HEALTH_SYSTEM, 0.95, 0.95),
-            (CONTRACTOR_2017, 0.95, 0.95),
-            (IT_CMDB, 0.95, 0.95),
-            (NURSING_UNITS, 0.93, 0.95),
-            (MDM_TOOL, 0.95, 0.95),
-            (INSURANCE_2017, 0.90, 0.95),
-            (CHILDRENS, 0.94, 0.95),
-        ],
-    );
+    let sets = [
+        scoped!("holdout_childrens_hospital.csv", CHILDRENS, 0.94, 0.95),
+        scoped!(
+            "holdout_insurance_2017_2021.csv",
+            INSURANCE_2017,
+            0.90,
+            0.95
+        ),
+        scoped!("holdout_mdm_tool_2022_2024.csv", MDM_TOOL, 0.95, 0.95),
+        scoped!("holdout_nursing_units.csv", NURSING_UNITS, 0.93, 0.95),
+        scoped!("holdout_it_cmdb_2017_2024.csv", IT_CMDB, 0.95, 0.95),
+        scoped!(
+            "holdout_service_contractor_2017_2021.csv",
+            CONTRACTOR_2017,
+            0.95,
+            0.95
+        ),
+        scoped!("holdout_health_system.csv", HEALTH_SYSTEM, 0.95, 0.95),
+        scoped!("holdout_risk_register.csv", RISK_REGISTER, 0.95, 0.95),
+        scoped!(
+            "holdout_assessment_2017_2021.csv",
+            ASSESSMENT_2017,
+            0.95,
+            0.95
+        ),
+        scoped!(
+            "holdout_teaching_hospital_2017_2021.csv",
+            TEACHING_2017,
+            0.95,
+            0.95
+        ),
+        scoped!("holdout_cardiology.csv", CARDIOLOGY, 0.93, 0.95),
+        scoped!("holdout_laboratory.csv", LABORATORY, 0.95, 0.95),
+        scoped!(
+            "holdout_community_2022_2024.csv",
+            COMMUNITY_2022,
+            0.95,
+            0.94
+        ),
+        scoped!("holdout_hospital_2017_2021.csv", HOSPITAL_2017, 0.93, 0.95),
+        scoped!(
+            "holdout_european_register.csv",
+            EUROPEAN_REGISTER,
+            0.95,
+            0.90
+        ),
+        scoped!("holdout_medication_fleet.csv", MEDICATION_FLEET, 0.95, 0.95),
+        scoped!("holdout_imaging_department.csv", IMAGING, 0.95, 0.94),
+        scoped!(
+            "holdout_security_platform_2020_2024.csv",
+            SECURITY_PLATFORM,
+            0.95,
+            0.95
+        ),
+        scoped!("holdout_clinical_units.csv", CLINICAL_UNITS, 0.95, 0.95),
+        scoped!(
+            "holdout_service_contracts.csv",
+            SERVICE_CONTRACTS,
+            0.95,
+            0.95
+        ),
+        scoped!(
+            "holdout_facilities_second.csv",
+            FACILITIES_SECOND,
+            0.95,
+            0.65
+        ),
+        scoped!(
+            "holdout_purchasing_2019_2022.csv",
+            PURCHASING_2019,
+            0.95,
+            0.95
+        ),
+        scoped!("holdout_facilities_ics.csv", FACILITIES, 0.85, 0.80),
+        scoped!("holdout_cmms_2017_2020.csv", CMMS_2017, 0.95, 0.95),
+        scoped!("holdout_biomed_sheet.csv", BIOMED_SHEET, 0.95, 0.95),
+        scoped!(
+            "holdout_discovery_2021_2024.csv",
+            DISCOVERY_2021,
+            0.95,
+            0.95
+        ),
+    ];
+    score_scoped_sets(&dir, &sets);
 }
 
 /// The environment variable naming a checkout of <https://github.com/cisagov/CSAF>, whose
@@ -524,30 +558,29 @@ fn scoped_advisories(
 
 /// Scores every set against the advisories its `# scope:` lines name under `root`,
 /// prints the report, and fails when a split falls below its floor (precision, recall).
-fn score_scoped_sets(
-    root: &std::path::Path,
-    sets: &[(&str, &str, Split)],
-    floors: &[(&str, f64, f64)],
-) {
+fn score_scoped_sets(root: &std::path::Path, sets: &[Scoped]) {
     let table = VendorTable::builtin();
     let mut scores: BTreeMap<&str, Score> = BTreeMap::new();
-    for &(file, text, split_of) in sets {
-        let advisories = scoped_advisories(file, text, root, &table);
+    for set in sets {
+        let advisories = scoped_advisories(set.file, set.text, root, &table);
         score(
-            parse(file, text),
+            parse(set.file, set.text),
             &advisories,
-            split_of,
+            &|_| set.split,
             &table,
             &mut scores,
         );
     }
     let report = report(&scores);
     eprintln!("{report}");
-    for &(split, precision, recall) in floors {
-        let s = &scores[split];
+    for set in sets {
+        let s = &scores[set.split];
         assert!(
-            s.precision() >= precision && s.recall() >= recall,
-            "{split} below its floor (precision {precision}, recall {recall}):\n{report}"
+            s.precision() >= set.precision && s.recall() >= set.recall,
+            "{} below its floor (precision {}, recall {}):\n{report}",
+            set.split,
+            set.precision,
+            set.recall
         );
     }
 }
@@ -568,26 +601,16 @@ fn cisa_newer_advisories_precision_and_recall() {
         return;
     };
     let root = std::path::PathBuf::from(root).join("csaf_files/OT/white");
-    let sets: [(&str, &str, Split); 5] = [
-        scoped!("holdout_2025_medical.csv", MEDICAL_2025),
-        scoped!("holdout_2026_medical.csv", MEDICAL_2026),
-        scoped!("holdout_2025_ics.csv", ICS_2025),
-        scoped!("holdout_2025_ics_second.csv", ICS_2025_SECOND),
-        scoped!("holdout_2025_ics_third.csv", ICS_2025_THIRD),
-    ];
     // Floors just below the level reached after the first (blind) runs' errors were
     // studied; the first runs themselves are in BENCHMARKS.md.
-    score_scoped_sets(
-        &root,
-        &sets,
-        &[
-            (MEDICAL_2025, 0.95, 0.95),
-            (MEDICAL_2026, 0.95, 0.90),
-            (ICS_2025, 0.95, 0.95),
-            (ICS_2025_SECOND, 0.90, 0.90),
-            (ICS_2025_THIRD, 0.95, 0.90),
-        ],
-    );
+    let sets = [
+        scoped!("holdout_2025_medical.csv", MEDICAL_2025, 0.95, 0.95),
+        scoped!("holdout_2026_medical.csv", MEDICAL_2026, 0.95, 0.90),
+        scoped!("holdout_2025_ics.csv", ICS_2025, 0.95, 0.95),
+        scoped!("holdout_2025_ics_second.csv", ICS_2025_SECOND, 0.90, 0.90),
+        scoped!("holdout_2025_ics_third.csv", ICS_2025_THIRD, 0.95, 0.90),
+    ];
+    score_scoped_sets(&root, &sets);
 }
 
 /// The index gives the same answer both ways: evaluating one advisory against its
