@@ -376,6 +376,16 @@ fn csaf_purl_helpers_with_vers_ranges() {
 
 /// A CSAF advisory naming one GE Healthcare product, affected in `version`.
 fn ge_advisory(id: &str, product: &str, version: &str) -> medvigil_model::vuln::Advisory {
+    one_product_advisory(id, "GE Healthcare", product, version)
+}
+
+/// A CSAF advisory naming one product of `vendor`, affected in `version`.
+fn one_product_advisory(
+    id: &str,
+    vendor: &str,
+    product: &str,
+    version: &str,
+) -> medvigil_model::vuln::Advisory {
     let doc = serde_json::json!({
         "document": {
             "category": "csaf_security_advisory", "csaf_version": "2.0", "title": id,
@@ -383,10 +393,10 @@ fn ge_advisory(id: &str, product: &str, version: &str) -> medvigil_model::vuln::
             "tracking": {"id": id, "status": "final", "version": "1",
                 "initial_release_date": "2020-01-01T00:00:00Z", "current_release_date": "2020-01-01T00:00:00Z"}
         },
-        "product_tree": {"branches": [{"category": "vendor", "name": "GE Healthcare", "branches": [
+        "product_tree": {"branches": [{"category": "vendor", "name": vendor, "branches": [
             {"category": "product_name", "name": product, "branches": [
                 {"category": "product_version_range", "name": version,
-                 "product": {"product_id": "CSAFPID-0001", "name": format!("GE Healthcare {product} {version}")}}
+                 "product": {"product_id": "CSAFPID-0001", "name": format!("{vendor} {product} {version}")}}
             ]}
         ]}]},
         "vulnerabilities": [{"cve": format!("CVE-2020-{}", &id[id.len() - 5..]),
@@ -454,4 +464,33 @@ fn repeated_products_and_exclusions_in_full_and_incremental_runs() {
         .collect::<Vec<_>>();
     incremental.sort_by_key(|f| f.asset.key());
     assert_eq!(affected(&incremental), want);
+}
+
+/// Two advisories name the same product with different version texts; a device whose
+/// model writes one of them as its version line ("Spectrum V8", "v8.x") is that
+/// product in the first advisory only. (The engine compares a product's shape once per
+/// device model: the version text must be part of the shape.)
+#[test]
+fn products_alike_but_for_their_version_text_are_compared_apart() {
+    let advisories = vec![
+        one_product_advisory("ICSMA-20-00011", "Baxter", "Spectrum 35700BAX2", "v8.x"),
+        one_product_advisory(
+            "ICSMA-20-00012",
+            "Baxter",
+            "Spectrum 35700BAX2",
+            "vers:all/*",
+        ),
+    ];
+    let (e, _) = Engine::new(VendorTable::builtin(), vec![], advisories, vec![], vec![]);
+    let mut d = Device::new("main", "PUMP-8");
+    d.manufacturer = Some("Baxter".into());
+    d.model = Some("Spectrum V8 35700BAX2".into());
+    d.version = Some("8.01.01".into());
+    let found: Vec<String> = e
+        .evaluate_devices(std::slice::from_ref(&d), &mut || {})
+        .into_iter()
+        .filter(|f| f.status == FindingStatus::Affected)
+        .filter_map(|f| f.advisory_id)
+        .collect();
+    assert_eq!(found, ["ICSMA-20-00011"]);
 }
