@@ -95,6 +95,8 @@ pub struct PreparedProduct {
     /// Whether the name closes with "WLAN": the product is a wireless module fitted to
     /// the devices it names ("IntelliVue MP monitors MP20-MP90 WLAN").
     pub wireless_module: bool,
+    /// The words of its name a version may be written after ("AP 3.0").
+    pub(crate) own_name: OwnName,
 }
 
 /// An inventory device made ready for matching.
@@ -517,9 +519,10 @@ fn prepare_product(
     let version_text = p.version.clone().or_else(|| p.version_range.clone());
     // "<= GEH-1.1" for the GEH-SD-320AN, "LPI 3.5.12.P30" for LifePoint's portal: the
     // product's own name before the number is no part of the version.
+    let own_name = OwnName::of(&format!("{vendor} {name}"));
     let spec = version_text
         .as_deref()
-        .map(|v| without_name_prefix(without_platform(v), &format!("{vendor} {name}")))
+        .map(|v| own_name.strip(without_platform(v)))
         .map_or_else(AdvisoryRange::all, |v| AdvisoryRange::read(&v));
     // A product still carrying the name of the company that made it before an
     // acquisition ("CME BodyGuard Twins" from BD): inventories list it under that
@@ -691,6 +694,7 @@ fn prepare_product(
         excluded,
         fixed_in: Vec::new(),
         wireless_module,
+        own_name,
     })
 }
 
@@ -1228,52 +1232,66 @@ fn without_platform(version: &str) -> &str {
     }
 }
 
-/// A version text without a word of the product's name glued or spaced before its
-/// numbers ("<= GEH-1.1" → "<= 1.1" for the "GEH-SD-320AN", "LPI 3.5.12.P30" →
-/// "3.5.12.P30" for "LifePoint Informatics ... (LPI)").
-fn without_name_prefix(version: &str, name: &str) -> String {
-    let name_words: BTreeSet<String> = name
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| w.len() >= 2 && w.chars().all(|c| c.is_ascii_alphabetic()))
-        .map(str::to_ascii_lowercase)
-        .collect();
-    // (Initials too, capitals inside a word included: "LPI" of "LifePoint Informatics".)
-    let initials: String = name
-        .chars()
-        .filter(char::is_ascii_uppercase)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let mut out = String::with_capacity(version.len());
-    let mut rest = version;
-    while !rest.is_empty() {
-        let start = rest
-            .find(|c: char| c.is_ascii_alphabetic())
-            .unwrap_or(rest.len());
-        out.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let end = rest
-            .find(|c: char| !c.is_ascii_alphabetic())
-            .unwrap_or(rest.len());
-        let word = rest[..end].to_ascii_lowercase();
-        let after = &rest[end..];
-        let glued = after
-            .strip_prefix(['-', ' '])
-            .is_some_and(|a| a.starts_with(|c: char| c.is_ascii_digit()));
-        let at_start = out.trim_end_matches([' ', '<', '>', '=']).is_empty()
-            || out.ends_with("| ")
-            || out.ends_with('|');
-        if glued
-            && at_start
-            && word.len() >= 2
-            && (name_words.contains(&word) || initials.len() >= 3 && initials.starts_with(&word))
-        {
-            rest = &after[1..];
-        } else {
-            out.push_str(&rest[..end]);
-            rest = after;
+/// The words of a product's name (and its initials) that a version may be written
+/// after, on either side: "<= GEH-1.1" for the "GEH-SD-320AN", "LPI 3.5.12.P30" for
+/// "LifePoint Informatics ... (LPI)", a device's "AP 3.0" for the "AP". Built once per
+/// product: devices' versions are read with it at every verdict.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct OwnName {
+    words: BTreeSet<String>,
+    /// Capitals inside words included: "lpi" of "LifePoint Informatics".
+    initials: String,
+}
+
+impl OwnName {
+    fn of(name: &str) -> OwnName {
+        OwnName {
+            words: name
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| w.len() >= 2 && w.chars().all(|c| c.is_ascii_alphabetic()))
+                .map(str::to_ascii_lowercase)
+                .collect(),
+            initials: name
+                .chars()
+                .filter(char::is_ascii_uppercase)
+                .collect::<String>()
+                .to_ascii_lowercase(),
         }
     }
-    out
+
+    /// The version text without a word of the name glued or spaced before a number
+    /// where a version starts.
+    fn strip(&self, version: &str) -> String {
+        let mut out = String::with_capacity(version.len());
+        let mut rest = version;
+        while !rest.is_empty() {
+            let start = rest
+                .find(|c: char| c.is_ascii_alphabetic())
+                .unwrap_or(rest.len());
+            out.push_str(&rest[..start]);
+            rest = &rest[start..];
+            let end = rest
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .unwrap_or(rest.len());
+            let word = rest[..end].to_ascii_lowercase();
+            let after = &rest[end..];
+            let glued = after
+                .strip_prefix(['-', ' '])
+                .is_some_and(|a| a.starts_with(|c: char| c.is_ascii_digit()));
+            let at_start = out.trim_end_matches([' ', '<', '>', '=']).is_empty()
+                || out.ends_with("| ")
+                || out.ends_with('|');
+            let own = self.words.contains(&word)
+                || self.initials.len() >= 3 && self.initials.starts_with(&word);
+            if glued && at_start && word.len() >= 2 && own {
+                rest = &after[1..];
+            } else {
+                out.push_str(&rest[..end]);
+                rest = after;
+            }
+        }
+        out
+    }
 }
 
 /// A version slot that lists models instead of versions ("620 | 650 | 650c", "7100 |
@@ -2041,9 +2059,8 @@ impl PreparedProduct {
     /// states, if any, and inside the product's version or range.
     pub fn verdict(&self, version: Option<&str>) -> Verdict {
         // "AP 3.0", "ES 1.4.5", "GEH-1.14": inventories write the software's name before
-        // its version, as advisories do ([`without_name_prefix`]).
-        let stripped =
-            version.map(|v| without_name_prefix(v, &format!("{} {}", self.vendor, self.name)));
+        // its version, as advisories do ([`OwnName`]).
+        let stripped = version.map(|v| self.own_name.strip(v));
         let version = stripped.as_deref();
         let mut verdict = match self.name_line.as_ref().map(|l| l.verdict(version)) {
             Some(Verdict::NotAffected) => Verdict::NotAffected,
@@ -2342,27 +2359,24 @@ mod tests {
     #[test]
     fn the_products_name_before_its_version() {
         assert_eq!(
-            without_name_prefix(
-                "<= GEH-1.1 (integrated into GE MobileLink)",
-                "Silex GEH-SD-320AN"
-            ),
+            OwnName::of("Silex GEH-SD-320AN").strip("<= GEH-1.1 (integrated into GE MobileLink)"),
             "<= 1.1 (integrated into GE MobileLink)"
         );
         assert_eq!(
-            without_name_prefix("LPI 3.5.12.P30", "LifePoint Informatics Patient Portal"),
+            OwnName::of("LifePoint Informatics Patient Portal").strip("LPI 3.5.12.P30"),
             "3.5.12.P30"
         );
         // A version's own letters stay.
         assert_eq!(
-            without_name_prefix("VF10.1", "Draeger Infinity Delta"),
+            OwnName::of("Draeger Infinity Delta").strip("VF10.1"),
             "VF10.1"
         );
         assert_eq!(
-            without_name_prefix("Rev B-M", "Philips IntelliVue MP"),
+            OwnName::of("Philips IntelliVue MP").strip("Rev B-M"),
             "Rev B-M"
         );
         assert_eq!(
-            without_name_prefix("< B.06.18", "Philips IntelliVue MX40"),
+            OwnName::of("Philips IntelliVue MX40").strip("< B.06.18"),
             "< B.06.18"
         );
     }
@@ -2490,6 +2504,7 @@ mod tests {
             excluded: vec![],
             fixed_in: vec![],
             wireless_module: false,
+            own_name: OwnName::default(),
         };
         let short = p("<= U61 |<= L81");
         assert_eq!(short.verdict(Some("012U000061")), Verdict::Affected);
