@@ -1,6 +1,9 @@
 //! Bad input never panics: every parser of the crate is fed generated garbage built from
 //! the characters that matter to it (separators, escapes, wildcards, multi-byte text).
 
+mod support;
+
+use medvigil_match::csaf::{PreparedDevice, match_model, prepare};
 use medvigil_match::names::{ModelName, VendorTable};
 use medvigil_match::{Cpe, Purl};
 use medvigil_version::prose::AdvisoryRange;
@@ -68,6 +71,26 @@ const PIECES: &[&str] = &[
     "build",
     "SP1",
     ",",
+    // The inventory and advisory shapes the device matcher reads.
+    "[",
+    "]",
+    "x38",
+    "qty ",
+    " on Windows",
+    "GEH-",
+    "012U000061",
+    "U61",
+    "Version ",
+    "no ",
+    " WLAN",
+    "İ",
+    " - ",
+    "w/",
+    "MMT-",
+    "2490C",
+    "Control Software",
+    "Philips",
+    "PIC iX",
 ];
 
 #[test]
@@ -92,5 +115,43 @@ fn parsers_never_panic_on_garbage() {
         let _ = Version::parse(Scheme::Vendor, &s);
         let _ = ModelName::new(&s, &s, &table);
         let _ = table.groups(&s);
+    }
+}
+
+/// The device matcher on garbage inventories and garbage advisory products: preparing
+/// both, comparing them and reading versions never panics.
+#[test]
+fn device_matcher_never_panics_on_garbage() {
+    let mut rng = Rng(0x0bad_5eed_dead_beef);
+    let table = VendorTable::builtin();
+    let mut garbage = |rng: &mut Rng| -> String {
+        let n = 1 + (rng.next() % 10) as usize;
+        (0..n)
+            .map(|_| PIECES[(rng.next() % PIECES.len() as u64) as usize])
+            .collect()
+    };
+    for i in 0..3_000 {
+        let (vendor, product, version) = (garbage(&mut rng), garbage(&mut rng), garbage(&mut rng));
+        let (remediation, title) = (garbage(&mut rng), garbage(&mut rng));
+        let doc = serde_json::json!({
+            "document": {"title": title, "tracking": {"id": format!("ICSMA-99-{i:05}")}},
+            "product_tree": {"branches": [{"category": "vendor", "name": vendor, "branches": [
+                {"category": "product_name", "name": product, "branches": [
+                    {"category": "product_version_range", "name": version,
+                     "product": {"product_id": "P1", "name": "garbage"}}]}]}]},
+            "vulnerabilities": [{"product_status": {"known_affected": ["P1"]},
+                "remediations": [{"category": "vendor_fix", "details": remediation,
+                                  "product_ids": ["P1"]}]}]
+        });
+        let advisory = support::advisory(&doc);
+        let products = prepare(&advisory, &table);
+        let (maker, model, device_version) =
+            (garbage(&mut rng), garbage(&mut rng), garbage(&mut rng));
+        if let Some(d) = PreparedDevice::from_names(&maker, &model, &table) {
+            for p in &products {
+                let _ = match_model(&d, p);
+                let _ = p.verdict(Some(&device_version));
+            }
+        }
     }
 }
