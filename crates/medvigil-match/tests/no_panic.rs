@@ -124,7 +124,7 @@ fn parsers_never_panic_on_garbage() {
 fn device_matcher_never_panics_on_garbage() {
     let mut rng = Rng(0x0bad_5eed_dead_beef);
     let table = VendorTable::builtin();
-    let mut garbage = |rng: &mut Rng| -> String {
+    let garbage = |rng: &mut Rng| -> String {
         let n = 1 + (rng.next() % 10) as usize;
         (0..n)
             .map(|_| PIECES[(rng.next() % PIECES.len() as u64) as usize])
