@@ -77,12 +77,63 @@ fn versions_in(text: &str) -> Vec<String> {
         let before_keyword = lower
             .get(i + 1)
             .is_some_and(|n| AFTER.contains(&n.trim_end_matches('.')));
-        if !(after_keyword || before_keyword) {
+        // ("Natus has released NeuroWorks/SleepWorks 8.5 GMA 3", "update to Alaris
+        // 12.1.2": the release after the product's name, right after the fix word.)
+        let after_name = (2..=3).any(|k| {
+            i >= k
+                && FIX_WORDS.contains(&lower[i - k].as_str())
+                && words[i - k + 1..i]
+                    .iter()
+                    .zip(&lower[i - k + 1..i])
+                    .enumerate()
+                    .all(|(j, (w, l))| {
+                        (j == 0 && l == "to")
+                            || product_name_word(w) && !PLATFORMS.contains(&l.as_str())
+                    })
+                && words[i - k + 1..i].iter().any(|w| product_name_word(w))
+        });
+        if !(after_keyword || before_keyword || after_name) {
             continue;
         }
-        out.push(w.to_string());
+        out.push(with_qualifier(w, &words[i + 1..]));
     }
     out
+}
+
+/// Software a release may run on or use, whose own versions are not the product's
+/// ("update Windows 10.1", "upgraded to TLS 1.2").
+const PLATFORMS: [&str; 12] = [
+    "windows", "win", "linux", "android", "ios", "macos", "java", "jre", "tls", "ssl", "openssl",
+    "iis",
+];
+
+/// A word of a product's name as advisories write it: a capital letter first, no digit
+/// ("NeuroWorks/SleepWorks", "Alaris").
+fn product_name_word(w: &str) -> bool {
+    w.starts_with(|c: char| c.is_ascii_uppercase()) && !w.chars().any(|c| c.is_ascii_digit())
+}
+
+/// The release with the qualifier written after it: "8.5 GMA 3", "4.2 SP1",
+/// "2.1 build 118" (the fix is that build, not the release it qualifies).
+fn with_qualifier(version: &str, rest: &[&str]) -> String {
+    let digits = |w: &str| !w.is_empty() && w.len() <= 4 && w.bytes().all(|b| b.is_ascii_digit());
+    let tag = |w: &str| {
+        (2..=4).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_uppercase())
+            || w.eq_ignore_ascii_case("build")
+    };
+    let service_pack = |w: &str| {
+        let letters = w.trim_end_matches(|c: char| c.is_ascii_digit());
+        letters.len() < w.len() && matches!(letters, "SP" | "SR" | "MR")
+    };
+    match rest {
+        [t, n, ..] if tag(t) && digits(n.trim_end_matches('.')) => {
+            format!("{version} {t} {}", n.trim_end_matches('.'))
+        }
+        [t, ..] if service_pack(t.trim_end_matches('.')) => {
+            format!("{version} {}", t.trim_end_matches('.'))
+        }
+        _ => version.to_string(),
+    }
 }
 
 /// A dotted release number, perhaps after a short line prefix ("1.6.1", "VF10.1",
@@ -180,8 +231,20 @@ mod tests {
             versions_in("an updated firmware image (Version 1.14) for the GEH-SD-320AN"),
             ["1.14"]
         );
-        // (A release named after its product alone is not read: "NeuroWorks 8.5 GMA 3".)
-        assert!(versions_in("Natus has released NeuroWorks/SleepWorks 8.5 GMA 3").is_empty());
+        // A release named after its product, right after the fix word, with the
+        // qualifier that makes it the fix ("8.5" itself is affected).
+        assert_eq!(
+            versions_in("Natus has released NeuroWorks/SleepWorks 8.5 GMA 3, a software update"),
+            ["8.5 GMA 3"]
+        );
+        assert_eq!(
+            versions_in("A free software update to NeuroWorks/SleepWorks 8.5 GMA 3 is available"),
+            ["8.5 GMA 3"]
+        );
+        assert_eq!(versions_in("upgrade to Version 4.2 SP1."), ["4.2 SP1"]);
+        // Not a platform's release, nor a release named without a fix word before it.
+        assert!(versions_in("has released Windows 10.1 images").is_empty());
+        assert!(versions_in("affects NeuroWorks 8.5 and SleepWorks 8.4").is_empty());
         assert_eq!(
             versions_in("expected in an upcoming BD Viper LT system Version 4.80 software release"),
             ["4.80"]
@@ -220,6 +283,10 @@ mod tests {
         // Another line's number says nothing.
         assert!(!has_fix(&f, "10.2"));
         assert!(!has_fix(&fixes(&["1.14"]), "GEH-1.1"));
+        let f = fixes(&["8.5 GMA 3"]);
+        assert!(has_fix(&f, "8.5 GMA 3"));
+        assert!(!has_fix(&f, "8.5"));
+        assert!(!has_fix(&f, "8.4"));
     }
 
     #[test]

@@ -1421,13 +1421,17 @@ fn field_strengths(text: &str) -> (String, BTreeSet<String>) {
 /// describes a device rather than numbering it.
 fn is_rating(t: &str) -> bool {
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-    digits > 0
-        && matches!(
-            &t[digits..],
-            "a" | "v" | "w" | "kw" | "kva" | "va" | "hz" | "ah" | "mah" | "vac" | "vdc"
-                // Channels and megapixels of recorders and cameras ("8ch NVR", "4MP").
-                | "ch" | "mp"
-        )
+    // (As many digits as a rating has, "4000A" for a switchboard: "24970A" is
+    // Medtronic's model number, not 24,970 amperes.)
+    let most = match &t[digits..] {
+        "v" | "kw" | "kva" | "ah" | "vac" | "vdc" | "hz" => 3,
+        "a" | "w" => 4,
+        "va" | "mah" => 5,
+        // Channels and megapixels of recorders and cameras ("8ch NVR", "4MP").
+        "ch" | "mp" => 2,
+        _ => 0,
+    };
+    digits > 0 && digits <= most && !t.starts_with('0')
 }
 
 /// Whether a word was coined as a name: letters in mixed case beyond the first one
@@ -2098,8 +2102,13 @@ mod tests {
         // A rating is not joined to the letters before it.
         assert_eq!(model_tokens("GP 120kVA"), ["gp", "120kva"]);
         assert_eq!(model_tokens("B 450"), ["b450"]);
-        // Two numbers cut at a hyphen are one of a family the other side writes whole.
+        // A rating describes; a number too long to be one is a model number.
         let t = VendorTable::builtin();
+        let ups = ModelName::new("Smart-UPS 1500VA 20A", "APC", &t);
+        assert!(ups.numbers.is_empty());
+        let tablet = ModelName::new("CareLink SmartSync 24970A", "Medtronic", &t);
+        assert!(tablet.numbers.contains("24970a"));
+        // Two numbers cut at a hyphen are one of a family the other side writes whole.
         let d = ModelName::new("NEXUS-3-264 controller", "ABB", &t);
         let p = ModelName::new("NEXUS Series NEXUS-3-x", "ABB", &t);
         assert_eq!(
