@@ -261,20 +261,45 @@ fn without_brackets(model: &str) -> (String, Vec<String>) {
 /// ("hw 1.6.20"); and without a count of identical devices ("Alaris PC unit 8015 x38",
 /// "qty 4"), which a small hospital's sheet writes on one row.
 fn without_locations(model: &str) -> String {
-    const PLACES: [&str; 9] = [
-        "ward", "room", "rm", "bed", "bay", "floor", "level", "wing", "bldg",
+    const PLACES: [&str; 15] = [
+        "ward", "room", "rm", "bed", "bay", "floor", "level", "wing", "bldg", "tele", "pod",
+        "suite", "theatre", "theater", "triage",
+    ];
+    // Units of a hospital, in capitals, perhaps numbered ("MICU", "ICU2", "OR 3").
+    const UNITS: [&str; 14] = [
+        "ICU", "MICU", "SICU", "NICU", "PICU", "CCU", "CVICU", "CTICU", "NSICU", "ED", "ER",
+        "PACU", "OR", "L&D",
+    ];
+    // What a sheet says of the unit it keeps ("SICU spare", "ED pump pool").
+    const KEPT_AS: [&str; 8] = [
+        "spare", "spares", "loaner", "pool", "legacy", "backup", "demo", "shelf",
     ];
     let words: Vec<&str> = model.split_whitespace().collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < words.len() {
         let word = words[i].to_ascii_lowercase();
-        let place = PLACES.contains(&word.as_str());
         let short_number = words.get(i + 1).is_some_and(|n| {
             n.len() <= 4
                 && n.chars().any(|c| c.is_ascii_digit())
                 && n.chars().all(|c| c.is_ascii_alphanumeric())
         });
+        let unit = UNITS.contains(&words[i].trim_end_matches(|c: char| c.is_ascii_digit()));
+        if i > 0 && (unit || KEPT_AS.contains(&word.as_str())) {
+            // (With the number of a room after it: "OR 3".)
+            let numbered = unit
+                && words
+                    .get(i + 1)
+                    .is_some_and(|n| n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit()));
+            i += if numbered { 2 } else { 1 };
+            continue;
+        }
+        // A network profile's host name ("host alaris-4w-07").
+        if i > 0 && matches!(word.as_str(), "host" | "hostname" | "host:") && i + 1 < words.len() {
+            i += 2;
+            continue;
+        }
+        let place = PLACES.contains(&word.as_str());
         // (And a hardware revision: "Encoder E1 hw 1.6.20".)
         let hardware = matches!(word.as_str(), "hw" | "hardware")
             && words.get(i + 1).is_some_and(|n| {
@@ -319,7 +344,9 @@ fn split_purchase_line(model: &str) -> (String, Vec<String>) {
             .find("w/")
             .filter(|&at| at == 0 || lower[..at].ends_with(' '))
             .map(|at| (at, 2))
-            .or_else(|| lower.find(" with ").map(|at| (at + 1, 5)));
+            .or_else(|| lower.find(" with ").map(|at| (at + 1, 5)))
+            // ("Alaris PC unit 8015 + 2x LVP 8100", "SpaceStation + SpaceCom".)
+            .or_else(|| lower.find(" + ").map(|at| (at + 1, 2)));
         let (part, with) = match with_at {
             Some((at, len)) => (part[..at].trim(), Some(part[at + len..].trim())),
             None => (part, None),
@@ -556,6 +583,7 @@ fn prepare_product(
         .chain(repeated_first_word(&name))
         .chain(and_alternatives(&name))
         .chain(listed_short_names(&name))
+        .chain(included_models(&name))
         .chain(crate::names::parenthesized_names(&name))
         .chain(part_of_title_product(&name, title))
         .chain(instrument_of_software(&name))
@@ -1114,6 +1142,56 @@ fn and_alternatives(name: &str) -> Vec<String> {
     }
 }
 
+/// A series and the members its name lists in parentheses ("IntelliVue Patient
+/// Monitors MP Series (includingMP2/X2/MP30/MP50/MP70/NP90/MX700/800)"): read with the
+/// members as its model numbers, so that a member the series letters do not cover
+/// ("X2", "MX800") is the product too. (The name read without them still covers the
+/// series' other models: "MP5".) An "(including RF, EC, CP)" of options lists no
+/// models.
+fn included_models(name: &str) -> Option<String> {
+    let (outside, inside) = crate::names::split_parens(name);
+    inside.iter().find_map(|p| {
+        let lower = p.trim_start().to_ascii_lowercase();
+        let rest = ["including", "includes", "incl."]
+            .iter()
+            .find_map(|w| lower.strip_prefix(w))?;
+        let rest = &p.trim_start()[p.trim_start().len() - rest.len()..];
+        let items: Vec<&str> = rest
+            .split(['/', ',', ' '])
+            .map(str::trim)
+            .filter(|i| !i.is_empty() && *i != "and")
+            .collect();
+        let numbered = items
+            .iter()
+            .filter(|i| i.bytes().any(|b| b.is_ascii_digit()))
+            .count();
+        if items.len() < 2 || numbered * 3 < items.len() * 2 {
+            return None;
+        }
+        // ("MX700/800": a bare number carries the letters of the one before it.)
+        let mut letters = "";
+        let members: Vec<String> = items
+            .iter()
+            .map(|i| {
+                let digits = i.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+                if digits.len() < i.len() {
+                    letters = &i[..i.len() - digits.len()];
+                    i.to_string()
+                } else {
+                    format!("{letters}{i}")
+                }
+            })
+            .collect();
+        // (The members are listed: "Series" no longer stands for the numbers around
+        // them, "MX7xx".)
+        let line: Vec<&str> = outside
+            .split_whitespace()
+            .filter(|w| !crate::names::is_series_word(&w.to_ascii_lowercase()))
+            .collect();
+        Some(format!("{} {}", line.join(" "), members.join(" ")))
+    })
+}
+
 /// The products of a name that lists three or more short capitalized names without
 /// separators, as CISA's product trees do once commas are gone ("Metasys ADS ADX OAS
 /// with MUI" → "Metasys ADS with MUI", "Metasys ADX with MUI", ...).
@@ -1561,6 +1639,23 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
     }
     // A catalogue number in parentheses ("Arkon (99999)") does not have to be given.
     if d.numbers.is_empty() && !p.optional_numbers.is_empty() {
+        // (Not a sibling line named before the product's name, though: the product's
+        // models are its numbers, and an "Engström Carestation" ventilator is none of
+        // the "GE Carestation: 620 | 650 | 650c" anaesthesia machines.)
+        let p_named: BTreeSet<&String> = p.words.iter().chain(&p.acronyms).collect();
+        let first_shared = d
+            .seq
+            .iter()
+            .position(|t| p_named.contains(&crate::names::singular(t.clone())));
+        let qualified = first_shared.is_some_and(|at| {
+            d.seq[..at].iter().any(|t| {
+                let w = crate::names::singular(t.clone());
+                d.words.contains(&w) && !is_class_word(&w) && !d.brands.contains(&w) && w.len() >= 3
+            })
+        });
+        if qualified && p.numbers.is_subset(&p.optional_numbers) {
+            return None;
+        }
         let mut p = p.clone();
         p.numbers.retain(|n| !p.optional_numbers.contains(n));
         p.optional_numbers.clear();
@@ -2413,6 +2508,33 @@ mod tests {
         assert_eq!(without_locations("Perfusor Space qty 12"), "Perfusor Space");
         assert_eq!(without_locations("IntelliVue X2"), "IntelliVue X2");
         assert_eq!(without_locations("x2 monitor"), "x2 monitor");
+        // Units, rooms, host names and what a unit keeps the device as.
+        assert_eq!(
+            without_locations("IntelliVue MX800 ICU2 bed 4"),
+            "IntelliVue MX800"
+        );
+        assert_eq!(
+            without_locations("Valleylab FT10 energy platform OR 2"),
+            "Valleylab FT10 energy platform"
+        );
+        assert_eq!(
+            without_locations("Infinity Kappa monitor SICU spare"),
+            "Infinity Kappa monitor"
+        );
+        assert_eq!(
+            without_locations("Medfusion 4000 syringe host MF4000-0231"),
+            "Medfusion 4000 syringe"
+        );
+        assert_eq!(without_locations("XTR receiver tele 6"), "XTR receiver");
+        // (A unit's name in lower case, or first, may be a word of the model.)
+        assert_eq!(without_locations("ED triage"), "ED triage");
+        assert_eq!(
+            split_purchase_line("Alaris PC unit 8015 + 2x LVP 8100"),
+            (
+                "Alaris PC unit 8015".to_string(),
+                vec!["2x LVP 8100".to_string()]
+            )
+        );
         assert_eq!(
             without_brackets("NextSeq 550Dx [GEN-NS1] research"),
             (
@@ -2557,7 +2679,33 @@ mod tests {
         let dev = |m: &str| PreparedDevice::from_names("GE Healthcare", m, &table).unwrap();
         assert!(match_model(&dev("Carestation 650"), p).is_some());
         assert!(match_model(&dev("Carestation 750"), p).is_none());
+        assert!(match_model(&dev("Carestation anesthesia machine"), p).is_some());
+        // A sibling line named before the product's name is none of its models.
+        assert!(match_model(&dev("Engström Carestation ventilator"), p).is_none());
+        assert!(match_model(&dev("Giraffe OmniBed Carestation"), p).is_none());
         assert_eq!(p.verdict(Some("3.2")), Verdict::Affected);
+    }
+
+    #[test]
+    fn a_series_and_the_members_it_lists() {
+        let series = "IntelliVue Patient Monitors MP Series \
+                      (includingMP2/X2/MP30/MP50/MP70/NP90/MX700/800)";
+        assert_eq!(
+            included_models(series).as_deref(),
+            Some("IntelliVue Patient Monitors MP MP2 X2 MP30 MP50 MP70 NP90 MX700 MX800")
+        );
+        assert_eq!(
+            included_models("Infinity Gateway (including RF, EC, CP)"),
+            None
+        );
+        let table = VendorTable::builtin();
+        let products = vec![versioned_product("Philips", series, Some("Rev B-M"), None)];
+        let p = &prepare_products("ICSMA-18-156-01", "IntelliVue", &products, &table)[0];
+        let dev = |m: &str| PreparedDevice::from_names("Philips", m, &table).unwrap();
+        assert!(match_model(&dev("IntelliVue MX800"), p).is_some());
+        assert!(match_model(&dev("IntelliVue X2 module"), p).is_some());
+        assert!(match_model(&dev("IntelliVue MP5"), p).is_some());
+        assert!(match_model(&dev("IntelliVue MX750"), p).is_none());
     }
 
     #[test]
