@@ -129,6 +129,15 @@ impl PreparedDevice {
         table: &VendorTable,
     ) -> Option<PreparedDevice> {
         let mut vendor_groups = table.groups(manufacturer);
+        // A service company or distributor in the manufacturer column ("Agiliti",
+        // "TRIMEDX"), the maker named in the model ("Philips IntelliVue X2",
+        // "Phoenix hemodialysis (Baxter)"): the device is the maker's too.
+        if vendor_groups
+            .iter()
+            .all(|g| matches!(g, VendorId::Unknown(_)))
+        {
+            vendor_groups.extend(table.named_in(model_text));
+        }
         let vendor_words = table.vendor_words(&vendor_groups);
         let brands = table.brand_words(&vendor_groups);
         // "NextSeq 550Dx [GEN-NS1]": a tag in square brackets (a LIS id, an asset
@@ -591,10 +600,18 @@ fn prepare_product(
     {
         names.push(ModelName::with_vendor_words(&alt, &words));
     }
+    // (Unless they are numbered as the product is, but are not it: the "MMT-503
+    // Remote Controller: MMT-522 / MMT-722 Paradigm REAL-TIME" is the remote sold for
+    // that pump, not the pump; "MiniMed 670G: MMT-1780" is the 670G's own catalogue
+    // number.)
+    let companions = version_text
+        .as_deref()
+        .is_some_and(|v| companion_models(&names[0], v));
     // "Niagara 4.7u1 (JACE-8000 Edge 10)": the hardware the version runs on, which is
     // what inventories list.
     if let Some(inner) = version_text
         .as_deref()
+        .filter(|_| !companions)
         .and_then(|v| v.split_once('('))
         .map(|(_, inner)| inner.trim_end_matches(')').trim())
         .filter(|inner| {
@@ -619,6 +636,7 @@ fn prepare_product(
     // A "version" that is really a model ("Accu-Chek Inform II", "MMT-512 / MMT-712
     // Paradigm x12") joins the name; the version is then unconstrained.
     let (spec, version_text) = match (&spec, &version_text) {
+        (_, Some(_)) if companions => (AdvisoryRange::all(), None),
         // Models listed where the versions belong ("GE Carestation: 620 | 650 | 650c"):
         // a device with another model number is not the product.
         (_, Some(v)) if let Some((numbers, named)) = models_as_versions(v) => {
@@ -1370,6 +1388,33 @@ impl OwnName {
         }
         out
     }
+}
+
+/// Whether a version slot names other products the product goes with: model numbers
+/// with the letters of the product's own number, none of them that number ("MMT-503
+/// Remote Controller: MMT-522 / MMT-722 Paradigm REAL-TIME").
+fn companion_models(name: &ModelName, version: &str) -> bool {
+    let letters = |n: &str| {
+        n.chars()
+            .take_while(char::is_ascii_alphabetic)
+            .collect::<String>()
+    };
+    let own: BTreeSet<String> = name
+        .numbers
+        .iter()
+        .map(|n| letters(n))
+        .filter(|l| l.len() >= 2)
+        .collect();
+    let listed: Vec<String> = crate::names::model_tokens(version)
+        .into_iter()
+        .filter(|t| t.bytes().filter(u8::is_ascii_digit).count() >= 3)
+        .collect();
+    let models_only = models_as_versions(version).is_some()
+        || looks_like_model(version)
+        || catalogue_numbers(version).is_some();
+    models_only
+        && listed.iter().any(|t| own.contains(&letters(t)))
+        && !listed.iter().any(|t| name.numbers.contains(t))
 }
 
 /// A version slot that lists models instead of versions ("620 | 650 | 650c", "7100 |
@@ -2684,6 +2729,39 @@ mod tests {
         assert!(match_model(&dev("Engström Carestation ventilator"), p).is_none());
         assert!(match_model(&dev("Giraffe OmniBed Carestation"), p).is_none());
         assert_eq!(p.verdict(Some("3.2")), Verdict::Affected);
+    }
+
+    #[test]
+    fn products_a_version_slot_says_the_product_goes_with() {
+        let table = VendorTable::builtin();
+        let remote = ModelName::with_vendor_words("MMT-503 Remote Controller", &BTreeSet::new());
+        assert!(companion_models(
+            &remote,
+            "MMT-522 / MMT-722 Paradigm REAL-TIME"
+        ));
+        assert!(companion_models(
+            &remote,
+            "MMT-522(K) / MMT-722(K) Paradigm REAL-TIME"
+        ));
+        // A product's own catalogue numbers, a version, a revision note are not.
+        let pump = ModelName::with_vendor_words("MiniMed 670G", &BTreeSet::new());
+        assert!(!companion_models(&pump, "MMT-1780"));
+        let mx = ModelName::with_vendor_words("IntelliVue MX (MX400-550)", &BTreeSet::new());
+        assert!(!companion_models(
+            &mx,
+            "Rev J-M | (X3/MX100 for Rev M only)"
+        ));
+        assert!(!companion_models(&remote, "MMT-503"));
+        let products = vec![versioned_product(
+            "Medtronic",
+            "MMT-503 Remote Controller",
+            Some("MMT-522 / MMT-722 Paradigm REAL-TIME"),
+            None,
+        )];
+        let p = &prepare_products("ICSMA-18-219-02", "MiniMed remotes", &products, &table)[0];
+        let dev = |m: &str| PreparedDevice::from_names("Medtronic MiniMed", m, &table).unwrap();
+        assert!(match_model(&dev("Paradigm remote MMT-503"), p).is_some());
+        assert!(match_model(&dev("Paradigm 722 insulin pump"), p).is_none());
     }
 
     #[test]

@@ -41,6 +41,9 @@ pub struct VendorTable {
     by_key: HashMap<String, Vec<u32>>,
     /// Keys that are only brands: they identify the vendor but stay in model names.
     brand_keys: std::collections::HashSet<String>,
+    /// Keys that are product lines: in a manufacturer column they name the vendor;
+    /// elsewhere they are words of a model.
+    line_keys: std::collections::HashSet<String>,
     /// Per group, the names a product has had ("IntelliVue Information Center iX",
     /// "Patient Information Center iX", "PIC iX").
     product_names: HashMap<u32, Vec<Vec<String>>>,
@@ -71,6 +74,8 @@ struct AliasGroup {
     aliases: Vec<String>,
     #[serde(default)]
     brands: Vec<String>,
+    #[serde(default)]
+    lines: Vec<String>,
     #[serde(default)]
     products: Vec<Vec<String>>,
 }
@@ -120,9 +125,15 @@ impl VendorTable {
                     self.brand_keys.insert(k);
                 }
             }
+            for l in &g.lines {
+                let k = vendor_key(l);
+                if !company.contains(&k) && !self.brand_keys.contains(&k) {
+                    self.line_keys.insert(k);
+                }
+            }
             for k in company
                 .into_iter()
-                .chain(g.brands.iter().map(|b| vendor_key(b)))
+                .chain(g.brands.iter().chain(&g.lines).map(|b| vendor_key(b)))
             {
                 if k.is_empty() {
                     continue;
@@ -356,6 +367,33 @@ impl VendorTable {
             .collect()
     }
 
+    /// The known vendors a model names by a company's name or a brand ("Philips
+    /// IntelliVue X2", "Gateway Workstation (BD)", "Medfusion 4000"), for a device
+    /// listed under a service company or distributor ("TRIMEDX", "Agiliti"). Product
+    /// lines do not count here: "Space" or "Infinity" in a model are ordinary words.
+    pub fn named_in(&self, model: &str) -> BTreeSet<VendorId> {
+        let words: Vec<&str> = model
+            .split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | ',' | ';' | '/'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let mut out = BTreeSet::new();
+        for i in 0..words.len() {
+            for j in i + 1..=words.len().min(i + 3) {
+                let k = vendor_key(&words[i..j].join(" "));
+                if k.len() < 2
+                    || self.line_keys.contains(&k)
+                    || GENERIC_VENDOR_WORDS.contains(&k.as_str())
+                {
+                    continue;
+                }
+                if let Some(ids) = self.by_key.get(&k) {
+                    out.extend(ids.iter().map(|i| VendorId::Known(*i)));
+                }
+            }
+        }
+        out
+    }
+
     /// The product name with each other name the table gives the product written in
     /// place of the one it contains ("Philips IntelliVue Information Center iX" →
     /// "Philips PIC iX", ...), for the vendor's groups.
@@ -401,6 +439,7 @@ impl VendorTable {
                 .any(|g| matches!(g, VendorId::Known(i) if ids.contains(i)))
                 && !k.chars().any(|c| c.is_ascii_digit())
                 && !self.brand_keys.contains(k)
+                && !self.line_keys.contains(k)
             {
                 out.insert(k.clone());
             }
@@ -1952,6 +1991,34 @@ mod tests {
         ] {
             assert!(!t.same_vendor(a, b), "{a} != {b}");
         }
+    }
+
+    #[test]
+    fn product_lines_and_makers_named_in_a_model() {
+        let t = VendorTable::builtin();
+        // A line in the manufacturer column names its vendor, and stays a model word.
+        assert_eq!(t.groups("Avalon"), t.groups("Philips"));
+        assert!(!t.vendor_words(&t.groups("Philips")).contains("avalon"));
+        assert!(
+            ModelName::new("Avalon FM30", "Philips", &t)
+                .words
+                .contains("avalon")
+        );
+        // A service company's row names the maker in the model.
+        assert_eq!(
+            t.named_in("Philips IntelliVue X2 module"),
+            t.groups("Philips")
+        );
+        assert_eq!(
+            t.named_in("Phoenix hemodialysis (Baxter)"),
+            t.groups("Baxter")
+        );
+        assert!(
+            t.named_in("Alaris Gateway Workstation")
+                .contains(&t.groups("BD").into_iter().next().unwrap())
+        );
+        // A line is an ordinary word there.
+        assert!(t.named_in("Storage Space Infinity array").is_empty());
     }
 
     #[test]
