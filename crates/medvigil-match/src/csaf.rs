@@ -205,6 +205,7 @@ impl PreparedDevice {
                     .iter()
                     .flat_map(|r| crate::names::model_tokens(&without_negated(r))),
             )
+            .map(crate::names::singular)
             .collect();
         // A model that starts with a company's name ("ABI PRISM 310" under Applied
         // Biosystems) may be listed under another company; the name counts too (as a
@@ -270,9 +271,9 @@ fn without_brackets(model: &str) -> (String, Vec<String>) {
 /// ("hw 1.6.20"); and without a count of identical devices ("Alaris PC unit 8015 x38",
 /// "qty 4"), which a small hospital's sheet writes on one row.
 fn without_locations(model: &str) -> String {
-    const PLACES: [&str; 15] = [
-        "ward", "room", "rm", "bed", "bay", "floor", "level", "wing", "bldg", "tele", "pod",
-        "suite", "theatre", "theater", "triage",
+    const PLACES: [&str; 14] = [
+        "ward", "room", "rm", "bed", "bay", "floor", "level", "wing", "bldg", "pod", "suite",
+        "theatre", "theater", "triage",
     ];
     // Units of a hospital, in capitals, perhaps numbered ("MICU", "ICU2", "OR 3").
     const UNITS: [&str; 14] = [
@@ -280,8 +281,9 @@ fn without_locations(model: &str) -> String {
         "PACU", "OR", "L&D",
     ];
     // What a sheet says of the unit it keeps ("SICU spare", "ED pump pool").
-    const KEPT_AS: [&str; 8] = [
-        "spare", "spares", "loaner", "pool", "legacy", "backup", "demo", "shelf",
+    // (And the telemetry unit, "tele".)
+    const KEPT_AS: [&str; 9] = [
+        "spare", "spares", "loaner", "pool", "legacy", "backup", "demo", "shelf", "tele",
     ];
     let words: Vec<&str> = model.split_whitespace().collect();
     let mut out = Vec::new();
@@ -295,11 +297,10 @@ fn without_locations(model: &str) -> String {
         });
         let unit = UNITS.contains(&words[i].trim_end_matches(|c: char| c.is_ascii_digit()));
         if i > 0 && (unit || KEPT_AS.contains(&word.as_str())) {
-            // (With the number of a room after it: "OR 3".)
-            let numbered = unit
-                && words
-                    .get(i + 1)
-                    .is_some_and(|n| n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit()));
+            // (With the number of a room after it: "OR 3", "tele 6".)
+            let numbered = words
+                .get(i + 1)
+                .is_some_and(|n| n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit()));
             i += if numbered { 2 } else { 1 };
             continue;
         }
@@ -355,7 +356,10 @@ fn split_purchase_line(model: &str) -> (String, Vec<String>) {
             .map(|at| (at, 2))
             .or_else(|| lower.find(" with ").map(|at| (at + 1, 5)))
             // ("Alaris PC unit 8015 + 2x LVP 8100", "SpaceStation + SpaceCom".)
-            .or_else(|| lower.find(" + ").map(|at| (at + 1, 2)));
+            .or_else(|| lower.find(" + ").map(|at| (at + 1, 2)))
+            // ("Upgrade Utility on biomed XP laptop", "GEH-500 bridge on MAC 5500":
+            // what it runs on or is fitted to.)
+            .or_else(|| lower.find(" on ").map(|at| (at + 1, 3)));
         let (part, with) = match with_at {
             Some((at, len)) => (part[..at].trim(), Some(part[at + len..].trim())),
             None => (part, None),
@@ -1892,8 +1896,16 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
                 .words
                 .iter()
                 .any(|w| !p_words.contains(w) && !is_class_word(w));
-            let p_extra = p.words.iter().any(|w| !d.words.contains(w));
-            let shared_non_brand = inter_w.iter().any(|w| !d.brands.contains(*w));
+            // (The product's class words and the words the manufacturer column gave,
+            // "SureSigns" / "VS4 vital signs", are not extra.)
+            let p_extra = p
+                .words
+                .iter()
+                .any(|w| !d.words.contains(w) && !d.context.contains(w) && !is_class_word(w));
+            let shared_non_brand = inter_w.iter().any(|w| !d.brands.contains(*w))
+                || p.words
+                    .iter()
+                    .any(|w| d.context.contains(w) && !p.brands.contains(w) && !is_class_word(w));
             let only_prefixed = d.numbers.iter().all(|n| {
                 !p.in_range(n) && !p.numbers.iter().any(|m| number_eq(n, m) == NumberEq::Exact)
             });

@@ -847,6 +847,20 @@ pub const CLASS_WORDS: &[&str] = &[
     "iot",
     "analyzer",
     "cytometer",
+    // What a unit says of a device's use and form ("Hamilton-T1 transport vent",
+    // "Vivid i portable echo", "Accu-Chek Inform II POC meter"). ("Vital signs" is
+    // not one: it tells the Connex Vital Signs Monitor from the Connex Spot Monitor.)
+    "vent",
+    "echo",
+    "transport",
+    "portable",
+    "bedside",
+    "handheld",
+    "cart",
+    "laptop",
+    "tablet",
+    "poc",
+    "inr",
     // Mobile network generations describe a router, they do not number it.
     "3g",
     "4g",
@@ -1700,6 +1714,9 @@ fn number_ranges(s: &str) -> Vec<(String, u64, u64)> {
                 && (p2.is_empty() || p2 == p1)
                 && let (Ok(lo), Ok(hi)) = (d1.parse::<u64>(), d2.parse::<u64>())
                 && lo < hi
+                // (Bare numbers of different lengths are one catalogue number, as
+                // WAGO's "750-8100", not a range.)
+                && (!p1.is_empty() || d1.len() == d2.len())
             {
                 out.push((p1, lo, hi));
             }
@@ -2231,6 +2248,9 @@ mod tests {
                 .ranges
                 .is_empty()
         );
+        // A catalogue number is no range; bare numbers alike in length are.
+        assert!(!ModelName::new("750-8100 Controller", "WAGO", &t).in_range("2008"));
+        assert!(ModelName::new("Models 5100-5500", "Acme", &t).in_range("5150"));
     }
 
     #[test]
