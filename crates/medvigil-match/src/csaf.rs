@@ -452,6 +452,7 @@ fn prepare_products(
     for p in products {
         let Some(rel) = &p.relationship else {
             out.extend(prepare_product(id, title, p, table));
+            out.extend(host_of_component(p).and_then(|h| prepare_product(id, title, &h, table)));
             continue;
         };
         // "Firmware <V1.2.1.S0 installed on Lean Managed Switch 852-1813": the
@@ -491,6 +492,45 @@ fn prepare_products(
 /// Whether a product is named only "Firmware" (or "Software", "OS"...), or the
 /// firmware of the hardware's family ("P3 Firmware" installed on the P3 camera "D24M"):
 /// a version line for whatever it is installed on.
+/// The product a component's full name says it is part of ("Allegro RomPager embedded
+/// web server: versions 4.01 through 4.34 included in Capsule DTS all versions
+/// affected", "GEH-500: <= 1.54 (integrated into GE MobileLink)"): inventories list the
+/// host, so it is a reading of the product too, at every version when the name says
+/// so, else at the component's versions (the host shows its module's firmware).
+fn host_of_component(p: &Product) -> Option<Product> {
+    const PHRASES: [&str; 6] = [
+        " included in ",
+        " embedded in ",
+        " integrated into ",
+        " integrated in ",
+        " built into ",
+        " used in ",
+    ];
+    let lower = p.name.to_ascii_lowercase();
+    let (at, len) = PHRASES
+        .iter()
+        .find_map(|ph| lower.find(ph).map(|at| (at, ph.len())))?;
+    let tail = &p.name[at + len..];
+    let tail_lower = &lower[at + len..];
+    let end = [" all versions", " versions", " version", ":", ")", ",", ";"]
+        .iter()
+        .filter_map(|stop| tail_lower.find(stop))
+        .min()
+        .unwrap_or(tail.len());
+    let host = tail[..end].trim();
+    if crate::names::model_tokens(host).is_empty() {
+        return None;
+    }
+    let mut reading = p.clone();
+    reading.product_family = None;
+    reading.product_name = Some(host.to_string());
+    if tail_lower.contains("all versions") {
+        reading.version = None;
+        reading.version_range = None;
+    }
+    Some(reading)
+}
+
 fn is_firmware_of(p: &Product, hw: &Product) -> bool {
     let name = p
         .product_name

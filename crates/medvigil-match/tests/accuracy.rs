@@ -425,6 +425,9 @@ const CRITICAL_CARE: &str = "held out (critical-care and emergency device list, 
 const PERIOPERATIVE: &str = "held out (perioperative equipment list, medical 2017-2021)";
 const REGIONAL: &str = "held out (regional health authority's merged sheet, medical 2017-2021)";
 const NAC_PROFILES: &str = "held out (NAC profiling export, medical 2017-2021)";
+const SERVICENOW: &str = "held out (ServiceNow CMDB display names, medical 2017-2021)";
+const OUTPATIENT: &str = "held out (outpatient clinics' sheet, medical 2017-2021)";
+const DICOM_HEADERS: &str = "held out (DICOM header values of imaging modalities, 38 advisories)";
 
 /// Inventories written in the styles of a hospital's other systems (a network discovery
 /// tool's export, a CMMS export), labelled against the shared corpus's medical advisories
@@ -456,6 +459,14 @@ fn corpus_inventory_styles_precision_and_recall() {
             0.0
         ),
         scoped!("holdout_nac_profiles_2017_2021.csv", NAC_PROFILES, 0.0, 0.0),
+        scoped!(
+            "holdout_dicom_modalities_2017_2024.csv",
+            DICOM_HEADERS,
+            0.0,
+            0.0
+        ),
+        scoped!("holdout_outpatient_2017_2021.csv", OUTPATIENT, 0.0, 0.0),
+        scoped!("holdout_servicenow_2017_2021.csv", SERVICENOW, 0.0, 0.0),
         scoped!("holdout_childrens_hospital.csv", CHILDRENS, 0.94, 0.95),
         scoped!(
             "holdout_insurance_2017_2021.csv",
