@@ -97,6 +97,9 @@ pub struct PreparedProduct {
     pub wireless_module: bool,
     /// The words of its name a version may be written after ("AP 3.0").
     pub(crate) own_name: OwnName,
+    /// The range read with a zero-led last part spelled out ("<= 2.01" as "<= 2.0.1"),
+    /// for devices whose versions have more parts ("2.0.3"), if the range has one.
+    pub(crate) spelled_out: Option<AdvisoryRange>,
 }
 
 /// An inventory device made ready for matching.
@@ -451,7 +454,15 @@ fn prepare_products(
     let mut out = Vec::new();
     for p in products {
         let Some(rel) = &p.relationship else {
-            out.extend(prepare_product(id, title, p, table));
+            // "Rev J-M | (X3/MX100 for Rev M only)": the models the clause names are the
+            // product at its version only; the others at the rest.
+            match models_version_clause(p) {
+                Some((rest, models)) => {
+                    out.extend(prepare_product(id, title, &rest, table));
+                    out.extend(prepare_product(id, title, &models, table));
+                }
+                None => out.extend(prepare_product(id, title, p, table)),
+            }
             out.extend(host_of_component(p).and_then(|h| prepare_product(id, title, &h, table)));
             continue;
         };
@@ -492,6 +503,48 @@ fn prepare_products(
 /// Whether a product is named only "Firmware" (or "Software", "OS"...), or the
 /// firmware of the hardware's family ("P3 Firmware" installed on the P3 camera "D24M"):
 /// a version line for whatever it is installed on.
+/// A product whose version slot gives some of its models their own version in a
+/// clause, "Rev J-M | (X3/MX100 for Rev M only)": the product without the clause, and
+/// the product named with those models at that version.
+fn models_version_clause(p: &Product) -> Option<(Product, Product)> {
+    let text = p.version.as_deref().or(p.version_range.as_deref())?;
+    let open = text.find('(')?;
+    let close = open + text[open..].find(')')?;
+    let inner = &text[open + 1..close];
+    let lower = inner.to_ascii_lowercase();
+    let body = lower.strip_suffix(" only")?;
+    let at = body.find(" for ")?;
+    let (models, version) = (&inner[..at], inner[at + 5..body.len()].trim());
+    let numbered = crate::names::model_tokens(models)
+        .iter()
+        .all(|t| t.bytes().any(|b| b.is_ascii_digit()));
+    if !numbered || version.is_empty() || models.trim().is_empty() {
+        return None;
+    }
+    let rest: String = format!("{}{}", &text[..open], &text[close + 1..]);
+    let rest = rest.trim().trim_matches('|').trim().to_string();
+    let with_version = |q: &mut Product, v: &str| {
+        if p.version.is_some() {
+            q.version = Some(v.to_string());
+        } else {
+            q.version_range = Some(v.to_string());
+        }
+    };
+    let mut without = p.clone();
+    with_version(&mut without, &rest);
+    let mut named = p.clone();
+    let name = p.product_name.as_deref().unwrap_or(&p.name);
+    // (Only the clause's models: the name's own numbers and ranges are the others'.)
+    let (outside, _) = crate::names::split_parens(name);
+    let line: Vec<&str> = outside
+        .split_whitespace()
+        .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
+        .collect();
+    named.product_name = Some(format!("{} {}", line.join(" "), models.replace('/', " ")));
+    with_version(&mut named, version);
+    Some((without, named))
+}
+
 /// The product a component's full name says it is part of ("Allegro RomPager embedded
 /// web server: versions 4.01 through 4.34 included in Capsule DTS all versions
 /// affected", "GEH-500: <= 1.54 (integrated into GE MobileLink)"): inventories list the
@@ -771,6 +824,10 @@ fn prepare_product(
         n.mark_brands(&brands);
     }
     let wireless_module = name.trim_end().to_ascii_lowercase().ends_with(" wlan");
+    let spelled_out = version_text
+        .as_deref()
+        .and_then(zero_led_spelled_out)
+        .map(|v| AdvisoryRange::read(&own_name.strip(without_platform(&v))));
     Some(PreparedProduct {
         advisory_id: advisory_id.to_string(),
         product_id: p.product_id.clone(),
@@ -781,6 +838,7 @@ fn prepare_product(
         version_text,
         spec,
         name_line: name_version.map(|v| AdvisoryRange::read(&format!("{v}.x"))),
+        spelled_out,
         excluded,
         fixed_in: Vec::new(),
         wireless_module,
@@ -1459,6 +1517,40 @@ fn companion_models(name: &ModelName, version: &str) -> bool {
     models_only
         && listed.iter().any(|t| own.contains(&letters(t)))
         && !listed.iter().any(|t| name.numbers.contains(t))
+}
+
+/// A version text with each two-part release whose last part is zero-led ("2.01")
+/// spelled out in three ("2.0.1"); `None` when it has none.
+fn zero_led_spelled_out(text: &str) -> Option<String> {
+    let mut changed = false;
+    let out: Vec<String> = text
+        .split(' ')
+        .map(|w| {
+            let (head, tail) = w.split_at(w.len() - w.trim_start_matches(['<', '>', '=']).len());
+            match tail.split_once('.') {
+                Some((major, minor))
+                    if !major.is_empty()
+                        && major.bytes().all(|b| b.is_ascii_digit())
+                        && minor.len() == 2
+                        && minor.starts_with('0')
+                        && minor.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    changed = true;
+                    format!("{head}{major}.0.{}", &minor[1..])
+                }
+                _ => w.to_string(),
+            }
+        })
+        .collect();
+    changed.then(|| out.join(" "))
+}
+
+/// How many dot-separated numeric parts the first release in a version text has.
+fn dotted_parts(version: &str) -> usize {
+    version
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .find(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+        .map_or(0, |w| w.trim_end_matches('.').split('.').count())
 }
 
 /// A version slot that lists models instead of versions ("620 | 650 | 650c", "7100 |
@@ -2254,9 +2346,15 @@ impl PreparedProduct {
         // its version, as advisories do ([`OwnName`]).
         let stripped = version.map(|v| self.own_name.strip(v));
         let version = stripped.as_deref();
+        // ("2.0.3" against "<= 2.01": people read the bound as 2.0.1, so a device
+        // written in three parts is compared with it so.)
+        let spec = match (&self.spelled_out, version) {
+            (Some(spelled), Some(v)) if dotted_parts(v) >= 3 => spelled,
+            _ => &self.spec,
+        };
         let mut verdict = match self.name_line.as_ref().map(|l| l.verdict(version)) {
             Some(Verdict::NotAffected) => Verdict::NotAffected,
-            _ => self.spec.verdict(version),
+            _ => spec.verdict(version),
         };
         // B. Braun's software ids: devices show "012U000061", advisories may write "U61".
         // The letter is the software's line: "L92" is compared with "<= L81" only.
@@ -2724,6 +2822,7 @@ mod tests {
             fixed_in: vec![],
             wireless_module: false,
             own_name: OwnName::default(),
+            spelled_out: None,
         };
         let short = p("<= U61 |<= L81");
         assert_eq!(short.verdict(Some("012U000061")), Verdict::Affected);
@@ -2814,6 +2913,57 @@ mod tests {
         let dev = |m: &str| PreparedDevice::from_names("Medtronic MiniMed", m, &table).unwrap();
         assert!(match_model(&dev("Paradigm remote MMT-503"), p).is_some());
         assert!(match_model(&dev("Paradigm 722 insulin pump"), p).is_none());
+    }
+
+    #[test]
+    fn clauses_hosts_and_zero_led_parts_of_a_version_slot() {
+        let table = VendorTable::builtin();
+        // Models with their own version in a clause.
+        let products = vec![versioned_product(
+            "Philips",
+            "IntelliVue Patient Monitors MX (MX400-550)",
+            Some("Rev J-M | (X3/MX100 for Rev M only)"),
+            None,
+        )];
+        let prepared = prepare_products("ICSMA-18-156-01", "IntelliVue", &products, &table);
+        let affected = |model: &str, version: &str| {
+            let d = PreparedDevice::from_names("Philips", model, &table).unwrap();
+            prepared.iter().any(|p| {
+                match_model(&d, p).is_some() && p.verdict(Some(version)) == Verdict::Affected
+            })
+        };
+        assert!(affected("IntelliVue X3", "M.01"));
+        assert!(!affected("IntelliVue X3", "L.00"));
+        assert!(affected("IntelliVue MX450", "L.01"));
+        assert!(!affected("IntelliVue MX450", "N.00"));
+        // A component's host, at every version when the name says so.
+        let mut rompager = versioned_product(
+            "Qualcomm Life",
+            "Allegro RomPager embedded web server",
+            None,
+            Some(">= 4.01 | <= 4.34"),
+        );
+        rompager.name = "Allegro RomPager embedded web server: versions 4.01 through 4.34 \
+                         included in Capsule DTS all versions affected"
+            .to_string();
+        let host = host_of_component(&rompager).unwrap();
+        assert_eq!(host.product_name.as_deref(), Some("Capsule DTS"));
+        assert_eq!(host.version_range, None);
+        assert!(host_of_component(&versioned_product("Acme", "Web server", None, None)).is_none());
+        // "<= 2.01" is read as 2.0.1 by a device written in three parts.
+        assert_eq!(zero_led_spelled_out("<= 2.01").as_deref(), Some("<= 2.0.1"));
+        assert_eq!(zero_led_spelled_out("<= 2.10"), None);
+        assert_eq!(dotted_parts("FW 2.0.3"), 3);
+        let products = vec![versioned_product(
+            "Silex Technology",
+            "SD-320AN",
+            None,
+            Some("<= 2.01"),
+        )];
+        let p = &prepare_products("ICSMA-18-128-01", "Silex", &products, &table)[0];
+        assert_eq!(p.verdict(Some("2.0.3")), Verdict::NotAffected);
+        assert_eq!(p.verdict(Some("2.0.1")), Verdict::Affected);
+        assert_eq!(p.verdict(Some("1.9")), Verdict::Affected);
     }
 
     #[test]
