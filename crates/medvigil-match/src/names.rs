@@ -1583,7 +1583,9 @@ pub fn parenthesized_names(name: &str) -> Vec<String> {
         let short_name = words
             .iter()
             .any(|w| (2..=5).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase()));
-        if (2..=3).contains(&words.len()) && short_name && !is_remark(t) {
+        // ("(WLAN only)" restricts the product to its WLAN variant: no name.)
+        if (2..=3).contains(&words.len()) && short_name && !is_remark(t) && !l.ends_with(" only")
+        {
             out.push(t.to_string());
         }
     }
@@ -2075,6 +2077,12 @@ mod tests {
         assert!(is_remark("HP Z2 G9 workstation shipped"));
         assert!(!is_remark("Turnkey"));
         assert!(!is_remark("718095"));
+        // A short name in parentheses is another name; a restriction is not.
+        assert_eq!(
+            parenthesized_names("Eaton Intelligent Power Manager Infrastructure (IPM Infrastructure)"),
+            ["IPM Infrastructure"]
+        );
+        assert!(parenthesized_names("IntelliVue MX40 Patient Worn Monitor (WLAN only)").is_empty());
         assert_eq!(hyphen_initials("Point-of-Care"), ["poc", "pc"]);
         assert!(hyphen_initials("X-Scribe").is_empty());
         assert!(hyphen_initials("MMT-503-2").is_empty());
