@@ -58,8 +58,13 @@ const PRE_WORDS: [(&str, u8); 6] = [
 ];
 
 /// Leading words that label a version rather than being part of it (German registers
-/// write "Softwarestand 2.3.1", purchasing lists "REL J.02").
-const LABEL_WORDS: [&str; 17] = [
+/// write "Softwarestand 2.3.1", purchasing lists "REL J.02", pump lists the wireless
+/// module's "WiFi module D25", "WiFi-Modul D25").
+const LABEL_WORDS: [&str; 21] = [
+    "wifi",
+    "wlan",
+    "module",
+    "modul",
     "softwarestand",
     "softwareversion",
     "firmwarestand",
@@ -246,7 +251,9 @@ pub(crate) fn strip_labels(lower: &str) -> usize {
     let mut off = 0;
     loop {
         let rest = &lower[off..];
-        let trimmed = rest.trim_start_matches(|c: char| c.is_whitespace() || c == ':');
+        // (After a label, a hyphen joins it to the next: "WiFi-Modul D25".)
+        let trimmed =
+            rest.trim_start_matches(|c: char| c.is_whitespace() || c == ':' || c == '-' && off > 0);
         off += rest.len() - trimmed.len();
         let word_end = trimmed
             .find(|c: char| !c.is_ascii_alphabetic())
@@ -257,7 +264,12 @@ pub(crate) fn strip_labels(lower: &str) -> usize {
             return off + 1;
         }
         let is_label = LABEL_WORDS.contains(&word)
-            && (after.is_none_or(|c| c.is_whitespace() || c == '.' || c == ':'))
+            && (after.is_none_or(|c| {
+                c.is_whitespace()
+                    || c == '.'
+                    || c == ':'
+                    || (c == '-' && matches!(word, "wifi" | "wlan"))
+            }))
             && word_end < trimmed.len();
         if !is_label {
             return off;
@@ -354,6 +366,18 @@ impl VendorVersion {
             });
         }
         let off = strip_labels(&lower);
+        // ("vD25": a lower-case "v" before a capital and digits labels a lettered
+        // release; "VF10.1" is Dräger's line.)
+        let rest = input[off..].as_bytes();
+        let off = if rest.len() >= 3
+            && rest[0] == b'v'
+            && rest[1].is_ascii_uppercase()
+            && rest[2].is_ascii_digit()
+        {
+            off + 1
+        } else {
+            off
+        };
         let off = off + product_word_len(&lower[off..]);
         let body = strip_build_hash(&lower[off..]);
         if let Some(i) = body.find('*') {
@@ -518,6 +542,21 @@ mod tests {
                 "{with_name}"
             );
         }
+        // The wireless module's labels, and a lower-case "v" before a lettered release.
+        for labelled in [
+            "WiFi module D25",
+            "WiFi-Modul D25",
+            "WLAN D25",
+            "vD25",
+            "WiFi vD25",
+        ] {
+            assert_eq!(
+                v(labelled).cmp(&v("D25")),
+                std::cmp::Ordering::Equal,
+                "{labelled}"
+            );
+        }
+        assert_ne!(v("VF10.1").cmp(&v("F10.1")), std::cmp::Ordering::Equal);
         // Two-letter qualifiers of the version are kept.
         assert_ne!(v("SP 1").cmp(&v("1")), std::cmp::Ordering::Equal);
         assert_ne!(v("4.2 SR 2").cmp(&v("4.2")), std::cmp::Ordering::Equal);
