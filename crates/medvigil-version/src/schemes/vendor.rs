@@ -368,7 +368,7 @@ impl VendorVersion {
         let off = strip_labels(&lower);
         // ("vD25": a lower-case "v" before a capital and digits labels a lettered
         // release; "VF10.1" is Dräger's line.)
-        let rest = input[off..].as_bytes();
+        let rest = &input.as_bytes()[off..];
         let off = if rest.len() >= 3
             && rest[0] == b'v'
             && rest[1].is_ascii_uppercase()
