@@ -162,7 +162,13 @@ impl PreparedDevice {
         // What the text said besides the model: a purchase line's other parts, the
         // remark after a dash.
         line_remarks.extend(after_dash);
-        let text_remark = (!line_remarks.is_empty()).then(|| line_remarks.join(" "));
+        let text_remark = (!line_remarks.is_empty()).then(|| {
+            line_remarks
+                .iter()
+                .map(|r| without_locations_from(r, 0))
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
         // Inventories add remarks in parentheses ("NetSurveillance DVR (loading dock)",
         // "Classic RS20 switch (Classic Platform RS)"): only a short name or a model
         // number there is part of the model; other words are context.
@@ -274,10 +280,18 @@ fn without_brackets(model: &str) -> (String, Vec<String>) {
 /// ("hw 1.6.20"); and without a count of identical devices ("Alaris PC unit 8015 x38",
 /// "qty 4"), which a small hospital's sheet writes on one row.
 fn without_locations(model: &str) -> String {
-    const PLACES: [&str; 14] = [
+    without_locations_from(model, 1)
+}
+
+/// [`without_locations`] from the word at `first` on: a remark may start with a place
+/// ("OR 4 anaesthesia tower"), a model may not ("ED triage").
+fn without_locations_from(model: &str, first: usize) -> String {
+    const PLACES: [&str; 15] = [
         "ward", "room", "rm", "bed", "bay", "floor", "level", "wing", "bldg", "pod", "suite",
-        "theatre", "theater", "triage",
+        "theatre", "theater", "triage", "lab",
     ];
+    // A ward named by a number and a side of the building ("6 East", "West 5").
+    const SIDES: [&str; 4] = ["east", "west", "north", "south"];
     // Units of a hospital, in capitals, perhaps numbered ("MICU", "ICU2", "OR 3").
     const UNITS: [&str; 14] = [
         "ICU", "MICU", "SICU", "NICU", "PICU", "CCU", "CVICU", "CTICU", "NSICU", "ED", "ER",
@@ -299,7 +313,16 @@ fn without_locations(model: &str) -> String {
                 && n.chars().all(|c| c.is_ascii_alphanumeric())
         });
         let unit = UNITS.contains(&words[i].trim_end_matches(|c: char| c.is_ascii_digit()));
-        if i > 0 && (unit || KEPT_AS.contains(&word.as_str())) {
+        let short = |w: &str| w.len() <= 2 && w.bytes().all(|b| b.is_ascii_digit());
+        let next_lower = words.get(i + 1).map(|w| w.to_ascii_lowercase());
+        if i >= first
+            && (short(&word) && next_lower.as_deref().is_some_and(|n| SIDES.contains(&n))
+                || SIDES.contains(&word.as_str()) && words.get(i + 1).is_some_and(|n| short(n)))
+        {
+            i += 2;
+            continue;
+        }
+        if i >= first && (unit || KEPT_AS.contains(&word.as_str())) {
             // (With the number of a room after it: "OR 3", "tele 6".)
             let numbered = words
                 .get(i + 1)
@@ -308,11 +331,16 @@ fn without_locations(model: &str) -> String {
             continue;
         }
         // A network profile's host name ("host alaris-4w-07").
-        if i > 0 && matches!(word.as_str(), "host" | "hostname" | "host:") && i + 1 < words.len() {
+        if i >= first
+            && matches!(word.as_str(), "host" | "hostname" | "host:")
+            && i + 1 < words.len()
+        {
             i += 2;
             continue;
         }
-        let place = PLACES.contains(&word.as_str());
+        // ("Cath Lab 2", but "Valley lab LS10" is Valleylab's LS10.)
+        let place = PLACES.contains(&word.as_str())
+            && (word != "lab" || words.get(i + 1).is_some_and(|n| short(n)));
         // (And a hardware revision: "Encoder E1 hw 1.6.20".)
         let hardware = matches!(word.as_str(), "hw" | "hardware")
             && words.get(i + 1).is_some_and(|n| {
@@ -326,11 +354,11 @@ fn without_locations(model: &str) -> String {
             })
         };
         // (Lower case only: "IntelliVue X2" is a model.)
-        if count(words[i]) && i > 0 {
+        if count(words[i]) && i >= first {
             i += 1;
         } else if ((place || matches!(word.as_str(), "qty" | "qty:" | "quantity")) && short_number
             || hardware)
-            && i > 0
+            && i >= first
         {
             i += 2;
         } else {
@@ -1842,6 +1870,17 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
         p.optional_numbers.clear();
         return model_match(d, &p);
     }
+    // A device's order code ("SpaceStation 8713142U", "Pulsera 718095") need not be
+    // in a product name that gives none: it names the same product to the catalogue.
+    let order_code = |n: &String| n.bytes().take_while(u8::is_ascii_digit).count() >= 6;
+    if d.numbers.iter().any(order_code)
+        && !p.numbers.iter().chain(&p.optional_numbers).any(order_code)
+        && !d.numbers.iter().any(|n| p.numbers.contains(n))
+    {
+        let mut d = d.clone();
+        d.numbers.retain(|n| !order_code(n));
+        return model_match(&d, p);
+    }
     // A client is not its server ("SINEMA Remote Connect Client" and "... Server").
     let client_of = |a: &ModelName, b: &ModelName| {
         let has = |m: &ModelName, w: &str| m.words.contains(w);
@@ -2211,10 +2250,14 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
                     .any(|w| !p.brands.contains(w) && !is_class_word(w));
             // (A short name the device gives in parentheses counts: "FACSLyric flow
             // cytometer (IVD)" names the "FACSLyric IVD".)
+            // (Or the product's name in order among the device's words, the brand first:
+            // "Pyxis Anesthesia Station ES" on the "Pyxis ES" platform.)
+            let in_order =
+                p.seq.len() >= 2 && p.brands.contains(&p.seq[0]) && is_subsequence(&p.seq, &d.seq);
             let covers_p = p_req
                 .iter()
                 .all(|w| d.words.contains(w) || d.context.contains(w) || d.acronyms.contains(w))
-                && (nb_d * 2 >= dn_d || coined || starts_with_p);
+                && (nb_d * 2 >= dn_d || coined || starts_with_p || in_order);
             let covers_d = d_req.is_subset(&p.words) && (nb * 2 >= pn || coined);
             if covers_p && covers_d {
                 hit(0.9, format!("same words ({})", join(&d.words)), false)
@@ -2248,6 +2291,12 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
             }
         }
     }
+}
+
+/// Whether `short` is `long` with some words left out, in the same order.
+fn is_subsequence(short: &[String], long: &[String]) -> bool {
+    let mut rest = long.iter();
+    short.iter().all(|w| rest.any(|l| l == w))
 }
 
 fn join(s: &BTreeSet<String>) -> String {
@@ -2724,6 +2773,16 @@ mod tests {
         // (A unit's name in lower case, or first, may be a word of the model.)
         assert_eq!(without_locations("ED triage"), "ED triage");
         assert_eq!(
+            without_locations_from("OR 4 anaesthesia tower", 0),
+            "anaesthesia tower"
+        );
+        assert_eq!(without_locations("SpaceStation 6 East"), "SpaceStation");
+        assert_eq!(
+            without_locations("Innova 3100-IQ Cath Lab 2"),
+            "Innova 3100-IQ Cath"
+        );
+        assert_eq!(without_locations("Valley lab LS10"), "Valley lab LS10");
+        assert_eq!(
             split_purchase_line("Alaris PC unit 8015 + 2x LVP 8100"),
             (
                 "Alaris PC unit 8015".to_string(),
@@ -2964,6 +3023,46 @@ mod tests {
         assert_eq!(p.verdict(Some("2.0.3")), Verdict::NotAffected);
         assert_eq!(p.verdict(Some("2.0.1")), Verdict::Affected);
         assert_eq!(p.verdict(Some("1.9")), Verdict::Affected);
+    }
+
+    #[test]
+    fn order_codes_accessories_and_platform_names_in_order() {
+        let table = VendorTable::builtin();
+        let dev = |maker: &str, m: &str| PreparedDevice::from_names(maker, m, &table).unwrap();
+        // An order code the product does not give; the accessory the product names.
+        let products = vec![versioned_product(
+            "B. Braun",
+            "SpaceStation with SpaceCom 2",
+            None,
+            Some("<= 012U000061"),
+        )];
+        let p = &prepare_products("ICSMA-21-294-01", "B. Braun", &products, &table)[0];
+        assert!(
+            match_model(
+                &dev("B. Braun", "SpaceStation 8713140U w/ SpaceCom 8713160U"),
+                p
+            )
+            .is_some()
+        );
+        assert!(match_model(&dev("B. Braun", "SpaceStation w/ SpaceCom 2 - 6 East"), p).is_some());
+        assert!(match_model(&dev("B. Braun", "Perfusor Space 8713030"), p).is_none());
+        // A product named by its brand and platform, in order among the device's words.
+        assert!(
+            model_match(
+                &m("Pyxis Anesthesia Station ES", "BD"),
+                &m("Pyxis ES", "BD")
+            )
+            .is_some()
+        );
+        assert!(model_match(&m("Pyxis MedStation 4000", "BD"), &m("Pyxis ES", "BD")).is_none());
+        assert!(is_subsequence(
+            &["a".to_string(), "c".to_string()],
+            &["a".to_string(), "b".to_string(), "c".to_string()]
+        ));
+        assert!(!is_subsequence(
+            &["c".to_string(), "a".to_string()],
+            &["a".to_string(), "b".to_string(), "c".to_string()]
+        ));
     }
 
     #[test]

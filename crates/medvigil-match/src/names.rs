@@ -1584,8 +1584,7 @@ pub fn parenthesized_names(name: &str) -> Vec<String> {
             .iter()
             .any(|w| (2..=5).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase()));
         // ("(WLAN only)" restricts the product to its WLAN variant: no name.)
-        if (2..=3).contains(&words.len()) && short_name && !is_remark(t) && !l.ends_with(" only")
-        {
+        if (2..=3).contains(&words.len()) && short_name && !is_remark(t) && !l.ends_with(" only") {
             out.push(t.to_string());
         }
     }
@@ -2079,7 +2078,9 @@ mod tests {
         assert!(!is_remark("718095"));
         // A short name in parentheses is another name; a restriction is not.
         assert_eq!(
-            parenthesized_names("Eaton Intelligent Power Manager Infrastructure (IPM Infrastructure)"),
+            parenthesized_names(
+                "Eaton Intelligent Power Manager Infrastructure (IPM Infrastructure)"
+            ),
             ["IPM Infrastructure"]
         );
         assert!(parenthesized_names("IntelliVue MX40 Patient Worn Monitor (WLAN only)").is_empty());
