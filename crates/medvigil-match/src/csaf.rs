@@ -775,10 +775,7 @@ fn prepare_product(
             }
             (AdvisoryRange::all(), None)
         }
-        (s, Some(v)) if s.is_unreadable() && looks_like_model(v) => {
-            names = vec![ModelName::with_vendor_words(&format!("{name} {v}"), &words)];
-            (AdvisoryRange::all(), None)
-        }
+
         // Catalogue numbers where the version belongs ("LNL-X2210", "MMT-1715 |
         // MMT-1754"): each is one model of the product.
         (s, Some(v))
@@ -789,6 +786,10 @@ fn prepare_product(
             // (A device with another model number is not the product; one without
             // any may be it.)
             add_optional_models(&mut names, &models);
+            (AdvisoryRange::all(), None)
+        }
+        (s, Some(v)) if s.is_unreadable() && looks_like_model(v) => {
+            names = vec![ModelName::with_vendor_words(&format!("{name} {v}"), &words)];
             (AdvisoryRange::all(), None)
         }
         _ => {
@@ -1132,15 +1133,24 @@ fn split_name_version(name: &str) -> (String, Option<String>) {
 /// "MMT-1715 | MMT-1754", "HPSS32").
 fn catalogue_numbers(v: &str) -> Option<Vec<String>> {
     let mut out = Vec::new();
-    for piece in v
-        .split('|')
-        .map(|p| p.trim().trim_end_matches([',', ';', '.']))
-    {
+    let mut labelled = false;
+    for piece in v.split('|') {
+        // ("UDI/Model/NDC number ZXP425 (10-Pack)", "Product ID/Reorder number 19191 |
+        // 40160": the numbers after their label, without the packaging remark.)
+        let (outside, _) = crate::names::split_parens(piece);
+        let lower = outside.to_ascii_lowercase();
+        let label_end = lower.rfind("number ").map(|at| at + "number ".len());
+        labelled |= label_end.is_some();
+        let piece = label_end.map_or(outside.as_str(), |at| &outside[at..]);
+        let piece = piece.trim().trim_end_matches([',', ';', '.']);
         // Two letters or more, then letters, digits and hyphens with a digit among them
         // ("HPSS32", "LNL-X2210", "DH-IPC-HDBW23A0RN-ZS"); no dots, which make versions.
-        // (Or one letter, when letters and digits take turns: "H4W2PER3".)
+        // (Or one letter, when letters and digits take turns: "H4W2PER3"; or digits
+        // alone after a label.)
         let lead = piece.chars().take_while(char::is_ascii_alphabetic).count();
-        let ok = (lead >= 2 || (lead == 1 && lettered_like_a_model(piece)))
+        let digits_after_label =
+            labelled && piece.len() >= 4 && piece.bytes().all(|b| b.is_ascii_digit());
+        let ok = (lead >= 2 || (lead == 1 && lettered_like_a_model(piece)) || digits_after_label)
             && piece.chars().any(|c| c.is_ascii_digit())
             && piece.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if !ok {
@@ -1911,6 +1921,11 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
     if d.maker_only && (p.vendor_named || p.maker_only) {
         return hit(0.5, "model is the maker's name".to_string(), false);
     }
+    // So is a product named by its maker alone ("OpenClinic GA") to the maker's
+    // devices named after it ("OpenClinic GA hospital information system").
+    if p.maker_only && d.vendor_named && d.numbers.is_empty() {
+        return hit(0.5, "product is the maker's name".to_string(), false);
+    }
     // A product named by its class and magnet strength alone ("MRI 1.5T") is the
     // maker's scanners of that strength.
     let by_strength = |a: &ModelName, b: &ModelName| {
@@ -2378,7 +2393,9 @@ pub fn match_model(d: &PreparedDevice, p: &PreparedProduct) -> Option<ModelMatch
 /// A device model number "v<N>" whose N is the major version a product's version text
 /// starts with ("v8.x", "8.x model ...").
 fn release_line(d: &PreparedDevice, version_text: &str) -> Option<String> {
+    // (After a comparison too: "<= 9.33" for "Alaris 8015 PC Unit v9".)
     let major: String = version_text
+        .trim_start_matches(['<', '>', '=', ' '])
         .trim_start_matches(['v', 'V'])
         .chars()
         .take_while(char::is_ascii_digit)
@@ -2450,10 +2467,24 @@ pub fn advisory_hits<'a>(
     matches: &[(&'a PreparedProduct, &ModelMatch)],
     version: Option<&str>,
 ) -> Vec<ProductHit<'a>> {
-    let specific = matches.iter().any(|(_, m)| m.confidence >= SPECIFIC);
+    let specific: Vec<&ModelName> = matches
+        .iter()
+        .filter(|(_, m)| m.confidence >= SPECIFIC)
+        .filter_map(|(p, _)| p.names.first())
+        .collect();
+    // (Unless the looser product names the same line more generally: "NovaSeq Control
+    // Software: 1.8" beside "NovaSeq 6000 Control Software: <= 1.7".)
+    let general = |p: &PreparedProduct| {
+        p.names.first().is_some_and(|n| {
+            !n.words.is_empty()
+                && specific
+                    .iter()
+                    .any(|s| n.words.is_subset(&s.words) && n.numbers.is_subset(&s.numbers))
+        })
+    };
     matches
         .iter()
-        .filter(|(_, m)| !specific || m.confidence >= SPECIFIC)
+        .filter(|(p, m)| specific.is_empty() || m.confidence >= SPECIFIC || general(p))
         .filter_map(|&(product, model)| {
             let verdict = product.verdict(version);
             (verdict != Verdict::NotAffected).then(|| ProductHit {
@@ -3063,6 +3094,69 @@ mod tests {
             &["c".to_string(), "a".to_string()],
             &["a".to_string(), "b".to_string(), "c".to_string()]
         ));
+    }
+
+    #[test]
+    fn general_lines_labelled_catalogue_numbers_and_maker_named_products() {
+        let table = VendorTable::builtin();
+        let dev = |maker: &str, m: &str| PreparedDevice::from_names(maker, m, &table).unwrap();
+        // The line named more generally stays beside the device's own product.
+        let products = vec![
+            versioned_product(
+                "Illumina",
+                "NovaSeq 6000 Control Software",
+                None,
+                Some("<= 1.7"),
+            ),
+            versioned_product("Illumina", "NovaSeq Control Software", Some("1.8"), None),
+            versioned_product("Illumina", "MiSeq Control Software", Some("4.0"), None),
+        ];
+        let prepared = prepare_products("ICSMA-23-117-01", "Illumina", &products, &table);
+        let d = dev("Illumina", "NovaSeq 6000 sequencer");
+        let matches: Vec<(&PreparedProduct, ModelMatch)> = prepared
+            .iter()
+            .filter_map(|p| match_model(&d, p).map(|m| (p, m)))
+            .collect();
+        let refs: Vec<(&PreparedProduct, &ModelMatch)> =
+            matches.iter().map(|(p, m)| (*p, m)).collect();
+        let hits = advisory_hits(&refs, Some("1.8.0"));
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].product.name, "NovaSeq Control Software");
+        // Catalogue numbers after their label, in the version slot.
+        assert_eq!(
+            catalogue_numbers("UDI/Model/NDC number ZXP425 (10-Pack) | ZXR425 (10-Pack Canada)"),
+            Some(vec!["zxp425".to_string(), "zxr425".to_string()])
+        );
+        assert_eq!(
+            catalogue_numbers("Product ID/Reorder number 19191 | 40160"),
+            Some(vec!["19191".to_string(), "40160".to_string()])
+        );
+        assert_eq!(catalogue_numbers("19191 | 40160"), None);
+        // A product named by its maker alone, and the maker's device named after it.
+        let products = vec![versioned_product(
+            "OpenClinic GA",
+            "OpenClinic GA",
+            Some("5.09.02"),
+            None,
+        )];
+        let p = &prepare_products("ICSMA-20-184-01", "OpenClinic GA", &products, &table)[0];
+        assert!(
+            match_model(
+                &dev("OpenClinic GA", "OpenClinic GA hospital information system"),
+                p
+            )
+            .is_some()
+        );
+        // A version line in the model, against a range.
+        let products = vec![versioned_product(
+            "BD",
+            "Alaris 8015 PC unit",
+            None,
+            Some("<= 9.33"),
+        )];
+        let p = &prepare_products("ICSMA-17-017-02", "Alaris", &products, &table)[0];
+        assert!(match_model(&dev("BD", "Alaris 8015 PC Unit v9"), p).is_some());
+        assert!(match_model(&dev("BD", "Alaris 8015 PC Unit v12"), p).is_none());
     }
 
     #[test]

@@ -838,6 +838,8 @@ pub const CLASS_WORDS: &[&str] = &[
     "generator",
     "delivery",
     "programmer",
+    // An insulin pump's handheld controller ("Omnipod PDM").
+    "pdm",
     // Implants are recorded by line and kind ("Evera XT DR DDBB1D4" of the "Evera
     // ICD"); an "IoT device" is what a connected gadget is.
     "icd",
@@ -1248,8 +1250,15 @@ impl ModelName {
             .iter()
             .filter(|w| w.len() >= 4 && !other.words.contains(*w))
         {
-            // ("Stress Test System" and "Stress Testing System" too.)
-            let gerund = |a: &str, b: &str| a.strip_suffix("ing").is_some_and(|stem| stem == b);
+            // ("Stress Test System" and "Stress Testing System" too; and the doer for
+            // the doing, "Pouch Packager" and "Pouch Packaging".)
+            let gerund = |a: &str, b: &str| {
+                a.strip_suffix("ing").is_some_and(|stem| {
+                    stem == b
+                        || b.strip_suffix("er")
+                            .is_some_and(|s| s == stem && s.len() >= 4)
+                })
+            };
             let Some(theirs) = other.words.iter().find(|o| {
                 o.len() >= 4
                     && !self.words.contains(*o)
@@ -2084,6 +2093,10 @@ mod tests {
             ["IPM Infrastructure"]
         );
         assert!(parenthesized_names("IntelliVue MX40 Patient Worn Monitor (WLAN only)").is_empty());
+        // The doer for the doing: "Pouch Packager" is the "Pouch Packaging System".
+        let d = ModelName::with_vendor_words("Rowa pouch packager", &BTreeSet::new());
+        let p = ModelName::with_vendor_words("Rowa Pouch Packaging Systems", &BTreeSet::new());
+        assert!(d.respelled_with(&p).unwrap().words.contains("packaging"));
         assert_eq!(hyphen_initials("Point-of-Care"), ["poc", "pc"]);
         assert!(hyphen_initials("X-Scribe").is_empty());
         assert!(hyphen_initials("MMT-503-2").is_empty());
