@@ -143,9 +143,11 @@ impl PreparedDevice {
         }
         let vendor_words = table.vendor_words(&vendor_groups);
         let brands = table.brand_words(&vendor_groups);
+        // (Accents as plain letters: "con módulo WiFi - quirófano 2".)
+        let model_text = crate::names::unaccented(model_text);
         // "NextSeq 550Dx [GEN-NS1]": a tag in square brackets (a LIS id, an asset
         // tag) is a remark.
-        let (model_text, tags) = without_brackets(model_text);
+        let (model_text, tags) = without_brackets(&model_text);
         let (line, mut line_remarks) = split_purchase_line(&model_text);
         line_remarks.extend(tags);
         let (written, after_dash) = split_dash_remark(&without_locations(&line));
@@ -165,7 +167,7 @@ impl PreparedDevice {
         let text_remark = (!line_remarks.is_empty()).then(|| {
             line_remarks
                 .iter()
-                .map(|r| without_locations_from(r, 0))
+                .map(|r| without_locations_from(&without_negated(r), 0))
                 .collect::<Vec<_>>()
                 .join(" ")
         });
@@ -244,6 +246,8 @@ impl PreparedDevice {
 /// A remark without what it says the device lacks ("no wireless / no ViewForum",
 /// "NO WIRELESS OPTION", "without Wi-Fi"): those words are not the device's.
 fn without_negated(remark: &str) -> String {
+    // ("sin opción inalámbrica ni ViewForum": each thing it lacks.)
+    let remark = remark.replace(" ni ", ", ni ").replace(" nem ", ", nem ");
     remark
         .split(['/', ',', ';'])
         .filter(|part| {
@@ -252,7 +256,10 @@ fn without_negated(remark: &str) -> String {
                 .next()
                 .unwrap_or("")
                 .to_ascii_lowercase();
-            !matches!(first.as_str(), "no" | "not" | "without" | "non" | "w/o")
+            !matches!(
+                first.as_str(),
+                "no" | "not" | "without" | "non" | "w/o" | "sin" | "sem" | "ni" | "nem"
+            )
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -286,16 +293,38 @@ fn without_locations(model: &str) -> String {
 /// [`without_locations`] from the word at `first` on: a remark may start with a place
 /// ("OR 4 anaesthesia tower"), a model may not ("ED triage").
 fn without_locations_from(model: &str, first: usize) -> String {
-    const PLACES: [&str; 15] = [
-        "ward", "room", "rm", "bed", "bay", "floor", "level", "wing", "bldg", "pod", "suite",
-        "theatre", "theater", "triage", "lab",
+    const PLACES: [&str; 23] = [
+        "ward",
+        "room",
+        "rm",
+        "bed",
+        "bay",
+        "floor",
+        "level",
+        "wing",
+        "bldg",
+        "pod",
+        "suite",
+        "theatre",
+        "theater",
+        "triage",
+        "lab",
+        // (Spanish and Portuguese: "UCI box 3", "quirófano 2", "Planta 4ª", "sala 5".)
+        "box",
+        "quirofano",
+        "planta",
+        "cama",
+        "sala",
+        "habitacion",
+        "piso",
+        "leito",
     ];
     // A ward named by a number and a side of the building ("6 East", "West 5").
     const SIDES: [&str; 4] = ["east", "west", "north", "south"];
     // Units of a hospital, in capitals, perhaps numbered ("MICU", "ICU2", "OR 3").
-    const UNITS: [&str; 14] = [
+    const UNITS: [&str; 20] = [
         "ICU", "MICU", "SICU", "NICU", "PICU", "CCU", "CVICU", "CTICU", "NSICU", "ED", "ER",
-        "PACU", "OR", "L&D",
+        "PACU", "OR", "L&D", "UCI", "UCIN", "UCIP", "UTI", "REA", "URPA",
     ];
     // What a sheet says of the unit it keeps ("SICU spare", "ED pump pool").
     // (And the telemetry unit, "tele".)
@@ -386,11 +415,17 @@ fn split_purchase_line(model: &str) -> (String, Vec<String>) {
             .filter(|&at| at == 0 || lower[..at].ends_with(' '))
             .map(|at| (at, 2))
             .or_else(|| lower.find(" with ").map(|at| (at + 1, 5)))
+            // (Spanish and Portuguese: "Unidad PC Alaris 8015 con módulo WiFi".)
+            .or_else(|| lower.find(" con ").map(|at| (at + 1, 4)))
+            .or_else(|| lower.find(" com ").map(|at| (at + 1, 4)))
             // ("Alaris PC unit 8015 + 2x LVP 8100", "SpaceStation + SpaceCom".)
             .or_else(|| lower.find(" + ").map(|at| (at + 1, 2)))
             // ("Upgrade Utility on biomed XP laptop", "GEH-500 bridge on MAC 5500":
             // what it runs on or is fitted to.)
-            .or_else(|| lower.find(" on ").map(|at| (at + 1, 3)));
+            .or_else(|| lower.find(" on ").map(|at| (at + 1, 3)))
+            // (What it lacks, kept as a remark that says so: "sin opción inalámbrica".)
+            .or_else(|| lower.find(" sin ").map(|at| (at + 1, 0)))
+            .or_else(|| lower.find(" sem ").map(|at| (at + 1, 0)));
         let (part, with) = match with_at {
             Some((at, len)) => (part[..at].trim(), Some(part[at + len..].trim())),
             None => (part, None),
@@ -2410,7 +2445,9 @@ impl PreparedProduct {
     pub fn verdict(&self, version: Option<&str>) -> Verdict {
         // "AP 3.0", "ES 1.4.5", "GEH-1.14": inventories write the software's name before
         // its version, as advisories do ([`OwnName`]).
-        let stripped = version.map(|v| self.own_name.strip(v));
+        // (Accents as plain letters: "versión 2.1".)
+        let plain = version.map(crate::names::unaccented);
+        let stripped = plain.as_deref().map(|v| self.own_name.strip(v));
         let version = stripped.as_deref();
         // ("2.0.3" against "<= 2.01": people read the bound as 2.0.1, so a device
         // written in three parts is compared with it so.)
@@ -3157,6 +3194,38 @@ mod tests {
         let p = &prepare_products("ICSMA-17-017-02", "Alaris", &products, &table)[0];
         assert!(match_model(&dev("BD", "Alaris 8015 PC Unit v9"), p).is_some());
         assert!(match_model(&dev("BD", "Alaris 8015 PC Unit v12"), p).is_none());
+    }
+
+    #[test]
+    fn spanish_and_portuguese_registers() {
+        let table = VendorTable::builtin();
+        let dev = |maker: &str, m: &str| PreparedDevice::from_names(maker, m, &table).unwrap();
+        let products = vec![versioned_product(
+            "BD",
+            "Alaris 8015 PC unit",
+            None,
+            Some("<= 9.33"),
+        )];
+        let p = &prepare_products("ICSMA-17-017-02", "Alaris", &products, &table)[0];
+        let d = dev(
+            "CareFusion Iberia 308 S.L.",
+            "Unidad PC Alaris 8015 con módulo WiFi - UCI box 3",
+        );
+        assert!(match_model(&d, p).is_some());
+        assert_eq!(p.verdict(Some("versión 9.19")), Verdict::Affected);
+        assert_eq!(p.verdict(Some("versión 12.3")), Verdict::NotAffected);
+        // What the device lacks ("sin ... ni ...") is not the device's.
+        let products = vec![versioned_product("Philips", "ViewForum", None, None)];
+        let p = &prepare_products("ICSMA-21-019-01", "Philips", &products, &table)[0];
+        let d = dev(
+            "Philips Ibérica",
+            "Arco en C BV Pulsera sin opción inalámbrica ni ViewForum",
+        );
+        assert!(match_model(&d, p).is_none());
+        assert_eq!(
+            crate::names::unaccented("Planta 4ª, versión"),
+            "Planta 4, version"
+        );
     }
 
     #[test]

@@ -715,6 +715,22 @@ const SERIES_WORDS: &[&str] = &[
     "modell",
     "mit",
     "fur",
+    // (Spanish and Portuguese ones: "Monitor de paciente", "Bomba de infusión con
+    // módulo WiFi", "Unidade de controle com WiFi".)
+    "de",
+    "del",
+    "la",
+    "el",
+    "los",
+    "las",
+    "con",
+    "para",
+    "da",
+    "do",
+    "dos",
+    "das",
+    "com",
+    "modelo",
     "system",
     "systems",
     "the",
@@ -878,7 +894,74 @@ pub fn is_series_word(w: &str) -> bool {
 
 /// Whether a (singular, lower-case) word only names a class of device.
 pub fn is_class_word(w: &str) -> bool {
-    CLASS_WORDS.contains(&w) || is_german_kind(w)
+    CLASS_WORDS.contains(&w) || is_german_kind(w) || SPANISH_KINDS.contains(&w)
+}
+
+/// Device kinds as Spanish and Portuguese registers write them before a model, folded
+/// ("Bomba de jeringa Agilia SP", "Ecógrafo LOGIQ E9", "Monitor de signos vitales").
+const SPANISH_KINDS: &[&str] = &[
+    "bomba",
+    "jeringa",
+    "volumetrica",
+    "paciente",
+    "ecografo",
+    "generador",
+    "electroquirurgico",
+    "unidad",
+    "unidade",
+    "estacion",
+    "estacao",
+    "modulo",
+    "dato",
+    "signo",
+    "vitale",
+    "visor",
+    "gammacamara",
+    "desfibrilador",
+    "respirador",
+    "ventilador",
+    "servidor",
+    "impresora",
+    "lector",
+    "escaner",
+    "tomografo",
+    "mamografo",
+    "electrocardiografo",
+    "portatil",
+    "transporte",
+    "equipo",
+    "inalambrico",
+    "inalambrica",
+];
+
+/// Text with its accented Latin letters written plainly, case kept ("versión 2.1" →
+/// "version 2.1", "Planta 4ª" → "Planta 4").
+pub fn unaccented(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let plain = match c {
+            'ª' | 'º' | '°' => continue,
+            c if c.is_ascii() => c,
+            c => {
+                let folded = fold(&c.to_string());
+                match folded.chars().next() {
+                    Some(f) if f.is_ascii_alphabetic() && folded.len() == 1 => {
+                        if c.is_uppercase() {
+                            f.to_ascii_uppercase()
+                        } else {
+                            f
+                        }
+                    }
+                    _ => c,
+                }
+            }
+        };
+        out.push(plain);
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// German registers put the device's kind before its model as one compound word

@@ -425,6 +425,9 @@ const CRITICAL_CARE: &str = "held out (critical-care and emergency device list, 
 const PERIOPERATIVE: &str = "held out (perioperative equipment list, medical 2017-2021)";
 const REGIONAL: &str = "held out (regional health authority's merged sheet, medical 2017-2021)";
 const NAC_PROFILES: &str = "held out (NAC profiling export, medical 2017-2021)";
+const NAMEPLATES: &str = "held out (nameplate transcriptions, medical 2017-2021)";
+const SPANISH: &str = "held out (Spanish-speaking hospital's register, medical 2017-2021)";
+const OBSOLESCENCE: &str = "held out (end-of-life tracker, medical 2017-2021)";
 const SERVICENOW: &str = "held out (ServiceNow CMDB display names, medical 2017-2021)";
 const OUTPATIENT: &str = "held out (outpatient clinics' sheet, medical 2017-2021)";
 const DICOM_HEADERS: &str = "held out (DICOM header values of imaging modalities, 38 advisories)";
@@ -467,6 +470,9 @@ fn corpus_inventory_styles_precision_and_recall() {
         ),
         scoped!("holdout_outpatient_2017_2021.csv", OUTPATIENT, 0.0, 0.0),
         scoped!("holdout_servicenow_2017_2021.csv", SERVICENOW, 0.0, 0.0),
+        scoped!("holdout_obsolescence_2017_2021.csv", OBSOLESCENCE, 0.0, 0.0),
+        scoped!("holdout_nameplate_2017_2021.csv", NAMEPLATES, 0.0, 0.0),
+        scoped!("holdout_spanish_register_2017_2021.csv", SPANISH, 0.0, 0.0),
         scoped!("holdout_childrens_hospital.csv", CHILDRENS, 0.94, 0.95),
         scoped!(
             "holdout_insurance_2017_2021.csv",

@@ -60,11 +60,13 @@ const PRE_WORDS: [(&str, u8); 6] = [
 /// Leading words that label a version rather than being part of it (German registers
 /// write "Softwarestand 2.3.1", purchasing lists "REL J.02", pump lists the wireless
 /// module's "WiFi module D25", "WiFi-Modul D25").
-const LABEL_WORDS: [&str; 21] = [
+const LABEL_WORDS: [&str; 23] = [
     "wifi",
     "wlan",
     "module",
     "modul",
+    "modulo",
+    "versao",
     "softwarestand",
     "softwareversion",
     "firmwarestand",
