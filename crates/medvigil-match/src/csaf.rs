@@ -97,6 +97,12 @@ pub struct PreparedProduct {
     pub wireless_module: bool,
     /// The words of its name a version may be written after ("AP 3.0").
     pub(crate) own_name: OwnName,
+    /// The dates the version text bounds the affected units by ("shipped between
+    /// 26-June-2017 through 07-August 2018"), if any.
+    pub(crate) dates: Option<crate::dates::Window>,
+    /// The option the version text says the affected units have ("with wireless
+    /// option"), if any: a device that says it lacks it is not affected.
+    pub(crate) option: Option<String>,
     /// The range read with a zero-led last part spelled out ("<= 2.01" as "<= 2.0.1"),
     /// for devices whose versions have more parts ("2.0.3"), if the range has one.
     pub(crate) spelled_out: Option<AdvisoryRange>,
@@ -113,6 +119,8 @@ pub struct PreparedDevice {
     /// a remark may be another name of the product ("SAFE visitor management
     /// (External Visitor Manager)").
     pub with_remarks: Option<ModelName>,
+    /// What the remarks say the device lacks ("(no wireless/ViewForum option)").
+    pub lacks: BTreeSet<String>,
 }
 
 impl PreparedDevice {
@@ -229,10 +237,16 @@ impl PreparedDevice {
             m
         });
         vendor_groups.extend(model_company.map(VendorId::Unknown));
+        let lacks = inside
+            .iter()
+            .chain(&line_remarks)
+            .flat_map(|r| lacks(r))
+            .collect();
         (!vendor_groups.is_empty() && !model.is_empty()).then_some(PreparedDevice {
             vendor_groups,
             model,
             with_remarks,
+            lacks,
         })
     }
 
@@ -246,23 +260,58 @@ impl PreparedDevice {
 /// A remark without what it says the device lacks ("no wireless / no ViewForum",
 /// "NO WIRELESS OPTION", "without Wi-Fi"): those words are not the device's.
 fn without_negated(remark: &str) -> String {
+    negated_parts(remark)
+        .into_iter()
+        .filter(|(_, negated)| !negated)
+        .map(|(part, _)| part)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The parts of a remark, each with whether it says the device lacks it; a negation
+/// holds over the parts after it joined by a slash ("no wireless/ViewForum option").
+fn negated_parts(remark: &str) -> Vec<(String, bool)> {
     // ("sin opción inalámbrica ni ViewForum": each thing it lacks.)
-    let remark = remark.replace(" ni ", ", ni ").replace(" nem ", ", nem ");
-    remark
-        .split(['/', ',', ';'])
-        .filter(|part| {
+    let remark = remark.replace(" ni ", "; ni ").replace(" nem ", "; nem ");
+    let mut out = Vec::new();
+    for clause in remark.split([',', ';']) {
+        let mut negated = false;
+        for part in clause.split('/') {
             let first = part
                 .split_whitespace()
                 .next()
                 .unwrap_or("")
                 .to_ascii_lowercase();
-            !matches!(
+            negated |= matches!(
                 first.as_str(),
                 "no" | "not" | "without" | "non" | "w/o" | "sin" | "sem" | "ni" | "nem"
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+            );
+            out.push((part.to_string(), negated));
+        }
+    }
+    out
+}
+
+/// The words of what a text says the device lacks ("no wireless/ViewForum option" →
+/// wireless, viewforum).
+fn lacks(text: &str) -> BTreeSet<String> {
+    negated_parts(&crate::names::unaccented(text))
+        .into_iter()
+        .filter(|(_, negated)| *negated)
+        .flat_map(|(part, _)| crate::names::model_tokens(&part))
+        .collect()
+}
+
+/// The option a version text says affected units have: "with wireless option
+/// (shipped ...)" → "wireless".
+fn stated_option(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let rest = lower.trim_start().strip_prefix("with ")?;
+    let (word, after) = rest.split_once(' ')?;
+    after
+        .starts_with("option")
+        .then(|| crate::names::model_tokens(word).concat())
+        .filter(|w| !w.is_empty())
 }
 
 /// A model without its tags in square brackets, and the tags.
@@ -888,6 +937,9 @@ fn prepare_product(
         n.mark_brands(&brands);
     }
     let wireless_module = name.trim_end().to_ascii_lowercase().ends_with(" wlan");
+    let raw_version = p.version.as_deref().or(p.version_range.as_deref());
+    let dates = raw_version.and_then(crate::dates::Window::read);
+    let option = raw_version.and_then(stated_option);
     let spelled_out = version_text
         .as_deref()
         .and_then(zero_led_spelled_out)
@@ -903,6 +955,8 @@ fn prepare_product(
         spec,
         name_line: name_version.map(|v| AdvisoryRange::read(&format!("{v}.x"))),
         spelled_out,
+        dates,
+        option,
         excluded,
         fixed_in: Vec::new(),
         wireless_module,
@@ -2403,6 +2457,11 @@ pub fn match_model(d: &PreparedDevice, p: &PreparedProduct) -> Option<ModelMatch
     if p.wireless_module && !wireless(&d.model) && !d.with_remarks.as_ref().is_some_and(wireless) {
         return None;
     }
+    // A product whose units have an option the device says it lacks ("with wireless
+    // option", "(no wireless/ViewForum option)") is not the device.
+    if p.option.as_ref().is_some_and(|o| d.lacks.contains(o)) {
+        return None;
+    }
     let best = p
         .names
         .iter()
@@ -2455,6 +2514,22 @@ impl PreparedProduct {
             (Some(spelled), Some(v)) if dotted_parts(v) >= 3 => spelled,
             _ => &self.spec,
         };
+        // ("no wireless/ViewForum option" against "with wireless option (shipped
+        // ...)", "shipped 2016-03" against the shipping window.)
+        if let (Some(option), Some(v)) = (&self.option, version)
+            && lacks(v).contains(option)
+        {
+            return Verdict::NotAffected;
+        }
+        if let (Some(window), Some(v)) = (&self.dates, version)
+            && let Some(inside) = window.contains(v)
+        {
+            return if inside {
+                Verdict::Affected
+            } else {
+                Verdict::NotAffected
+            };
+        }
         let mut verdict = match self.name_line.as_ref().map(|l| l.verdict(version)) {
             Some(Verdict::NotAffected) => Verdict::NotAffected,
             _ => spec.verdict(version),
@@ -2950,6 +3025,8 @@ mod tests {
             wireless_module: false,
             own_name: OwnName::default(),
             spelled_out: None,
+            dates: None,
+            option: None,
         };
         let short = p("<= U61 |<= L81");
         assert_eq!(short.verdict(Some("012U000061")), Verdict::Affected);

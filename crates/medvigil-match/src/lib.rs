@@ -35,6 +35,7 @@
 
 pub mod cpe;
 pub mod csaf;
+pub mod dates;
 pub mod engine;
 pub mod fixes;
 pub mod names;
