@@ -214,6 +214,11 @@ impl PreparedDevice {
             model.maker_only = true;
         }
         model.mark_brands(&brands);
+        model.lines = model
+            .words
+            .intersection(&table.line_words(&vendor_groups))
+            .cloned()
+            .collect();
         // A product line named in the manufacturer column ("HMS Ewon" for the eWON
         // Flexy) may stand for a word of the product name; so may a remark in
         // parentheses.
@@ -607,6 +612,33 @@ fn prepare_products(
                 reading.product_id.clone_from(&p.product_id);
                 out.extend(prepare_product(id, title, &reading, table));
             }
+        }
+    }
+    // The advisory's lines: words that lead two or more of its product names with
+    // another word after them ("Revolution EVO", "Revolution HD").
+    let mut followers: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for p in &out {
+        if let Some(n) = p.names.first()
+            && let [first, second, ..] = n.seq.as_slice()
+        {
+            followers.entry(first).or_default().insert(second);
+        }
+    }
+    let lines: BTreeSet<String> = followers
+        .into_iter()
+        .filter(|(_, after)| after.len() >= 2)
+        .map(|(w, _)| crate::names::singular(w.to_string()))
+        .collect();
+    let vocabulary: std::sync::Arc<BTreeSet<String>> = std::sync::Arc::new(
+        out.iter()
+            .flat_map(|p| &p.names)
+            .flat_map(|n| n.words.iter().cloned())
+            .collect(),
+    );
+    for p in &mut out {
+        for n in &mut p.names {
+            n.line_words.clone_from(&lines);
+            n.advisory_words = std::sync::Arc::clone(&vocabulary);
         }
     }
     out
@@ -2363,6 +2395,47 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
                 .all(|w| d.words.contains(w) || d.context.contains(w) || d.acronyms.contains(w))
                 && (nb_d * 2 >= dn_d || coined || starts_with_p || in_order);
             let covers_d = d_req.is_subset(&p.words) && (nb * 2 >= pn || coined);
+            // A product named by one word ("Revolution CT", "Essential", "CareLink
+            // Monitor") is not a device that names another model with it ("Revolution
+            // Apex", "Versana Essential", "CareLink SmartSync"); a line the advisory
+            // lists models of ("Infinity Kappa" for "Kappa") is no other model.
+            let one_word = p_req.iter().filter(|w| !p.brands.contains(*w)).count() == 1;
+            let distinct = |t: &String| {
+                let w = crate::names::singular(t.clone());
+                !p.words.contains(&w)
+                    && !p.acronyms.contains(&w)
+                    && !is_class_word(&w)
+                    && !d.brands.contains(&w)
+                    && !p.advisory_words.contains(&w)
+                    && d.words.contains(&w)
+            };
+            // (The word after the line's word names the model: "Revolution Apex".)
+            let other_in_line = p.seq.first().is_some_and(|line| {
+                p.line_words.contains(line)
+                    && !is_class_word(line)
+                    && d.seq
+                        .iter()
+                        .position(|t| t == line)
+                        .and_then(|at| d.seq.get(at + 1))
+                        .is_some_and(distinct)
+            });
+            // (Another line of the maker before a one-word name qualifies it: "Versana
+            // Essential" is not the "Essential", "Senographe Essential" may be.)
+            let named: Vec<&String> = p.seq.iter().filter(|t| !is_class_word(t)).collect();
+            let qualified = named.len() == 1
+                && d.seq.iter().position(|t| t == named[0]).is_some_and(|at| {
+                    d.seq[..at]
+                        .iter()
+                        .any(|t| d.lines.contains(t) && distinct(t))
+                });
+            if covers_p
+                && !covers_d
+                && one_word
+                && (other_in_line && !starts_with_p || qualified)
+                && !in_order
+            {
+                return None;
+            }
             if covers_p && covers_d {
                 hit(0.9, format!("same words ({})", join(&d.words)), false)
             } else if covers_p || covers_d {
@@ -3303,6 +3376,32 @@ mod tests {
             crate::names::unaccented("Planta 4ª, versión"),
             "Planta 4, version"
         );
+    }
+
+    #[test]
+    fn another_model_of_a_line_the_advisory_lists() {
+        let table = VendorTable::builtin();
+        let ge = |n: &str| versioned_product("GE Healthcare", n, None, None);
+        let products = vec![
+            ge("Revolution EVO"),
+            ge("Revolution CT"),
+            ge("Revolution HD"),
+            ge("Essential"),
+            ge("Senographe Pristina"),
+        ];
+        let prepared = prepare_products("ICSMA-20-343-01", "GE", &products, &table);
+        let matched = |m: &str| {
+            let d = PreparedDevice::from_names("GE Healthcare", m, &table).unwrap();
+            prepared
+                .iter()
+                .filter(|p| match_model(&d, p).is_some())
+                .map(|p| p.name.clone())
+                .collect::<Vec<_>>()
+        };
+        assert!(matched("Revolution CT scanner").contains(&"Revolution CT".to_string()));
+        assert!(matched("Revolution Apex CT").is_empty());
+        assert!(matched("Versana Essential").is_empty());
+        assert_eq!(matched("Senographe Essential mammo"), ["Essential"]);
     }
 
     #[test]

@@ -394,6 +394,21 @@ impl VendorTable {
         out
     }
 
+    /// The product-line keys of the groups' vendors ("versana" for GE Healthcare).
+    pub fn line_words(&self, groups: &BTreeSet<VendorId>) -> BTreeSet<String> {
+        self.line_keys
+            .iter()
+            .filter(|k| {
+                self.by_key.get(*k).is_some_and(|ids| {
+                    groups
+                        .iter()
+                        .any(|g| matches!(g, VendorId::Known(i) if ids.contains(i)))
+                })
+            })
+            .cloned()
+            .collect()
+    }
+
     /// The product name with each other name the table gives the product written in
     /// place of the one it contains ("Philips IntelliVue Information Center iX" →
     /// "Philips PIC iX", ...), for the vendor's groups.
@@ -999,6 +1014,16 @@ fn is_german_kind(w: &str) -> bool {
 /// A product or device model name as sets of tokens.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ModelName {
+    /// For an advisory's product, the words that lead two or more of the advisory's
+    /// product names ("Infinity" of "Infinity Delta" and "Infinity Explorer C700"): a
+    /// line the advisory lists models of.
+    pub line_words: BTreeSet<String>,
+    /// For an advisory's product, every word of the advisory's product names: a word a
+    /// device shares with them is the advisory's vocabulary, not another model.
+    pub advisory_words: std::sync::Arc<BTreeSet<String>>,
+    /// For a device, the words that are product lines of its maker (the alias table's
+    /// `lines`: "Versana", "Infinity").
+    pub lines: BTreeSet<String>,
     /// Tokens with a digit: model numbers ("b450", "8015", "mmt503", "mx40").
     pub numbers: BTreeSet<String>,
     /// Distinctive words ("carescape", "alaris", "intellivue").
