@@ -249,8 +249,8 @@ impl PreparedDevice {
             .collect();
         (!vendor_groups.is_empty() && !model.is_empty()).then_some(PreparedDevice {
             vendor_groups,
-            model,
-            with_remarks,
+            model: with_plain_form(model),
+            with_remarks: with_remarks.map(with_plain_form),
             lacks,
         })
     }
@@ -624,11 +624,13 @@ fn prepare_products(
             followers.entry(first).or_default().insert(second);
         }
     }
-    let lines: BTreeSet<String> = followers
-        .into_iter()
-        .filter(|(_, after)| after.len() >= 2)
-        .map(|(w, _)| crate::names::singular(w.to_string()))
-        .collect();
+    let lines: std::sync::Arc<BTreeSet<String>> = std::sync::Arc::new(
+        followers
+            .into_iter()
+            .filter(|(_, after)| after.len() >= 2)
+            .map(|(w, _)| crate::names::singular(w.to_string()))
+            .collect(),
+    );
     let vocabulary: std::sync::Arc<BTreeSet<String>> = std::sync::Arc::new(
         out.iter()
             .flat_map(|p| &p.names)
@@ -637,7 +639,7 @@ fn prepare_products(
     );
     for p in &mut out {
         for n in &mut p.names {
-            n.line_words.clone_from(&lines);
+            n.line_words = std::sync::Arc::clone(&lines);
             n.advisory_words = std::sync::Arc::clone(&vocabulary);
         }
     }
@@ -2003,14 +2005,14 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
     }
     // A device's order code ("SpaceStation 8713142U", "Pulsera 718095") need not be
     // in a product name that gives none: it names the same product to the catalogue.
-    let order_code = |n: &String| n.bytes().take_while(u8::is_ascii_digit).count() >= 6;
     if d.numbers.iter().any(order_code)
         && !p.numbers.iter().chain(&p.optional_numbers).any(order_code)
         && !d.numbers.iter().any(|n| p.numbers.contains(n))
     {
-        let mut d = d.clone();
-        d.numbers.retain(|n| !order_code(n));
-        return model_match(&d, p);
+        return match &d.without_codes {
+            Some(plain) => model_match(plain, p),
+            None => model_match(&without_order_codes(d), p),
+        };
     }
     // A client is not its server ("SINEMA Remote Connect Client" and "... Server").
     let client_of = |a: &ModelName, b: &ModelName| {
@@ -2399,40 +2401,11 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
             // Monitor") is not a device that names another model with it ("Revolution
             // Apex", "Versana Essential", "CareLink SmartSync"); a line the advisory
             // lists models of ("Infinity Kappa" for "Kappa") is no other model.
-            let one_word = p_req.iter().filter(|w| !p.brands.contains(*w)).count() == 1;
-            let distinct = |t: &String| {
-                let w = crate::names::singular(t.clone());
-                !p.words.contains(&w)
-                    && !p.acronyms.contains(&w)
-                    && !is_class_word(&w)
-                    && !d.brands.contains(&w)
-                    && !p.advisory_words.contains(&w)
-                    && d.words.contains(&w)
-            };
-            // (The word after the line's word names the model: "Revolution Apex".)
-            let other_in_line = p.seq.first().is_some_and(|line| {
-                p.line_words.contains(line)
-                    && !is_class_word(line)
-                    && d.seq
-                        .iter()
-                        .position(|t| t == line)
-                        .and_then(|at| d.seq.get(at + 1))
-                        .is_some_and(distinct)
-            });
-            // (Another line of the maker before a one-word name qualifies it: "Versana
-            // Essential" is not the "Essential", "Senographe Essential" may be.)
-            let named: Vec<&String> = p.seq.iter().filter(|t| !is_class_word(t)).collect();
-            let qualified = named.len() == 1
-                && d.seq.iter().position(|t| t == named[0]).is_some_and(|at| {
-                    d.seq[..at]
-                        .iter()
-                        .any(|t| d.lines.contains(t) && distinct(t))
-                });
             if covers_p
                 && !covers_d
-                && one_word
-                && (other_in_line && !starts_with_p || qualified)
                 && !in_order
+                && p_req.iter().filter(|w| !p.brands.contains(*w)).count() == 1
+                && another_model(d, p, starts_with_p)
             {
                 return None;
             }
@@ -2468,6 +2441,67 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
             }
         }
     }
+}
+
+/// A catalogue or order code: six digits or more first ("8713142U", "718095").
+fn order_code(n: &String) -> bool {
+    n.bytes().take_while(u8::is_ascii_digit).count() >= 6
+}
+
+/// A name without its order codes.
+fn without_order_codes(d: &ModelName) -> ModelName {
+    let mut plain = d.clone();
+    plain.numbers.retain(|n| !order_code(n));
+    plain.without_codes = None;
+    plain
+}
+
+/// Gives a prepared device's name its form without order codes, made once.
+fn with_plain_form(mut m: ModelName) -> ModelName {
+    if m.numbers.iter().any(order_code) {
+        m.without_codes = Some(Box::new(without_order_codes(&m)));
+    }
+    m
+}
+
+/// Whether a device that covers a product named by one word ("Revolution CT",
+/// "Essential", "CareLink Monitor") names another model with it ("Revolution Apex",
+/// "Versana Essential", "CareLink SmartSync"): the word after a line the advisory lists
+/// models of, or another line of the maker before the product's word. Words the
+/// advisory uses elsewhere are no other model ("Infinity Kappa" for "Kappa" beside
+/// "Infinity Delta", "Senographe Essential" beside "Senographe Pristina").
+fn another_model(d: &ModelName, p: &ModelName, starts_with_p: bool) -> bool {
+    let distinct = |t: &String| {
+        let w = crate::names::singular(t.clone());
+        !p.words.contains(&w)
+            && !p.acronyms.contains(&w)
+            && !is_class_word(&w)
+            && !d.brands.contains(&w)
+            && !p.advisory_words.contains(&w)
+            && d.words.contains(&w)
+    };
+    let other_in_line = !starts_with_p
+        && p.seq.first().is_some_and(|line| {
+            p.line_words.contains(line)
+                && !is_class_word(line)
+                && d.seq
+                    .iter()
+                    .position(|t| t == line)
+                    .and_then(|at| d.seq.get(at + 1))
+                    .is_some_and(distinct)
+        });
+    let qualified = || {
+        let mut named = p.seq.iter().filter(|t| !is_class_word(t));
+        match (named.next(), named.next()) {
+            (Some(word), None) => d.seq.iter().position(|t| t == word).is_some_and(|at| {
+                d.seq[..at]
+                    .iter()
+                    .any(|t| d.lines.contains(t) && distinct(t))
+            }),
+            _ => false,
+        }
+    };
+    other_in_line || qualified()
 }
 
 /// Whether `short` is `long` with some words left out, in the same order.

@@ -909,7 +909,13 @@ pub fn is_series_word(w: &str) -> bool {
 
 /// Whether a (singular, lower-case) word only names a class of device.
 pub fn is_class_word(w: &str) -> bool {
-    CLASS_WORDS.contains(&w) || is_german_kind(w) || SPANISH_KINDS.contains(&w)
+    // (Asked for every word of every comparison: a set, built once.)
+    static KINDS: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    KINDS
+        .get_or_init(|| CLASS_WORDS.iter().chain(SPANISH_KINDS).copied().collect())
+        .contains(w)
+        || is_german_kind(w)
 }
 
 /// Device kinds as Spanish and Portuguese registers write them before a model, folded
@@ -1017,10 +1023,13 @@ pub struct ModelName {
     /// For an advisory's product, the words that lead two or more of the advisory's
     /// product names ("Infinity" of "Infinity Delta" and "Infinity Explorer C700"): a
     /// line the advisory lists models of.
-    pub line_words: BTreeSet<String>,
+    pub line_words: std::sync::Arc<BTreeSet<String>>,
     /// For an advisory's product, every word of the advisory's product names: a word a
     /// device shares with them is the advisory's vocabulary, not another model.
     pub advisory_words: std::sync::Arc<BTreeSet<String>>,
+    /// For a prepared device with order codes ("8713140U"), the same name without
+    /// them, made once (see `csaf::model_match`).
+    pub without_codes: Option<Box<ModelName>>,
     /// For a device, the words that are product lines of its maker (the alias table's
     /// `lines`: "Versana", "Infinity").
     pub lines: BTreeSet<String>,
