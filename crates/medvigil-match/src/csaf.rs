@@ -2005,8 +2005,12 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
     }
     // A device's order code ("SpaceStation 8713142U", "Pulsera 718095") need not be
     // in a product name that gives none: it names the same product to the catalogue.
-    if d.numbers.iter().any(order_code)
-        && !p.numbers.iter().chain(&p.optional_numbers).any(order_code)
+    if d.numbers.iter().any(|n| order_code(n))
+        && !p
+            .numbers
+            .iter()
+            .chain(&p.optional_numbers)
+            .any(|n| order_code(n))
         && !d.numbers.iter().any(|n| p.numbers.contains(n))
     {
         return match &d.without_codes {
@@ -2444,7 +2448,7 @@ pub fn model_match(d: &ModelName, p: &ModelName) -> Option<ModelMatch> {
 }
 
 /// A catalogue or order code: six digits or more first ("8713142U", "718095").
-fn order_code(n: &String) -> bool {
+fn order_code(n: &str) -> bool {
     n.bytes().take_while(u8::is_ascii_digit).count() >= 6
 }
 
@@ -2458,7 +2462,7 @@ fn without_order_codes(d: &ModelName) -> ModelName {
 
 /// Gives a prepared device's name its form without order codes, made once.
 fn with_plain_form(mut m: ModelName) -> ModelName {
-    if m.numbers.iter().any(order_code) {
+    if m.numbers.iter().any(|n| order_code(n)) {
         m.without_codes = Some(Box::new(without_order_codes(&m)));
     }
     m
