@@ -119,6 +119,10 @@ pub struct PreparedDevice {
     /// a remark may be another name of the product ("SAFE visitor management
     /// (External Visitor Manager)").
     pub with_remarks: Option<ModelName>,
+    /// The model a description before a dash names ("Blood glucose meter (POC) -
+    /// Accu-Chek Inform II", "Pneumatic tube system - Translogic PTS Nexus Control
+    /// Panel"), as a list written from forms joins them.
+    pub described: Option<ModelName>,
     /// What the remarks say the device lacks ("(no wireless/ViewForum option)").
     pub lacks: BTreeSet<String>,
 }
@@ -159,6 +163,26 @@ impl PreparedDevice {
         let (line, mut line_remarks) = split_purchase_line(&model_text);
         line_remarks.extend(tags);
         let (written, after_dash) = split_dash_remark(&without_locations(&line));
+        // (A description without a number before the dash: the part after it may be
+        // the model.)
+        let described = after_dash
+            .as_deref()
+            .filter(|_| !written.chars().any(|c| c.is_ascii_digit()))
+            .map(|tail| without_locations_from(&without_negated(tail), 0))
+            .map(|tail| {
+                let mut m = ModelName::with_vendor_words(&tail, &vendor_words);
+                m.mark_brands(&brands);
+                m
+            })
+            .filter(|m| m.words.iter().any(|w| !is_class_word(w)) || !m.numbers.is_empty())
+            // (Not the kind a list writes before its model: "PACS - Vue PACS".)
+            .filter(|m| {
+                let head = crate::names::model_tokens(&written);
+                m.words.iter().chain(&m.numbers).any(|w| !head.contains(w))
+                    && !crate::names::model_tokens(after_dash.as_deref().unwrap_or(""))
+                        .iter()
+                        .all(|t| head.contains(t) || is_class_word(t))
+            });
         // "Niagara Enterprise Security 2.3u1": the release an inventory writes into the
         // model names no model.
         let written = match written.rsplit_once(' ') {
@@ -194,7 +218,15 @@ impl PreparedDevice {
                 && words.iter().filter(|w| digits(w) > 0).all(|w| {
                     w.len() <= 2 && digits(w) == w.len() || w.len() <= 3 && digits(w) == 1
                 });
-            !place && r.chars().any(|c| c.is_ascii_digit())
+            // ("(x48)", "(qty 4)", "(12 uds.)": a count.)
+            let count = without_locations_from(r, 0).is_empty()
+                || words.len() == 2
+                    && words[0].bytes().all(|b| b.is_ascii_digit())
+                    && matches!(
+                        words[1].trim_end_matches('.').to_ascii_lowercase().as_str(),
+                        "units" | "unit" | "uds" | "unidades" | "pcs" | "ea" | "stk" | "stuck"
+                    );
+            !place && !count && r.chars().any(|c| c.is_ascii_digit())
                 || ((2..=8).contains(&r.len())
                     && r.chars()
                         .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
@@ -251,6 +283,7 @@ impl PreparedDevice {
             vendor_groups,
             model: with_plain_form(model),
             with_remarks: with_remarks.map(with_plain_form),
+            described: described.map(with_plain_form),
             lacks,
         })
     }
@@ -258,7 +291,9 @@ impl PreparedDevice {
     /// How the model matches a product name: as written without its remarks, or else
     /// with them.
     pub fn model_match(&self, p: &ModelName) -> Option<ModelMatch> {
-        model_match(&self.model, p).or_else(|| model_match(self.with_remarks.as_ref()?, p))
+        model_match(&self.model, p)
+            .or_else(|| model_match(self.with_remarks.as_ref()?, p))
+            .or_else(|| model_match(self.described.as_ref()?, p))
     }
 }
 

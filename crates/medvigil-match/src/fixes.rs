@@ -17,8 +17,10 @@ use medvigil_version::{Scheme, Version, VersionRange};
 /// Words after which a version names a release ("Version 1.6.1", "update 4.80").
 const BEFORE: [&str; 5] = ["version", "versions", "release", "firmware", "software"];
 /// Words saying that a release is the fix, before "version" ("update to version 1.20").
-const FIX_WORDS: [&str; 12] = [
+const FIX_WORDS: [&str; 13] = [
     "released",
+    // ("Philips plans a new release (IBE B.13)".)
+    "release",
     "update",
     "updated",
     "upgrade",
@@ -139,10 +141,15 @@ fn with_qualifier(version: &str, rest: &[&str]) -> String {
 /// A dotted release number, perhaps after a short line prefix ("1.6.1", "VF10.1",
 /// "v4.80"); not an address or a date.
 fn version_like(w: &str) -> bool {
-    let digits = w.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    // (Philips writes a letter and a dot first: "B.13", "A.07.07".)
+    let after_letters = w.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    let (digits, lettered) = match after_letters.strip_prefix('.') {
+        Some(rest) if w.len() - after_letters.len() == 1 => (rest, true),
+        _ => (after_letters, false),
+    };
     w.len() - digits.len() <= 3
         && digits.starts_with(|c: char| c.is_ascii_digit())
-        && digits.contains('.')
+        && (lettered || digits.contains('.'))
         && digits.matches('.').count() <= 3
         && digits
             .chars()
@@ -242,6 +249,10 @@ mod tests {
             ["8.5 GMA 3"]
         );
         assert_eq!(versions_in("upgrade to Version 4.2 SP1."), ["4.2 SP1"]);
+        assert_eq!(
+            versions_in("Philips plans a new release (IBE B.13) by the end of Q4 2020"),
+            ["B.13"]
+        );
         // Not a platform's release, nor a release named without a fix word before it.
         assert!(versions_in("has released Windows 10.1 images").is_empty());
         assert!(versions_in("affects NeuroWorks 8.5 and SleepWorks 8.4").is_empty());
