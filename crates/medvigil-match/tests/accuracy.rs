@@ -425,6 +425,9 @@ const CRITICAL_CARE: &str = "held out (critical-care and emergency device list, 
 const PERIOPERATIVE: &str = "held out (perioperative equipment list, medical 2017-2021)";
 const REGIONAL: &str = "held out (regional health authority's merged sheet, medical 2017-2021)";
 const NAC_PROFILES: &str = "held out (NAC profiling export, medical 2017-2021)";
+const ISO_AUDIT: &str = "held out (service organisation's audit list, medical 2017-2021)";
+const PLAIN_HOSPITAL: &str = "held out (300-bed hospital's plain list, medical 2017-2021)";
+const ITAM_EXPORT: &str = "held out (IT asset-management export, medical 2017-2021)";
 const MIDSIZE_CMMS: &str = "held out (mid-size hospital's CMMS, medical 2017-2021)";
 const RECALL_EXERCISE: &str = "held out (recall-response exercise list, medical 2017-2021)";
 const MDS2_SUMMARY: &str = "held out (information-security MDS2 summary, medical 2017-2021)";
@@ -476,7 +479,15 @@ fn corpus_inventory_styles_precision_and_recall() {
         scoped!("holdout_obsolescence_2017_2021.csv", OBSOLESCENCE, 0.0, 0.0),
         scoped!("holdout_nameplate_2017_2021.csv", NAMEPLATES, 0.0, 0.0),
         scoped!("holdout_midsize_cmms_2017_2021.csv", MIDSIZE_CMMS, 0.0, 0.0),
-        scoped!("holdout_recall_exercise_2017_2021.csv", RECALL_EXERCISE, 0.0, 0.0),
+        scoped!("holdout_plain_hospital_2017_2021.csv", PLAIN_HOSPITAL, 0.0, 0.0),
+        scoped!("holdout_itam_export_2017_2021.csv", ITAM_EXPORT, 0.0, 0.0),
+        scoped!("holdout_iso_audit_2017_2021.csv", ISO_AUDIT, 0.0, 0.0),
+        scoped!(
+            "holdout_recall_exercise_2017_2021.csv",
+            RECALL_EXERCISE,
+            0.0,
+            0.0
+        ),
         scoped!("holdout_infosec_mds2_2017_2021.csv", MDS2_SUMMARY, 0.0, 0.0),
         scoped!("holdout_spanish_register_2017_2021.csv", SPANISH, 0.0, 0.0),
         scoped!("holdout_childrens_hospital.csv", CHILDRENS, 0.94, 0.95),
