@@ -298,10 +298,31 @@ impl VendorTable {
                 }
             }
         }
-        if !self.lookup_parent(&outside, &mut out) {
-            self.lookup_misspelled(&outside, &mut out);
+        if !self.lookup_parent(&outside, &mut out) && !self.lookup_misspelled(&outside, &mut out) {
+            self.lookup_abbreviated(&outside, &mut out);
         }
         out
+    }
+
+    /// A known vendor cut short, as a service organisation's master data writes it
+    /// ("PHIL", "BAXT", "MEDTR", "CAREF", "GE MED"): four letters or more that begin the
+    /// company names of one or two groups only.
+    fn lookup_abbreviated(&self, name: &str, out: &mut BTreeSet<VendorId>) -> bool {
+        let key = vendor_key(name);
+        if key.len() < 4 || !key.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return false;
+        }
+        let mut found: BTreeSet<u32> = BTreeSet::new();
+        for (k, ids) in &self.by_key {
+            if k.starts_with(&key) && !self.brand_keys.contains(k) && !self.line_keys.contains(k) {
+                found.extend(ids.iter().copied());
+            }
+        }
+        if found.is_empty() || found.len() > 2 {
+            return false;
+        }
+        out.extend(found.into_iter().map(VendorId::Known));
+        true
     }
 
     /// A known vendor spelled with one letter wrong, missing or extra ("Medtronics",
@@ -2135,6 +2156,25 @@ mod tests {
         ] {
             assert!(!t.same_vendor(a, b), "{a} != {b}");
         }
+    }
+
+    #[test]
+    fn vendors_cut_short_in_master_data() {
+        let t = VendorTable::builtin();
+        assert_eq!(t.groups("PHIL"), t.groups("Philips"));
+        assert_eq!(t.groups("BAXT"), t.groups("Baxter"));
+        assert_eq!(t.groups("MEDTR"), t.groups("Medtronic"));
+        assert!(
+            t.groups("GE MED")
+                .iter()
+                .any(|g| t.groups("GE Healthcare").contains(g))
+        );
+        // Too short, or the start of too many companies: unknown.
+        assert!(
+            t.groups("PHI")
+                .iter()
+                .all(|g| matches!(g, VendorId::Unknown(_)))
+        );
     }
 
     #[test]
