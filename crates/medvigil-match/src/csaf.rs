@@ -50,6 +50,37 @@
 //!    not affected; B. Braun's long software ids ("012U000061") are compared with the
 //!    short form an advisory may write ("<= U61"), each letter line with its own bound;
 //!    a version led by the software's name ("AP 3.0") is read without it.
+//!
+//! Hospital lists write more than a model, and advisories more than a product; read so
+//! (each with a unit test below):
+//! - the maker: a product line in the manufacturer column ("Avalon", the alias table's
+//!   `lines`); a service company's row naming the maker in the model ("TRIMEDX" /
+//!   "Philips IntelliVue X2"); a vendor cut short in master data ("PHIL", "BAXT");
+//! - the model's remarks: hospital units, rooms and wards ("ICU2 bed 4", "OR 3", "6
+//!   East", "UCI box 3"), what a unit keeps it as ("spare", "pool"), host names, counts
+//!   ("(x48)"), accessories after "+", "on", "con"; what it lacks, a negation holding
+//!   across a slash ("no wireless/ViewForum option", "sin ... ni ..."); the model a
+//!   description before a dash names ("Blood glucose meter (POC) - Accu-Chek Inform
+//!   II"); an order code the product does not give ("SpaceStation 8713140U"); accents
+//!   and Spanish or Portuguese device kinds;
+//! - the product: a series' listed members ("MP Series (includingMP2/X2/...)"); models a
+//!   version clause gives their own version ("X3/MX100 for Rev M only"); models numbered
+//!   as the product but not it, which it goes with ("MMT-503 Remote Controller:
+//!   MMT-522 / MMT-722"); the host a component's full name gives ("included in Capsule
+//!   DTS"); a parenthesized restriction that is no other name ("(WLAN only)"); an
+//!   option the units have ("with wireless option"); a shipping window or cut-off date
+//!   ([`crate::dates`]); catalogue numbers after their label in the version slot;
+//! - siblings: a sibling line named before a product whose models are listed in its
+//!   version slot ("Engström Carestation"); another model of a line the advisory lists
+//!   ("Revolution Apex" beside Revolution EVO/HD/CT); another of the maker's lines
+//!   before a plain one-word product ("Versana Essential"); a product named more
+//!   generally kept beside the device's own ("NovaSeq Control Software 1.8" beside
+//!   "NovaSeq 6000 Control Software <= 1.7");
+//! - versions: a two-part bound with a zero-led last part read as people read it by a
+//!   device written in three parts ("2.0.3" is past "<= 2.01"); a release named after
+//!   its product in a vendor fix, with its qualifier ("NeuroWorks/SleepWorks 8.5 GMA
+//!   3", "release (IBE B.13)"); a version line in the model against a range ("Alaris
+//!   8015 PC Unit v9", "<= 9.33").
 
 use std::collections::{BTreeMap, BTreeSet};
 
