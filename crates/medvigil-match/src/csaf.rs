@@ -2958,6 +2958,20 @@ mod tests {
         }
     }
 
+    /// The one product [`versioned_product`] describes, prepared as advisory `id`
+    /// titled `title` would prepare it.
+    fn prepared_one(
+        id: &str,
+        title: &str,
+        vendor: &str,
+        name: &str,
+        version: Option<&str>,
+        range: Option<&str>,
+    ) -> PreparedProduct {
+        let products = [versioned_product(vendor, name, version, range)];
+        prepare_products(id, title, &products, &VendorTable::builtin()).remove(0)
+    }
+
     #[test]
     fn a_number_written_alike_ranks_above_a_prefixed_one() {
         let d = m("MobileLink GEH-SD-320AN", "GE Healthcare");
@@ -2969,18 +2983,14 @@ mod tests {
     #[test]
     fn a_wireless_module_is_not_its_host() {
         let table = VendorTable::builtin();
-        let products = vec![versioned_product(
+        let p = &prepared_one(
+            "ICSMA-19-255-01",
+            "Philips IntelliVue WLAN",
             "Philips",
             "IntelliVue MP monitors MP20-MP90 (M8001A/2A/3A/4A/5A/7A/8A/10A) WLAN",
             Some("Version A, Firmware A.03.09"),
             None,
-        )];
-        let p = &prepare_products(
-            "ICSMA-19-255-01",
-            "Philips IntelliVue WLAN",
-            &products,
-            &table,
-        )[0];
+        );
         let dev = |m: &str| PreparedDevice::from_names("Philips", m, &table).unwrap();
         assert!(match_model(&dev("IntelliVue MP70"), p).is_none());
         assert!(match_model(&dev("IntelliVue MP70 with WLAN"), p).is_some());
@@ -2990,13 +3000,14 @@ mod tests {
     #[test]
     fn a_version_line_written_into_the_model() {
         let table = VendorTable::builtin();
-        let products = vec![versioned_product(
+        let p = &prepared_one(
+            "ICSMA-20-170-04",
+            "Baxter Spectrum",
             "Baxter",
             "Baxter Spectrum",
             Some("v8.x model 35700BAX2"),
             None,
-        )];
-        let p = &prepare_products("ICSMA-20-170-04", "Baxter Spectrum", &products, &table)[0];
+        );
         let dev = |m: &str| PreparedDevice::from_names("Baxter", m, &table).unwrap();
         assert!(match_model(&dev("Spectrum V8 35700BAX2"), p).is_some());
         assert!(match_model(&dev("Spectrum V9 35700BAX3"), p).is_none());
@@ -3158,13 +3169,14 @@ mod tests {
             Some("B. Braun AP")
         );
         let table = VendorTable::builtin();
-        let products = vec![versioned_product(
+        let p = &prepared_one(
+            "ICSMA-20-296-01",
+            "B. Braun OnlineSuite",
             "B. Braun Medical",
             "AP",
             None,
             Some("<= 3.0"),
-        )];
-        let p = &prepare_products("ICSMA-20-296-01", "B. Braun OnlineSuite", &products, &table)[0];
+        );
         let dev = PreparedDevice::from_names("B. Braun", "OnlineSuite", &table).unwrap();
         assert!(match_model(&dev, p).is_some());
         assert_eq!(p.verdict(Some("AP 3.0")), Verdict::Affected);
@@ -3241,18 +3253,14 @@ mod tests {
         assert_eq!(models_as_versions("2019 | 2020"), None);
         assert_eq!(models_as_versions("B.02 | C.02"), None);
         let table = VendorTable::builtin();
-        let products = vec![versioned_product(
+        let p = &prepared_one(
+            "ICSMA-19-190-01",
+            "GE Aestiva and Aespire",
             "General Electric (GE)",
             "GE Carestation",
             Some("620 | 650 | 650c"),
             None,
-        )];
-        let p = &prepare_products(
-            "ICSMA-19-190-01",
-            "GE Aestiva and Aespire",
-            &products,
-            &table,
-        )[0];
+        );
         let dev = |m: &str| PreparedDevice::from_names("GE Healthcare", m, &table).unwrap();
         assert!(match_model(&dev("Carestation 650"), p).is_some());
         assert!(match_model(&dev("Carestation 750"), p).is_none());
@@ -3284,13 +3292,14 @@ mod tests {
             "Rev J-M | (X3/MX100 for Rev M only)"
         ));
         assert!(!companion_models(&remote, "MMT-503"));
-        let products = vec![versioned_product(
+        let p = &prepared_one(
+            "ICSMA-18-219-02",
+            "MiniMed remotes",
             "Medtronic",
             "MMT-503 Remote Controller",
             Some("MMT-522 / MMT-722 Paradigm REAL-TIME"),
             None,
-        )];
-        let p = &prepare_products("ICSMA-18-219-02", "MiniMed remotes", &products, &table)[0];
+        );
         let dev = |m: &str| PreparedDevice::from_names("Medtronic MiniMed", m, &table).unwrap();
         assert!(match_model(&dev("Paradigm remote MMT-503"), p).is_some());
         assert!(match_model(&dev("Paradigm 722 insulin pump"), p).is_none());
@@ -3335,13 +3344,14 @@ mod tests {
         assert_eq!(zero_led_spelled_out("<= 2.01").as_deref(), Some("<= 2.0.1"));
         assert_eq!(zero_led_spelled_out("<= 2.10"), None);
         assert_eq!(dotted_parts("FW 2.0.3"), 3);
-        let products = vec![versioned_product(
+        let p = &prepared_one(
+            "ICSMA-18-128-01",
+            "Silex",
             "Silex Technology",
             "SD-320AN",
             None,
             Some("<= 2.01"),
-        )];
-        let p = &prepare_products("ICSMA-18-128-01", "Silex", &products, &table)[0];
+        );
         assert_eq!(p.verdict(Some("2.0.3")), Verdict::NotAffected);
         assert_eq!(p.verdict(Some("2.0.1")), Verdict::Affected);
         assert_eq!(p.verdict(Some("1.9")), Verdict::Affected);
@@ -3352,13 +3362,14 @@ mod tests {
         let table = VendorTable::builtin();
         let dev = |maker: &str, m: &str| PreparedDevice::from_names(maker, m, &table).unwrap();
         // An order code the product does not give; the accessory the product names.
-        let products = vec![versioned_product(
+        let p = &prepared_one(
+            "ICSMA-21-294-01",
+            "B. Braun",
             "B. Braun",
             "SpaceStation with SpaceCom 2",
             None,
             Some("<= 012U000061"),
-        )];
-        let p = &prepare_products("ICSMA-21-294-01", "B. Braun", &products, &table)[0];
+        );
         assert!(
             match_model(
                 &dev("B. Braun", "SpaceStation 8713140U w/ SpaceCom 8713160U"),
@@ -3424,13 +3435,14 @@ mod tests {
         );
         assert_eq!(catalogue_numbers("19191 | 40160"), None);
         // A product named by its maker alone, and the maker's device named after it.
-        let products = vec![versioned_product(
+        let p = &prepared_one(
+            "ICSMA-20-184-01",
+            "OpenClinic GA",
             "OpenClinic GA",
             "OpenClinic GA",
             Some("5.09.02"),
             None,
-        )];
-        let p = &prepare_products("ICSMA-20-184-01", "OpenClinic GA", &products, &table)[0];
+        );
         assert!(
             match_model(
                 &dev("OpenClinic GA", "OpenClinic GA hospital information system"),
@@ -3439,13 +3451,14 @@ mod tests {
             .is_some()
         );
         // A version line in the model, against a range.
-        let products = vec![versioned_product(
+        let p = &prepared_one(
+            "ICSMA-17-017-02",
+            "Alaris",
             "BD",
             "Alaris 8015 PC unit",
             None,
             Some("<= 9.33"),
-        )];
-        let p = &prepare_products("ICSMA-17-017-02", "Alaris", &products, &table)[0];
+        );
         assert!(match_model(&dev("BD", "Alaris 8015 PC Unit v9"), p).is_some());
         assert!(match_model(&dev("BD", "Alaris 8015 PC Unit v12"), p).is_none());
     }
@@ -3454,13 +3467,14 @@ mod tests {
     fn spanish_and_portuguese_registers() {
         let table = VendorTable::builtin();
         let dev = |maker: &str, m: &str| PreparedDevice::from_names(maker, m, &table).unwrap();
-        let products = vec![versioned_product(
+        let p = &prepared_one(
+            "ICSMA-17-017-02",
+            "Alaris",
             "BD",
             "Alaris 8015 PC unit",
             None,
             Some("<= 9.33"),
-        )];
-        let p = &prepare_products("ICSMA-17-017-02", "Alaris", &products, &table)[0];
+        );
         let d = dev(
             "CareFusion Iberia 308 S.L.",
             "Unidad PC Alaris 8015 con módulo WiFi - UCI box 3",
@@ -3469,8 +3483,14 @@ mod tests {
         assert_eq!(p.verdict(Some("versión 9.19")), Verdict::Affected);
         assert_eq!(p.verdict(Some("versión 12.3")), Verdict::NotAffected);
         // What the device lacks ("sin ... ni ...") is not the device's.
-        let products = vec![versioned_product("Philips", "ViewForum", None, None)];
-        let p = &prepare_products("ICSMA-21-019-01", "Philips", &products, &table)[0];
+        let p = &prepared_one(
+            "ICSMA-21-019-01",
+            "Philips",
+            "Philips",
+            "ViewForum",
+            None,
+            None,
+        );
         let d = dev(
             "Philips Ibérica",
             "Arco en C BV Pulsera sin opción inalámbrica ni ViewForum",
@@ -3521,8 +3541,14 @@ mod tests {
             None
         );
         let table = VendorTable::builtin();
-        let products = vec![versioned_product("Philips", series, Some("Rev B-M"), None)];
-        let p = &prepare_products("ICSMA-18-156-01", "IntelliVue", &products, &table)[0];
+        let p = &prepared_one(
+            "ICSMA-18-156-01",
+            "IntelliVue",
+            "Philips",
+            series,
+            Some("Rev B-M"),
+            None,
+        );
         let dev = |m: &str| PreparedDevice::from_names("Philips", m, &table).unwrap();
         assert!(match_model(&dev("IntelliVue MX800"), p).is_some());
         assert!(match_model(&dev("IntelliVue X2 module"), p).is_some());

@@ -92,29 +92,9 @@ impl Window {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
-
 /// The month a word names ("June", "aug", "Sept"), 1 to 12.
 fn month(word: &str) -> Option<u8> {
-    let at = MONTHS.iter().position(|m| word.starts_with(m))?;
-    // (A month's name or its short form, not another word: "marker", "decimal".)
-    let full = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ][at];
-    (word.len() == 3 || full.starts_with(word) || word == "sept").then_some(at as u8 + 1)
+    medvigil_version::schemes::vendor::month_name(word).map(|m| m as u8)
 }
 
 /// The dates in lower-case text, in order.

@@ -375,8 +375,16 @@ impl VendorTable {
 
     /// The brand keys of the given groups ("alaris", "pyxis" for BD).
     pub fn brand_words(&self, groups: &BTreeSet<VendorId>) -> BTreeSet<String> {
-        self.brand_keys
-            .iter()
+        self.keys_of(&self.brand_keys, groups)
+    }
+
+    /// Those of `keys` that belong to one of `groups`.
+    fn keys_of(
+        &self,
+        keys: &std::collections::HashSet<String>,
+        groups: &BTreeSet<VendorId>,
+    ) -> BTreeSet<String> {
+        keys.iter()
             .filter(|k| {
                 self.by_key.get(*k).is_some_and(|ids| {
                     groups
@@ -417,17 +425,7 @@ impl VendorTable {
 
     /// The product-line keys of the groups' vendors ("versana" for GE Healthcare).
     pub fn line_words(&self, groups: &BTreeSet<VendorId>) -> BTreeSet<String> {
-        self.line_keys
-            .iter()
-            .filter(|k| {
-                self.by_key.get(*k).is_some_and(|ids| {
-                    groups
-                        .iter()
-                        .any(|g| matches!(g, VendorId::Known(i) if ids.contains(i)))
-                })
-            })
-            .cloned()
-            .collect()
+        self.keys_of(&self.line_keys, groups)
     }
 
     /// The product name with each other name the table gives the product written in

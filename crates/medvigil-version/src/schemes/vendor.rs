@@ -230,7 +230,9 @@ fn date(input: &str, lower: &str) -> Result<Option<Vec<Tok>>, Error> {
     Ok(Some(date_toks(year, m, day)))
 }
 
-fn month_name(w: &str) -> Option<u32> {
+/// The month a lower-case word names, 1 to 12: its name or a three- or four-letter
+/// short form ("june", "aug", "sept").
+pub fn month_name(w: &str) -> Option<u32> {
     MONTHS
         .iter()
         .position(|m| *m == w || (w.len() >= 3 && w.len() <= 4 && m.starts_with(w)))
