@@ -257,7 +257,9 @@ fn user_vendor_aliases_extend_the_builtin_table() {
     let inv = dir.path().join("more.csv");
     std::fs::write(
         &inv,
-        "asset_id,manufacturer,model,version,site\nPUMP-9,Northwind Biomed,Medfusion 4000,1.5.0,north\n",
+        // (A model without the maker's brand: "Medfusion 4000" would name Smiths
+        // Medical itself, as a distributor's row often does.)
+        "asset_id,manufacturer,model,version,site\nPUMP-9,Northwind Biomed,4000 syringe pump,1.5.0,north\n",
     )
     .unwrap();
     mv(dir.path())
