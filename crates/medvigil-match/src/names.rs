@@ -44,6 +44,9 @@ pub struct VendorTable {
     /// Keys that are product lines: in a manufacturer column they name the vendor;
     /// elsewhere they are words of a model.
     line_keys: std::collections::HashSet<String>,
+    /// Company keys (not brands nor lines), in order: a short form's candidates are a
+    /// range of them ([`VendorTable::lookup_abbreviated`]).
+    company_keys: BTreeSet<String>,
     /// Per group, the names a product has had ("IntelliVue Information Center iX",
     /// "Patient Information Center iX", "PIC iX").
     product_names: HashMap<u32, Vec<Vec<String>>>,
@@ -125,6 +128,8 @@ impl VendorTable {
                     self.brand_keys.insert(k);
                 }
             }
+            self.company_keys
+                .extend(company.iter().filter(|k| !k.is_empty()).cloned());
             for l in &g.lines {
                 let k = vendor_key(l);
                 if !company.contains(&k) && !self.brand_keys.contains(&k) {
@@ -312,12 +317,15 @@ impl VendorTable {
         if key.len() < 4 || !key.bytes().all(|b| b.is_ascii_alphabetic()) {
             return false;
         }
-        let mut found: BTreeSet<u32> = BTreeSet::new();
-        for (k, ids) in &self.by_key {
-            if k.starts_with(&key) && !self.brand_keys.contains(k) && !self.line_keys.contains(k) {
-                found.extend(ids.iter().copied());
-            }
-        }
+        // (The keys it begins are a range of the ordered company keys.)
+        let found: BTreeSet<u32> = self
+            .company_keys
+            .range(key.clone()..)
+            .take_while(|k| k.starts_with(&key))
+            .filter_map(|k| self.by_key.get(k))
+            .flatten()
+            .copied()
+            .collect();
         if found.is_empty() || found.len() > 2 {
             return false;
         }
